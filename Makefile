@@ -1,0 +1,81 @@
+# pkgtrace - build, test and install.
+#   make            build ./pkgtrace
+#   make deps       install build and test dependencies (Debian packages)
+#   make test       build and run every test (what .ci/run calls)
+#   make demo       trace the bundled demo project's npm install
+#   make vmlinux    regenerate vmlinux.h from the running kernel's BTF
+#   make install    install to $(PREFIX)/bin
+
+PREFIX ?= /usr/local
+CC ?= cc
+CLANG ?= clang
+BPFTOOL ?= bpftool
+BUILD := build
+
+ARCH := $(shell uname -m | sed 's/x86_64/x86/;s/aarch64/arm64/')
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+
+CFLAGS ?= -O2 -g
+CFLAGS += -std=gnu11 -Wall -Wextra -Werror -I$(BUILD) -Ibpf -Iuser \
+	-DPKGTRACE_VERSION='"$(VERSION)"'
+LDLIBS += -lbpf -lelf -lz -ljson-c
+
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -I. -Ibpf -Wall -Werror
+
+BPF_SRCS := $(wildcard bpf/*.bpf.c)
+BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
+SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
+
+USER_SRCS := $(wildcard user/*.c)
+USER_OBJS := $(patsubst user/%.c,$(BUILD)/%.o,$(USER_SRCS))
+LIB_OBJS := $(filter-out $(BUILD)/main.o,$(USER_OBJS))
+
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
+
+DEB_BUILD_DEPS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libjson-c-dev make gcc pkg-config
+DEB_TEST_DEPS := nodejs python3 python3-venv python3-pip-whl python3-setuptools-whl \
+	python3-wheel-whl python3-jsonschema python3-yaml util-linux iproute2 procps
+
+.PHONY: all deps test unit demo vmlinux install clean
+
+all: pkgtrace
+
+$(BUILD):
+	mkdir -p $(BUILD) $(BUILD)/tests
+
+$(BUILD)/%.bpf.o: bpf/%.bpf.c bpf/events.h $(wildcard bpf/*.bpf.h) vmlinux.h | $(BUILD)
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
+	$(BPFTOOL) gen skeleton $< > $@
+
+$(BUILD)/%.o: user/%.c $(wildcard user/*.h) bpf/events.h $(SKELS) | $(BUILD)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+pkgtrace: $(USER_OBJS)
+	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
+
+$(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIB_OBJS) | $(BUILD)
+	$(CC) $(CFLAGS) -Itests/unit $< $(LIB_OBJS) -o $@ $(LDLIBS)
+
+unit: $(UNIT_BINS)
+
+deps:
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEB_BUILD_DEPS) $(DEB_TEST_DEPS)
+
+test: pkgtrace unit
+	tests/run
+
+demo: pkgtrace
+	tests/demo/run-demo
+
+vmlinux:
+	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux.h
+
+install: pkgtrace
+	install -D -m 0755 pkgtrace $(DESTDIR)$(PREFIX)/bin/pkgtrace
+
+clean:
+	rm -rf $(BUILD) pkgtrace

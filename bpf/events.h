@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/*
+ * events.h - the one event format shared by the BPF programs and userspace.
+ *
+ * Every record on the ring buffer, in a recorded trace and in replay is a
+ * struct pt_event: a fixed header followed by up to PT_NFIELDS variable-size
+ * fields packed back to back in data[].  len[i] is the byte length of field i;
+ * field i starts at data + len[0] + ... + len[i-1].  size is the length of the
+ * whole record (offsetof(struct pt_event, data) + sum(len)).
+ *
+ * String fields are stored with their terminating NUL (len counts it).
+ * List fields (argv, env) are NUL-separated strings, each NUL-terminated.
+ * Address fields are raw bytes (4 for AF_INET, 16 for AF_INET6) or a
+ * NUL-terminated path for AF_UNIX.
+ *
+ * This layout is part of the trace format (schemas/trace-format.md): append
+ * new types and flags, never renumber.
+ */
+#ifndef PKGTRACE_EVENTS_H
+#define PKGTRACE_EVENTS_H
+
+#ifndef __VMLINUX_H__
+#include <linux/types.h>
+#endif
+
+#define PT_NFIELDS 4
+#define PT_COMM_LEN 16
+
+/* Bounds on variable fields; a field cut by a bound sets PT_F_TRUNC(i). */
+#define PT_PATH_MAX 4096
+#define PT_ARGV_MAX 4096
+#define PT_ENV_MAX 8192
+#define PT_PAYLOAD_MAX 512
+#define PT_NAME_MAX 256
+
+enum pt_event_type {
+	PT_EV_EXEC = 1,     /* f0 exe path, f1 argv, f2 cwd, f3 env; ret 0 or -errno */
+	PT_EV_EXIT = 2,     /* arg0 wait status ((code << 8) | signal) */
+	PT_EV_FORK = 3,     /* arg0 child tgid; emitted for new processes only */
+	PT_EV_OPEN = 4,     /* f0 path; arg0 open flags; arg1 mode; ret fd */
+	PT_EV_UNLINK = 5,   /* f0 path; arg0 flags (AT_REMOVEDIR for rmdir) */
+	PT_EV_RENAME = 6,   /* f0 old path, f1 new path; arg0 flags */
+	PT_EV_MKDIR = 7,    /* f0 path; arg0 mode */
+	PT_EV_CHMOD = 8,    /* f0 path; arg0 mode */
+	PT_EV_SYMLINK = 9,  /* f0 link path (absolute), f1 target as given */
+	PT_EV_LINK = 10,    /* f0 old path, f1 new path */
+	PT_EV_TRUNCATE = 11,/* f0 path; arg0 length */
+	PT_EV_MEMFD = 12,   /* f0 name; arg0 flags; ret fd */
+	PT_EV_CONNECT = 13, /* socket events: arg0 family, arg1 port (host order), */
+	PT_EV_BIND = 14,    /*   arg2 sock type | protocol << 16; f0 address;     */
+	PT_EV_LISTEN = 15,  /*   LISTEN/ACCEPT: the local / peer address          */
+	PT_EV_ACCEPT = 16,
+	PT_EV_SEND = 17,    /* UDP send: dest as above; f1 payload (port 53 only); arg? */
+	PT_EV_SETID = 18,   /* credential change: arg0 PT_SETID_*, arg1, arg2 ids */
+	PT_EV_PTRACE = 19,  /* arg0 request, arg1 target pid */
+	PT_EV_ROOT = 20,    /* pid became the root of session arg0 (tree mark set) */
+	PT_EV_MAX
+};
+
+enum pt_setid_kind {
+	PT_SETID_UID = 1, PT_SETID_GID, PT_SETID_REUID, PT_SETID_REGID,
+	PT_SETID_RESUID, PT_SETID_RESGID,
+};
+
+/* flags */
+#define PT_F_TRUNC(i) (1u << (i))  /* field i was cut by its bound */
+#define PT_F_DELETED (1u << 8)     /* exec: the file had no links (deleted, memfd) */
+#define PT_F_MEMFD (1u << 9)       /* exec: the file is a memfd */
+#define PT_F_THREAD (1u << 10)     /* fork: a thread, not a process (unused: not emitted) */
+#define PT_F_PATH_RAW (1u << 11)   /* f0 could not be resolved; it is the string as given */
+#define PT_F_DAEMON_START (1u << 12) /* root: session started by a package-manager exec */
+
+struct pt_event {
+	__u64 time_ns;   /* bpf_ktime_get_boot_ns() */
+	__u64 cgroup_id; /* cgroup v2 id of the task */
+	__s64 ret;       /* syscall result: 0, fd, or -errno */
+	__u64 arg[3];    /* type-specific integers, see enum pt_event_type */
+	__u32 type;      /* enum pt_event_type */
+	__u32 size;      /* bytes of the whole record */
+	__u32 pid;       /* host tgid */
+	__u32 tid;       /* host tid */
+	__u32 ppid;      /* host tgid of the real parent */
+	__u32 uid;
+	__u32 session;   /* tree mark: session id the process belongs to */
+	__u32 flags;     /* PT_F_* */
+	__u16 len[PT_NFIELDS];
+	char comm[PT_COMM_LEN];
+	__u8 data[];
+};
+
+#endif /* PKGTRACE_EVENTS_H */

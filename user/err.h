@@ -1,0 +1,30 @@
+/*
+ * err.h - the one error reporter.  One line on stderr ("pkgtrace: ..."), or,
+ * with --json errors, one JSON object {"error": "..."} on stderr.
+ */
+#ifndef PKGTRACE_ERR_H
+#define PKGTRACE_ERR_H
+
+#include <stdbool.h>
+
+/* Exit codes: part of the public interface, listed in the README. */
+enum pt_exit {
+	PT_EXIT_OK = 0,
+	PT_EXIT_USAGE = 2,        /* bad arguments */
+	PT_EXIT_FINDINGS = 10,    /* findings at or above --fail-on */
+	PT_EXIT_BAD_INPUT = 65,   /* malformed trace, baseline or other input file */
+	PT_EXIT_NOPERM = 77,      /* not root / missing capability */
+	PT_EXIT_NOBPF = 78,       /* BPF could not be loaded or attached */
+	PT_EXIT_INTERNAL = 125,   /* pkgtrace itself failed */
+	PT_EXIT_NOEXEC = 126,     /* command found but not executable */
+	PT_EXIT_NOTFOUND = 127,   /* command not found */
+};
+
+extern bool err_json;
+extern int verbose;
+
+void p_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void p_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void p_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

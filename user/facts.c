@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* facts.c - answers to "what does this file say", live or from a trace. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdio.h>
+#include "facts.h"
+
+struct fact {
+	struct fact *next;
+	char *path;
+	int err;
+	char *data; /* NUL-terminated copy */
+	size_t len;
+};
+
+#define FACTS_BUCKETS 1024
+
+struct facts {
+	int live;
+	facts_record_fn record;
+	void *record_ctx;
+	struct fact *bucket[FACTS_BUCKETS];
+};
+
+static unsigned int path_hash(const char *s)
+{
+	unsigned int h = 2166136261u;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 16777619u;
+	return h % FACTS_BUCKETS;
+}
+
+struct facts *facts_new(int live)
+{
+	struct facts *f = calloc(1, sizeof(*f));
+
+	if (f)
+		f->live = live;
+	return f;
+}
+
+void facts_free(struct facts *f)
+{
+	if (!f)
+		return;
+	for (int i = 0; i < FACTS_BUCKETS; i++) {
+		struct fact *n, *p = f->bucket[i];
+
+		for (; p; p = n) {
+			n = p->next;
+			free(p->path);
+			free(p->data);
+			free(p);
+		}
+	}
+	free(f);
+}
+
+void facts_set_recorder(struct facts *f, facts_record_fn fn, void *ctx)
+{
+	f->record = fn;
+	f->record_ctx = ctx;
+}
+
+static struct fact *lookup(struct facts *f, const char *path)
+{
+	for (struct fact *p = f->bucket[path_hash(path)]; p; p = p->next)
+		if (!strcmp(p->path, path))
+			return p;
+	return NULL;
+}
+
+int facts_put(struct facts *f, const char *path, int err, const void *data, size_t len)
+{
+	struct fact *p = lookup(f, path);
+	unsigned int h = path_hash(path);
+
+	if (p) /* first answer wins, as it did live */
+		return 0;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	p->path = strdup(path);
+	p->data = malloc(err ? 1 : len + 1);
+	if (!p->path || !p->data) {
+		free(p->path);
+		free(p->data);
+		free(p);
+		return -ENOMEM;
+	}
+	p->err = err;
+	p->len = err ? 0 : len;
+	if (!err && len)
+		memcpy(p->data, data, len);
+	p->data[p->len] = '\0';
+	p->next = f->bucket[h];
+	f->bucket[h] = p;
+	return 0;
+}
+
+static int read_disk(const char *path, size_t max, char **data, size_t *len)
+{
+	FILE *fp = fopen(path, "rb");
+	char *buf;
+	size_t n;
+
+	if (!fp)
+		return -errno;
+	buf = malloc(max + 1);
+	if (!buf) {
+		fclose(fp);
+		return -ENOMEM;
+	}
+	n = fread(buf, 1, max, fp);
+	if (ferror(fp)) {
+		int err = -EIO;
+
+		fclose(fp);
+		free(buf);
+		return err;
+	}
+	fclose(fp);
+	*data = buf;
+	*len = n;
+	return 0;
+}
+
+int facts_read_file(struct facts *f, const char *path, size_t max,
+		    const char **data, size_t *len)
+{
+	struct fact *p = lookup(f, path);
+	char *buf = NULL;
+	size_t n = 0;
+	int err;
+
+	if (!p && f->live) {
+		err = read_disk(path, max, &buf, &n);
+		if (facts_put(f, path, err, buf, n)) {
+			free(buf);
+			return -ENOMEM;
+		}
+		free(buf);
+		p = lookup(f, path);
+		if (p && f->record)
+			f->record(f->record_ctx, p->path, p->err, p->data, p->len);
+	}
+	if (!p)
+		return -ENOENT;
+	if (p->err)
+		return p->err;
+	*data = p->data;
+	*len = p->len < max ? p->len : max;
+	return 0;
+}

@@ -1,0 +1,38 @@
+/*
+ * facts.h - what the analysis learns from outside the event stream.
+ *
+ * The analysis never touches the disk itself: it asks facts_read_file().
+ * Live, the file is read and the answer (content or errno) is handed to a
+ * recorder, so the trace holds it; in replay the same question is answered
+ * from the trace.  That is what makes a replayed report byte-identical.
+ */
+#ifndef PKGTRACE_FACTS_H
+#define PKGTRACE_FACTS_H
+
+#include <stddef.h>
+
+struct facts;
+
+typedef void (*facts_record_fn)(void *ctx, const char *path, int err,
+				const void *data, size_t len);
+
+/* facts_new: live facts read the disk; replay facts answer only from
+ * facts_put().  Returns NULL on allocation failure. */
+struct facts *facts_new(int live);
+void facts_free(struct facts *f);
+
+/* facts_set_recorder: every answer a live facts object gives is passed to
+ * fn once (repeated questions are served from memory). */
+void facts_set_recorder(struct facts *f, facts_record_fn fn, void *ctx);
+
+/* facts_put: store an answer (err 0 with data, or a -errno).  Used by the
+ * trace reader.  Returns 0 or -ENOMEM. */
+int facts_put(struct facts *f, const char *path, int err, const void *data, size_t len);
+
+/* facts_read_file: up to max bytes of path.  Returns 0 and sets *data
+ * (NUL-terminated, owned by f) and *len, or -errno (-ENOENT in replay for a
+ * question the live run never asked). */
+int facts_read_file(struct facts *f, const char *path, size_t max,
+		    const char **data, size_t *len);
+
+#endif

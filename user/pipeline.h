@@ -1,0 +1,41 @@
+/*
+ * pipeline.h - what happens to every record, live or replayed: decode, count,
+ * write --events, record, feed the analysis; and at the end, the report.
+ * cmd_run, cmd_replay and the daemon all go through here, so a replayed
+ * report is the live one by construction.
+ */
+#ifndef PKGTRACE_PIPELINE_H
+#define PKGTRACE_PIPELINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "analyze.h"
+#include "facts.h"
+#include "session.h"
+
+struct pipeline_opts {
+	const char *events_path;    /* --events: JSON Lines, or NULL */
+	const char *record_path;    /* --record: trace file, or NULL */
+	const char *report_path;    /* --report: JSON report file, or NULL */
+	enum report_format format;  /* what goes to stdout */
+	bool color;
+	bool quiet;                 /* nothing on stdout */
+	const struct baseline *baseline;
+	struct facts *facts;        /* live or replay facts, not owned */
+};
+
+struct pipeline;
+
+/* pipeline_new: opens the outputs.  0 and *out, or -errno (one line already
+ * reported). */
+int pipeline_new(const struct pipeline_opts *o, const struct session_info *si, struct pipeline **out);
+
+/* pipeline_feed: one raw record.  Malformed records are counted and skipped
+ * (-EINVAL is returned so a trace reader can name the offset). */
+int pipeline_feed(struct pipeline *p, const void *raw, size_t size);
+
+/* pipeline_finish: final session info in; writes the report(s).  Returns the
+ * highest finding severity (-1 for none) or -errno. Frees p. */
+int pipeline_finish(struct pipeline *p, struct session_info *si);
+
+#endif

@@ -1,0 +1,48 @@
+/*
+ * probe.h - the BPF side, from userspace: load, attach, register the root of
+ * a traced tree, and drain the ring buffer.  Implemented in probe.c over the
+ * skeleton of bpf/pkgtrace.bpf.c.
+ */
+#ifndef PKGTRACE_PROBE_H
+#define PKGTRACE_PROBE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct probe;
+
+/* Called once per raw record (a struct pt_event of size bytes).  Return 0 to
+ * go on; non-zero stops the current probe_poll() and is returned by it. */
+typedef int (*probe_event_fn)(void *ctx, const void *raw, size_t size);
+
+struct probe_opts {
+	uint64_t reg_cookie;        /* secret the child passes to probe_register_self() */
+	bool daemon;                /* start sessions at package-manager execs (issue 5) */
+	const char *const *session_cmds; /* NULL-terminated basenames, daemon only */
+	uint32_t ringbuf_bytes;     /* 0: default (16 MiB) */
+};
+
+/* probe_new: open, configure, load and attach.  Returns 0 and sets *out, or
+ * -errno (-EPERM: no privilege; other: BPF unavailable).  libbpf's own log
+ * goes to stderr only when verbose is set. */
+int probe_new(const struct probe_opts *opts, probe_event_fn fn, void *ctx, struct probe **out);
+void probe_free(struct probe *p);
+
+/* probe_register_self: called in the forked child, after probe_new() in the
+ * parent: marks the calling process as the root of session 1, from the kernel
+ * side (so it works inside PID namespaces).  Async-signal-safe. */
+int probe_register_self(uint64_t reg_cookie);
+
+/* probe_poll: deliver pending records, waiting up to timeout_ms for more.
+ * Returns the number delivered, or -errno / the callback's non-zero value. */
+int probe_poll(struct probe *p, int timeout_ms);
+
+/* probe_drops: records the kernel could not deliver, summed over CPUs. */
+uint64_t probe_drops(struct probe *p);
+
+/* probe_tree_size: processes currently marked in the tree, for a session
+ * (0 = any).  Used for the lingering-process grace period. */
+int probe_tree_size(struct probe *p, uint32_t session);
+
+#endif
