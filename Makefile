@@ -29,6 +29,9 @@ SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 USER_SRCS := $(wildcard user/*.c)
 USER_OBJS := $(patsubst user/%.c,$(BUILD)/%.o,$(USER_SRCS))
 LIB_OBJS := $(filter-out $(BUILD)/main.o,$(USER_OBJS))
+# The built-in baseline (baseline/default.json) compiled in as a C string.
+BASELINE_OBJ := $(BUILD)/baseline_default.o
+LIB_OBJS += $(BASELINE_OBJ)
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
@@ -53,6 +56,14 @@ $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 $(BUILD)/%.o: user/%.c $(wildcard user/*.h) bpf/events.h $(SKELS) | $(BUILD)
 	$(CC) $(CFLAGS) -c $< -o $@
 
+$(BUILD)/baseline_default.c: baseline/default.json | $(BUILD)
+	{ echo 'const char baseline_default_json[] ='; \
+	  sed -e 's/\\/\\\\/g' -e 's/"/\\"/g' -e 's/^/"/' -e 's/$$/\\n"/' $<; echo ';'; } > $@
+
+$(BASELINE_OBJ): $(BUILD)/baseline_default.c
+	$(CC) $(CFLAGS) -c $< -o $@
+
+pkgtrace: $(BASELINE_OBJ)
 pkgtrace: $(USER_OBJS)
 	$(CC) $(CFLAGS) $^ -o $@ $(LDLIBS)
 
