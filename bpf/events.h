@@ -88,4 +88,20 @@ struct pt_event {
 	__u8 data[];
 };
 
+/*
+ * Root registration (probe_register_self): the traced child calls
+ * prctl(PT_REG_PRCTL_OPTION, cookie, 0, 0, 0).  No kernel knows this option,
+ * so the call just fails with -EINVAL, but the sys_enter_prctl program sees
+ * it and marks the caller (by host tgid) as the root of session 1 when the
+ * cookie matches the per-run secret.
+ */
+#define PT_REG_PRCTL_OPTION 0x50544b47u /* "PTKG" */
+
+/* Value of the tree map (key: host tgid). */
+struct pt_tree_val {
+	__u32 session;
+	__u32 flags; /* PT_TREE_* */
+};
+#define PT_TREE_ROOT 1u
+
 #endif /* PKGTRACE_EVENTS_H */
