@@ -1,0 +1,59 @@
+#!/usr/bin/env node
+// tests/corpus/listeners.js - the loopback "attacker side" of the corpus.
+// Run it only inside a network namespace the test created: the ports are
+// fixed so fixtures can hard-code them, as real payloads hard-code an IP.
+//   tcp 127.0.0.1:9999  "C2": accepts uploads, appends them to LOG/c2.log
+//   tcp 127.0.0.1:8081  HTTP: GET /payload -> a copy of /bin/sleep
+//   udp 127.0.0.1:53    "resolver": logs each query's name, answers nothing
+//   tcp 127.0.0.1:4444  reverse-shell catcher: sends "exit", logs the session
+// Usage: listeners.js LOGDIR [--timeout SECONDS]
+// Prints "ready" once all four listen; stops when its parent dies.
+'use strict';
+const net = require('net');
+const http = require('http');
+const dgram = require('dgram');
+const fs = require('fs');
+const path = require('path');
+
+const logdir = process.argv[2];
+if (!logdir) { process.stderr.write('usage: listeners.js LOGDIR [--timeout S]\n'); process.exit(2); }
+const ti = process.argv.indexOf('--timeout');
+const timeout = ti > 0 ? Number(process.argv[ti + 1]) : 900;
+const log = (f, s) => fs.appendFileSync(path.join(logdir, f), s);
+
+let pending = 4;
+const ready = () => { if (--pending === 0) process.stdout.write('ready\n'); };
+
+net.createServer((c) => {
+  c.on('data', (d) => log('c2.log', d));
+  c.on('error', () => {});
+  c.on('end', () => c.end());
+}).listen(9999, '127.0.0.1', ready);
+
+http.createServer((req, res) => {
+  log('http.log', `${req.method} ${req.url}\n`);
+  if (req.url !== '/payload') { res.writeHead(404); return res.end(); }
+  const body = fs.readFileSync('/bin/sleep');
+  res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': body.length });
+  res.end(body);
+}).listen(8081, '127.0.0.1', ready);
+
+const udp = dgram.createSocket('udp4');
+udp.on('message', (msg) => {
+  // QNAME starts at byte 12: length-prefixed labels ending in a zero byte.
+  const labels = [];
+  for (let i = 12; i < msg.length && msg[i] !== 0; i += msg[i] + 1)
+    labels.push(msg.subarray(i + 1, i + 1 + msg[i]).toString('latin1'));
+  log('dns.log', labels.join('.') + '\n');
+});
+udp.bind(53, '127.0.0.1', ready);
+
+net.createServer((c) => {
+  c.on('data', (d) => log('shell.log', d));
+  c.on('error', () => {});
+  c.write('exit\n');
+}).listen(4444, '127.0.0.1', ready);
+
+const parent = process.ppid;
+setInterval(() => { if (process.ppid !== parent) process.exit(0); }, 500).unref();
+setTimeout(() => process.exit(0), timeout * 1000).unref();
