@@ -1,0 +1,88 @@
+/*
+ * analyze_int.h - what the analysis hands the report writers: owners with
+ * their profiles, findings with bounded evidence.  Internal to analyze.c,
+ * report.c and the unit tests.
+ */
+#ifndef PKGTRACE_ANALYZE_INT_H
+#define PKGTRACE_ANALYZE_INT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "analyze.h"
+#include "strmap.h"
+
+enum rule_id {
+	R_INSTALL_SCRIPT, R_UNEXPECTED_EXEC, R_NETWORK_EGRESS, R_DNS_QUERY,
+	R_CREDENTIAL_ACCESS, R_WRITE_OUTSIDE_PROJECT, R_PERSISTENCE, R_COMMAND_SHADOWING,
+	R_DROPPER, R_FILELESS_EXEC, R_LINGERING_PROCESS, R_TAMPER, R_LISTEN_SOCKET,
+	R_PRIVILEGE_CHANGE, R_TRACE_INCOMPLETE, R_NRULES
+};
+
+struct rule_info {
+	const char *id;
+	const char *title;  /* one line for SARIF shortDescription */
+	int max_sev;        /* the highest severity the rule gives */
+};
+extern const struct rule_info rule_info[R_NRULES];
+
+#define EVIDENCE_MAX 5
+
+struct evidence {
+	uint32_t pid;
+	uint64_t time_ns;
+	const char *event;   /* static: "exec", "open", ... */
+	char *path;          /* file or executable, or NULL */
+	char *argv;          /* NUL-separated list, or NULL */
+	size_t argv_len;
+	char *endpoint;      /* "1.2.3.4:80/tcp", or NULL */
+	char *dns;           /* query name, or NULL */
+};
+
+struct finding {
+	int rule;
+	int sev;
+	int owner;           /* index into owners, -1 for none */
+	char *key;           /* what makes it distinct within (rule, owner) */
+	char *summary;
+	struct evidence ev[EVIDENCE_MAX];
+	int nev;
+	uint64_t count;      /* events behind it, including those not kept */
+};
+
+enum owner_kind { OWN_COMMAND, OWN_PM, OWN_PROJECT, OWN_PACKAGE };
+
+enum prof_set {
+	PS_SCRIPTS, PS_PROCS, PS_READS, PS_WRITES, PS_EXECUTABLES, PS_NET, PS_DNS,
+	PS_LISTEN, PS_LINGERING, PS_N
+};
+
+struct owner {
+	int kind;
+	const char *eco;     /* "npm", "pip" or NULL */
+	char *key;           /* unique: eco + folder */
+	char *name, *version, *path;
+	struct strmap set[PS_N];
+	bool ran_script;
+	int approved;        /* npm allowScripts: 1, 0, or -1 unknown */
+	char *skipped;       /* scripts npm did not run, or NULL */
+	int max_sev;         /* -1: no finding */
+	bool egress;         /* contacted a non-registry endpoint */
+	bool dropped;        /* executed or loaded a file written by a script */
+	bool shipped_listed; /* known from the installed tree, not from events */
+};
+
+struct report {
+	char **argv;
+	int argc;
+	char *cwd, *hostname, *kernel;
+	int exit_status;
+	uint64_t events, drops, analyzed, start_ns, end_ns, boot_offset_ns;
+	bool interrupted, partial;
+	struct owner **owners;   /* in report order */
+	size_t nowners;
+	struct finding *findings;/* in report order */
+	size_t nfindings;
+	int max_sev;
+};
+
+#endif
