@@ -1,0 +1,510 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * cmd_run.c - pkgtrace [OPTIONS] -- CMD [ARGS...]
+ *
+ * The child is forked first and waits on a pipe; the parent loads the BPF
+ * programs, then lets the child register itself as the tree root (from the
+ * kernel side, so PID namespaces do not matter) and exec CMD.  Nothing CMD
+ * does happens before tracing starts.  Exec failures come back through a
+ * close-on-exec pipe, as a shell reports them: 127 not found, 126 not
+ * executable.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/random.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include "analyze.h"
+#include "cmds.h"
+#include "err.h"
+#include "facts.h"
+#include "pipeline.h"
+#include "probe.h"
+#include "session.h"
+
+#define GRACE_DEFAULT_MS 2000
+#define POLL_MS 100
+#define ROOT_SESSION 1 /* probe_register_self() marks session 1 */
+
+struct run_opts {
+	struct pipeline_opts po;
+	const char *baseline_path;
+	int fail_on;
+	long grace_ms;
+	bool no_color;
+	char **cmd;
+	int cmdc;
+};
+
+/* What the child reports through the close-on-exec pipe. */
+struct child_failure {
+	int stage; /* CHILD_REGISTER or CHILD_EXEC */
+	int err;   /* errno */
+};
+enum { CHILD_REGISTER = 1, CHILD_EXEC = 2 };
+
+static volatile sig_atomic_t child_pid;
+static volatile sig_atomic_t got_signal;
+
+static void usage_error(const char *fmt, const char *arg)
+{
+	char msg[512];
+
+	snprintf(msg, sizeof(msg), fmt, arg);
+	p_err("%s", msg);
+	fprintf(stderr, "Usage: pkgtrace [OPTIONS] -- CMD [ARGS...]  (pkgtrace --help for more)\n");
+}
+
+static int parse_args(int argc, char **argv, struct run_opts *o)
+{
+	enum { O_EVENTS = 256, O_REPORT, O_RECORD, O_FORMAT, O_FAIL_ON, O_BASELINE,
+	       O_GRACE, O_NO_COLOR, O_JSON_ERRORS };
+	static const struct option longopts[] = {
+		{ "events", required_argument, NULL, O_EVENTS },
+		{ "report", required_argument, NULL, O_REPORT },
+		{ "record", required_argument, NULL, O_RECORD },
+		{ "format", required_argument, NULL, O_FORMAT },
+		{ "fail-on", required_argument, NULL, O_FAIL_ON },
+		{ "baseline", required_argument, NULL, O_BASELINE },
+		{ "grace", required_argument, NULL, O_GRACE },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "no-color", no_argument, NULL, O_NO_COLOR },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "json-errors", no_argument, NULL, O_JSON_ERRORS },
+		{ NULL, 0, NULL, 0 },
+	};
+	char *end;
+	int c;
+
+	o->fail_on = SEV_HIGH;
+	o->grace_ms = GRACE_DEFAULT_MS;
+	o->po.format = FMT_TEXT;
+	opterr = 0;
+	optind = 1;
+	/* '+': stop at the first non-option, so CMD's own options stay its own */
+	while ((c = getopt_long(argc, argv, "+:qv", longopts, NULL)) != -1) {
+		switch (c) {
+		case O_EVENTS: o->po.events_path = optarg; break;
+		case O_REPORT: o->po.report_path = optarg; break;
+		case O_RECORD: o->po.record_path = optarg; break;
+		case O_BASELINE: o->baseline_path = optarg; break;
+		case O_FORMAT:
+			if (!strcmp(optarg, "text"))
+				o->po.format = FMT_TEXT;
+			else if (!strcmp(optarg, "json"))
+				o->po.format = FMT_JSON;
+			else if (!strcmp(optarg, "sarif"))
+				o->po.format = FMT_SARIF;
+			else
+				return usage_error("--format: '%s' is not text, json or sarif", optarg), -EINVAL;
+			break;
+		case O_FAIL_ON:
+			o->fail_on = severity_parse(optarg);
+			if (o->fail_on < 0)
+				return usage_error("--fail-on: '%s' is not info, low, medium, high, critical or never", optarg), -EINVAL;
+			break;
+		case O_GRACE:
+			errno = 0;
+			o->grace_ms = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || o->grace_ms < 0 || o->grace_ms > 3600000)
+				return usage_error("--grace: '%s' is not a number of milliseconds (0..3600000)", optarg), -EINVAL;
+			break;
+		case 'q': o->po.quiet = true; break;
+		case O_NO_COLOR: o->no_color = true; break;
+		case 'v': verbose++; break;
+		case O_JSON_ERRORS: err_json = true; break;
+		case ':':
+			return usage_error("option '%s' needs an argument", argv[optind - 1]), -EINVAL;
+		default:
+			return usage_error("unknown option '%s'", argv[optind - 1]), -EINVAL;
+		}
+	}
+	if (optind < 2 || strcmp(argv[optind - 1], "--"))
+		return usage_error("missing '--' before the command%s", ""), -EINVAL;
+	if (optind >= argc)
+		return usage_error("missing the command after '--'%s", ""), -EINVAL;
+	o->cmd = argv + optind;
+	o->cmdc = argc - optind;
+	return 0;
+}
+
+/* ---- session info ------------------------------------------------------ */
+
+static uint64_t clock_ns(clockid_t id)
+{
+	struct timespec ts;
+
+	clock_gettime(id, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+/* Variables the analysis may need: where things live, the package
+ * managers' configuration, proxies.  Anything that looks like a secret is
+ * left out, and user:password@ in URLs is masked. */
+static bool env_wanted(const char *kv)
+{
+	static const char *const exact[] = {
+		"HOME", "PATH", "USER", "LOGNAME", "SHELL", "TMPDIR", "PYTHONPATH",
+		"PYTHONUSERBASE", "VIRTUAL_ENV", "CONDA_PREFIX", "NODE_PATH", "CI",
+		"XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "PNPM_HOME",
+		"http_proxy", "https_proxy", "no_proxy", "all_proxy",
+		"HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY",
+	};
+	static const char *const prefix[] = { "npm_config_", "NPM_CONFIG_", "PIP_", "YARN_" };
+	static const char *const secret[] = { "auth", "token", "pass", "secret", "key", "cert" };
+	const char *eq = strchr(kv, '=');
+	size_t klen;
+	char key[256];
+	bool want = false;
+
+	if (!eq || (klen = (size_t)(eq - kv)) == 0 || klen >= sizeof(key))
+		return false;
+	memcpy(key, kv, klen);
+	key[klen] = '\0';
+	for (size_t i = 0; i < sizeof(exact) / sizeof(exact[0]) && !want; i++)
+		want = !strcmp(key, exact[i]);
+	for (size_t i = 0; i < sizeof(prefix) / sizeof(prefix[0]) && !want; i++)
+		want = !strncmp(key, prefix[i], strlen(prefix[i]));
+	for (size_t i = 0; i < sizeof(secret) / sizeof(secret[0]) && want; i++)
+		want = !strcasestr(key, secret[i]);
+	return want;
+}
+
+/* A copy of KEY=VALUE with the userinfo of a URL value masked. */
+static char *env_masked(const char *kv)
+{
+	const char *scheme = strstr(kv, "://"), *at, *slash;
+	char *out;
+
+	if (!scheme)
+		return strdup(kv);
+	at = strchr(scheme + 3, '@');
+	slash = strchr(scheme + 3, '/');
+	if (!at || (slash && slash < at))
+		return strdup(kv);
+	if (asprintf(&out, "%.*s***%s", (int)(scheme + 3 - kv), kv, at) < 0)
+		return NULL;
+	return out;
+}
+
+static void session_free(struct session_info *si)
+{
+	for (int i = 0; i < si->envc; i++)
+		free(si->env[i]);
+	free(si->env);
+	free(si->cwd);
+	free(si->hostname);
+	free(si->kernel);
+}
+
+static int session_init(struct session_info *si, int cmdc, char **cmd)
+{
+	extern char **environ;
+	struct utsname u;
+	int n = 0;
+
+	memset(si, 0, sizeof(*si));
+	si->argc = cmdc;
+	si->argv = cmd;
+	si->exit_status = -1;
+	si->cwd = getcwd(NULL, 0);
+	if (uname(&u) == 0) {
+		si->hostname = strdup(u.nodename);
+		si->kernel = strdup(u.release);
+	}
+	for (char **e = environ; *e; e++)
+		n++;
+	si->env = calloc((size_t)n + 1, sizeof(char *));
+	if (!si->cwd || !si->hostname || !si->kernel || !si->env)
+		return -ENOMEM;
+	for (char **e = environ; *e; e++) {
+		if (!env_wanted(*e))
+			continue;
+		si->env[si->envc] = env_masked(*e);
+		if (!si->env[si->envc])
+			return -ENOMEM;
+		si->envc++;
+	}
+	/* wall-clock = boot + offset; both read back to back */
+	si->boot_offset_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME);
+	return 0;
+}
+
+/* ---- child ------------------------------------------------------------- */
+
+static void child_report(int fd, int stage, int err)
+{
+	struct child_failure f = { .stage = stage, .err = err };
+	ssize_t unused = write(fd, &f, sizeof(f));
+
+	(void)unused;
+}
+
+/* Runs in the forked child: wait for the go byte, register, exec. */
+static __attribute__((noreturn)) void child_main(int go_fd, int err_fd, uint64_t cookie, char **cmd)
+{
+	char go;
+	ssize_t r;
+	int err;
+
+	do
+		r = read(go_fd, &go, 1);
+	while (r < 0 && errno == EINTR);
+	if (r != 1) /* the parent gave up (BPF failed): run nothing untraced */
+		_exit(PT_EXIT_INTERNAL);
+	close(go_fd);
+	err = probe_register_self(cookie);
+	if (err) {
+		child_report(err_fd, CHILD_REGISTER, -err);
+		_exit(PT_EXIT_INTERNAL);
+	}
+	execvp(cmd[0], cmd);
+	err = errno;
+	child_report(err_fd, CHILD_EXEC, err);
+	_exit(err == ENOENT || err == ENOTDIR ? PT_EXIT_NOTFOUND : PT_EXIT_NOEXEC);
+}
+
+/* Forwards SIGINT/SIGTERM/SIGHUP sent to pkgtrace.  A terminal's ^C
+ * (SI_KERNEL) already reached the child in the same process group, so it
+ * is not sent twice. */
+static void on_signal(int sig, siginfo_t *info, void *uc)
+{
+	(void)uc;
+	got_signal = sig;
+	if (child_pid > 0 && info->si_code != SI_KERNEL)
+		kill(child_pid, sig);
+}
+
+static void install_handlers(void)
+{
+	struct sigaction sa = { .sa_sigaction = on_signal, .sa_flags = SA_SIGINFO };
+
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+/* ---- parent ------------------------------------------------------------ */
+
+struct run_ctx {
+	struct pipeline *pipe;
+	struct session_info *si;
+};
+
+static int on_record(void *ctx, const void *raw, size_t size)
+{
+	struct run_ctx *rc = ctx;
+	const struct pt_event *ev = raw;
+
+	rc->si->events++;
+	if (size >= sizeof(*ev) && ev->type == PT_EV_ROOT && !rc->si->root_pid)
+		rc->si->root_pid = ev->pid;
+	if (rc->pipe)
+		pipeline_feed(rc->pipe, raw, size);
+	return 0; /* a malformed record is counted by the pipeline, never fatal */
+}
+
+/* Reaps every exited child; when pkgtrace is PID 1 of a namespace, orphans
+ * of the traced tree are ours to reap too.  True once cmd has exited. */
+static bool reap(pid_t cmd, int *status)
+{
+	bool done = false;
+	pid_t pid;
+	int st;
+
+	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
+		if (pid == cmd) {
+			*status = st;
+			done = true;
+		}
+	}
+	return done;
+}
+
+static int status_exit_code(int st)
+{
+	if (WIFEXITED(st))
+		return WEXITSTATUS(st);
+	if (WIFSIGNALED(st))
+		return 128 + WTERMSIG(st);
+	return PT_EXIT_INTERNAL;
+}
+
+static int probe_error(int err)
+{
+	if (err == -EPERM || err == -EACCES || geteuid() != 0) {
+		p_err("cannot load the BPF programs: %s; run as root (needs CAP_BPF, "
+		      "CAP_PERFMON and CAP_SYS_ADMIN)", strerror(-err));
+		return PT_EXIT_NOPERM;
+	}
+	p_err("cannot load the BPF programs: %s; 'pkgtrace doctor' says why", strerror(-err));
+	return PT_EXIT_NOBPF;
+}
+
+int cmd_run(int argc, char **argv)
+{
+	struct run_opts o = { 0 };
+	struct session_info si;
+	struct baseline *bl = NULL;
+	struct facts *facts = NULL;
+	struct probe *probe = NULL;
+	struct probe_opts popts = { 0 };
+	struct run_ctx rc = { 0 };
+	struct child_failure cf = { 0 };
+	int go[2] = { -1, -1 }, errp[2] = { -1, -1 };
+	int status = 0, err, ret = PT_EXIT_INTERNAL, lingering = 0, sev;
+	bool exited = false;
+	char msg[512];
+	pid_t pid = -1;
+	ssize_t r;
+
+	memset(&si, 0, sizeof(si));
+	if (parse_args(argc, argv, &o))
+		return PT_EXIT_USAGE;
+	bl = baseline_load(o.baseline_path, msg, sizeof(msg));
+	if (!bl) {
+		p_err("%s", msg);
+		return PT_EXIT_BAD_INPUT;
+	}
+	o.po.baseline = bl;
+	o.po.color = !o.no_color && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	facts = facts_new(1);
+	o.po.facts = facts;
+	if (!facts || session_init(&si, o.cmdc, o.cmd)) {
+		p_err("out of memory");
+		goto cleanup;
+	}
+	if (getrandom(&popts.reg_cookie, sizeof(popts.reg_cookie), 0) != sizeof(popts.reg_cookie)) {
+		p_err("getrandom: %s", strerror(errno));
+		goto cleanup;
+	}
+	if (pipe2(go, O_CLOEXEC) || pipe2(errp, O_CLOEXEC)) {
+		p_err("pipe: %s", strerror(errno));
+		goto cleanup;
+	}
+	install_handlers();
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		p_err("fork: %s", strerror(errno));
+		goto cleanup;
+	}
+	if (pid == 0) {
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGHUP, SIG_DFL);
+		close(go[1]);
+		close(errp[0]);
+		child_main(go[0], errp[1], popts.reg_cookie, o.cmd);
+	}
+	child_pid = pid;
+	close(go[0]);
+	close(errp[1]);
+	go[0] = errp[1] = -1;
+
+	rc.si = &si;
+	err = probe_new(&popts, on_record, &rc, &probe);
+	if (err) {
+		ret = probe_error(err);
+		goto cleanup;
+	}
+	if (pipeline_new(&o.po, &si, &rc.pipe))
+		goto cleanup;
+	si.start_ns = clock_ns(CLOCK_BOOTTIME);
+	if (write(go[1], "g", 1) != 1) {
+		p_err("cannot start the command: %s", strerror(errno));
+		goto cleanup;
+	}
+	close(go[1]);
+	go[1] = -1;
+	/* EOF: the exec succeeded; a record: registration or exec failed */
+	do
+		r = read(errp[0], &cf, sizeof(cf));
+	while (r < 0 && errno == EINTR);
+	if (r == sizeof(cf) && cf.stage == CHILD_REGISTER)
+		p_err("cannot register the command with the BPF programs: %s", strerror(cf.err));
+	else if (r == sizeof(cf) && (cf.err == ENOENT || cf.err == ENOTDIR))
+		p_err("%s: command not found", o.cmd[0]);
+	else if (r == sizeof(cf))
+		p_err("%s: %s", o.cmd[0], strerror(cf.err));
+
+	while (!(exited = reap(pid, &status))) {
+		err = probe_poll(probe, POLL_MS);
+		if (err < 0 && err != -EINTR) {
+			p_err("reading events: %s", strerror(-err));
+			break;
+		}
+	}
+	if (!exited) { /* ring buffer failure: still wait for the command */
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
+	}
+	si.exit_status = status;
+
+	/* Grace period: let the rest of the tree finish; survivors are
+	 * reported (lingering-process), never killed. */
+	{
+		uint64_t deadline = clock_ns(CLOCK_MONOTONIC) + (uint64_t)o.grace_ms * 1000000ull;
+
+		while ((lingering = probe_tree_size(probe, ROOT_SESSION)) > 0 &&
+		       clock_ns(CLOCK_MONOTONIC) < deadline) {
+			probe_poll(probe, 50);
+			reap(pid, &status);
+		}
+	}
+	while (probe_poll(probe, 0) > 0)
+		;
+	si.end_ns = clock_ns(CLOCK_BOOTTIME);
+	si.drops = probe_drops(probe);
+	si.interrupted = got_signal != 0;
+	if (lingering > 0)
+		p_warn("%d process(es) of the traced tree still running %ld ms after the command "
+		       "exited; left running and reported", lingering, o.grace_ms);
+	if (si.drops)
+		p_warn("%llu event(s) dropped by the kernel: the trace is incomplete",
+		       (unsigned long long)si.drops);
+	else if (!o.po.quiet)
+		fprintf(stderr, "pkgtrace: %llu events, 0 dropped\n", (unsigned long long)si.events);
+
+	sev = pipeline_finish(rc.pipe, &si);
+	rc.pipe = NULL;
+	if (sev < -1) {
+		ret = PT_EXIT_INTERNAL;
+		goto cleanup;
+	}
+	if (o.fail_on != SEV_NEVER && sev >= o.fail_on)
+		ret = PT_EXIT_FINDINGS;
+	else
+		ret = status_exit_code(status);
+cleanup:
+	if (rc.pipe) {
+		pipeline_finish(rc.pipe, &si);
+		rc.pipe = NULL;
+	}
+	for (int i = 0; i < 2; i++) {
+		if (go[i] >= 0)
+			close(go[i]);
+		if (errp[i] >= 0)
+			close(errp[i]);
+	}
+	if (pid > 0 && !exited) { /* the child never got the go byte: it exits */
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	probe_free(probe);
+	facts_free(facts);
+	baseline_free(bl);
+	session_free(&si);
+	return ret;
+}

@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * pipeline.c - the one path every record takes, live or replayed:
+ * decode -> count -> --events line -> trace record -> analysis; and at the
+ * end the report on stdout and in --report.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "err.h"
+#include "event.h"
+#include "pipeline.h"
+#include "trace.h"
+
+struct pipeline {
+	struct pipeline_opts o;
+	FILE *events;               /* --events, or NULL */
+	struct trace_writer *tw;    /* --record, or NULL */
+	int record_err;             /* first trace write error, 0 when none */
+	struct analyzer *an;
+	uint64_t boot_offset_ns;
+	uint64_t records, malformed;
+};
+
+/* Facts the analysis reads go into the trace too, so replay gets the same
+ * answers. */
+static void record_fact(void *ctx, const char *path, int err, const void *data, size_t len)
+{
+	struct pipeline *p = ctx;
+	int ret;
+
+	if (!p->tw || p->record_err)
+		return;
+	ret = trace_writer_fact(p->tw, path, err, data, len);
+	if (ret) {
+		p->record_err = ret;
+		p_err("--record %s: writing a fact failed: %s; the trace is incomplete",
+		      p->o.record_path, strerror(-ret));
+	}
+}
+
+static FILE *open_output(const char *what, const char *path)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f)
+		p_err("%s %s: %s", what, path, strerror(errno));
+	return f;
+}
+
+int pipeline_new(const struct pipeline_opts *o, const struct session_info *si, struct pipeline **out)
+{
+	struct pipeline *p = calloc(1, sizeof(*p));
+	int err = -ENOMEM;
+
+	if (!p) {
+		p_err("out of memory");
+		return -ENOMEM;
+	}
+	p->o = *o;
+	p->boot_offset_ns = si->boot_offset_ns;
+	if (o->events_path) {
+		p->events = open_output("--events", o->events_path);
+		if (!p->events) {
+			err = -errno;
+			goto cleanup;
+		}
+	}
+	if (o->record_path) {
+		err = trace_writer_new(o->record_path, si, &p->tw);
+		if (err) {
+			p_err("--record %s: cannot start the trace: %s", o->record_path,
+			      err == -ENOSYS ? "recording is not available in this build" :
+			      strerror(-err));
+			p->tw = NULL;
+			goto cleanup;
+		}
+		if (o->facts)
+			facts_set_recorder(o->facts, record_fact, p);
+	}
+	p->an = analyzer_new(o->baseline, si);
+	if (!p->an) {
+		err = -ENOMEM;
+		p_err("out of memory");
+		goto cleanup;
+	}
+	*out = p;
+	return 0;
+cleanup:
+	if (p->tw)
+		trace_writer_close(p->tw, si);
+	if (o->facts && o->record_path)
+		facts_set_recorder(o->facts, NULL, NULL);
+	if (p->events)
+		fclose(p->events);
+	free(p);
+	return err;
+}
+
+int pipeline_feed(struct pipeline *p, const void *raw, size_t size)
+{
+	struct event_view v;
+	int err;
+
+	p->records++;
+	if (event_decode(raw, size, &v)) {
+		if (!p->malformed++)
+			p_warn("skipping a malformed record (%zu bytes)", size);
+		return -EINVAL;
+	}
+	/* a write error is sticky in the FILE and reported once, at finish */
+	if (p->events)
+		event_write_json(p->events, &v, p->boot_offset_ns);
+	if (p->tw && !p->record_err) {
+		err = trace_writer_event(p->tw, raw, size);
+		if (err) {
+			p->record_err = err;
+			p_err("--record %s: %s; the trace ends here", p->o.record_path,
+			      strerror(-err));
+		}
+	}
+	analyzer_feed(p->an, &v);
+	return 0;
+}
+
+static int write_report_file(const struct pipeline *p, const struct report *r)
+{
+	FILE *f = open_output("--report", p->o.report_path);
+	int err;
+
+	if (!f)
+		return -errno;
+	err = report_write(r, f, FMT_JSON, false);
+	if (fclose(f) && !err)
+		err = -errno;
+	if (err)
+		p_err("--report %s: %s", p->o.report_path, strerror(-err));
+	return err;
+}
+
+int pipeline_finish(struct pipeline *p, struct session_info *si)
+{
+	struct report *r = NULL;
+	int ret, err = 0;
+
+	if (p->malformed)
+		p_warn("%llu malformed record(s) skipped", (unsigned long long)p->malformed);
+	if (p->events) {
+		if (ferror(p->events) | fclose(p->events)) {
+			p_err("--events %s: write failed", p->o.events_path);
+			err = -EIO;
+		}
+		p->events = NULL;
+	}
+	r = analyzer_finish(p->an, si, p->o.facts);
+	if (!r) {
+		p_err("out of memory while building the report");
+		ret = -ENOMEM;
+		goto cleanup;
+	}
+	if (!p->o.quiet) {
+		ret = report_write(r, stdout, p->o.format, p->o.color);
+		fflush(stdout);
+		if (ret && !err)
+			err = ret;
+	}
+	if (p->o.report_path) {
+		ret = write_report_file(p, r);
+		if (ret && !err)
+			err = ret;
+	}
+	if (p->tw) {
+		ret = trace_writer_close(p->tw, si);
+		p->tw = NULL;
+		if (ret && !p->record_err) {
+			p_err("--record %s: closing the trace failed: %s", p->o.record_path,
+			      strerror(-ret));
+			p->record_err = ret;
+		}
+	}
+	if (p->o.facts && p->o.record_path)
+		facts_set_recorder(p->o.facts, NULL, NULL);
+	if (p->record_err && !err)
+		err = p->record_err;
+	ret = err ? err : report_max_severity(r);
+cleanup:
+	report_free(r);
+	if (p->tw)
+		trace_writer_close(p->tw, si);
+	if (p->events)
+		fclose(p->events);
+	analyzer_free(p->an);
+	free(p);
+	return ret;
+}
