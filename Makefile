@@ -20,7 +20,7 @@ CFLAGS += -std=gnu11 -Wall -Wextra -Werror -I$(BUILD) -Ibpf -Iuser \
 	-DPKGTRACE_VERSION='"$(VERSION)"'
 LDLIBS += -lbpf -lelf -lz -ljson-c
 
-BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -I. -Ibpf -Wall -Werror
+BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -I. -Ibpf -Wall -Werror
 
 BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
