@@ -45,4 +45,10 @@ uint64_t probe_drops(struct probe *p);
  * (0 = any).  Used for the lingering-process grace period. */
 int probe_tree_size(struct probe *p, uint32_t session);
 
+/* probe_mark_pid: put a running process (host tgid) in the tree as the root
+ * of session (daemon: installs already running at start).  Kernel-started
+ * daemon sessions count up from 2; use ids >= 0x80000000 to avoid them.
+ * Its children forked from now on inherit the mark.  0 or -errno. */
+int probe_mark_pid(struct probe *p, uint32_t pid, uint32_t session);
+
 #endif
