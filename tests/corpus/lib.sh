@@ -215,3 +215,40 @@ npm_case() {
 	corpus_judge "$case" "$exp" "$st"
 	corpus_kill_payloads "$st"
 }
+
+# pip_case CASE: make the case's sdists, a fresh venv from /usr/bin/python3,
+# `pip install` the sdists under pkgtrace (offline: --no-index, build
+# isolation served from Debian's wheels), judge.
+PIP_WHEELS=${PIP_WHEELS:-/usr/share/python-wheels}
+pip_case() {
+	local case=$1 src=$CORPUS_DIR/pip/$1 st=$TMP/pip/$1 d f
+	local exp=$src/expected.json
+	mkdir -p "$st/home" "$st/tmp" "$st/dist"
+	corpus_bait_home "$st/home"
+	for d in "$src"/src/*/; do
+		d=$(basename "$d")
+		tar -C "$src/src" --owner=0 --group=0 -czf "$st/dist/$d.tar.gz" "$d" ||
+			{ fail "$case: sdist $d"; return; }
+	done
+	if ! corpus_env "$st/home" "$st/tmp" /usr/bin/python3 -m venv "$st/venv" >"$st/venv.log" 2>&1; then
+		fail "$case: venv" "$(tail -3 "$st/venv.log")"; return
+	fi
+	corpus_reset_logs
+	corpus_run "$st" "$st" "$st/install" "$st/venv/bin/pip" install --no-index \
+		--disable-pip-version-check --find-links "$PIP_WHEELS" "$st"/dist/*.tar.gz
+	if [ -n "${CORPUS_BARE:-}" ]; then
+		if [ "$CORPUS_RC" -eq 0 ]; then ok "$case: bare pip install"
+		else fail "$case: bare pip install" "exit $CORPUS_RC: $(tail -5 "$st/install.err")"; fi
+	fi
+	corpus_effects "$case" "$exp" "$st"
+	for f in $(jpy "$exp" '" ".join(j.get("venv_bin", []))'); do
+		if [ -x "$st/venv/bin/$f" ]; then ok "$case: installed venv/bin/$f"
+		else fail "$case: installed venv/bin/$f"; fi
+	done
+	for f in $(jpy "$exp" '" ".join(j.get("venv_files", []))'); do
+		if [ -n "$(find "$st/venv/lib" -name "$f")" ]; then ok "$case: installed $f"
+		else fail "$case: installed $f"; fi
+	done
+	corpus_judge "$case" "$exp" "$st"
+	corpus_kill_payloads "$st"
+}

