@@ -1,0 +1,280 @@
+/* SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause */
+/*
+ * path.bpf.h - per-CPU scratch, record building and the dentry walk that
+ * turns a (dentry, vfsmount) pair into an absolute path, in the kernel.
+ *
+ * Included by pkgtrace.bpf.c only (it owns the maps declared here).
+ */
+#ifndef PKGTRACE_PATH_BPF_H
+#define PKGTRACE_PATH_BPF_H
+
+/* Record data area.  Fields are laid out back to back; the worst case is an
+ * exec (path 4096 + argv 4096 + cwd 4096 + env 8192 = 20480).  Every write
+ * starts below POS_MASK+1 (16 KiB: no field but the last of an exec can
+ * start past 12 KiB) and is at most 8 KiB long, so DATA_SZ = 32 KiB lets the
+ * verifier prove every masked write in bounds. */
+#define DATA_SZ 32768
+#define POS_MASK (16384 - 1)
+#define LEN_MASK (8192 - 1)
+#define PATH_MASK (PT_PATH_MAX - 1)
+/* The walk writes components backwards from PT_PATH_MAX-1; a component
+ * write starts at (pos & PATH_MASK) and is at most PATH_MASK long, hence
+ * twice PT_PATH_MAX. */
+#define PBUF_SZ (PT_PATH_MAX * 2)
+/* Components (plus mount crossings) walked before giving up and flagging
+ * truncation: enough for any real install tree, cheap to verify. */
+#define PATH_DEPTH 64
+
+#define HDR_SZ offsetof(struct pt_event, data)
+
+struct scratch {
+	__u8 rec[sizeof(struct pt_event) + DATA_SZ];
+	char pbuf[PBUF_SZ];
+	char name[PT_NAME_MAX + PT_COMM_LEN];
+	char key[PT_COMM_LEN];
+	__u32 pos;        /* bytes of data[] used by the record */
+	__u32 walk_trunc; /* last walk hit PATH_DEPTH or PT_PATH_MAX */
+};
+
+/* An ARRAY indexed by CPU rather than a PERCPU_ARRAY: per-CPU map values are
+ * limited to 32 KiB, and a record alone needs more.  max_entries is set to
+ * the number of possible CPUs by probe.c before load. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct scratch);
+} heap SEC(".maps");
+
+#define EV(s) ((struct pt_event *)(s)->rec)
+
+static __always_inline struct scratch *scratch_get(void)
+{
+	__u32 cpu = bpf_get_smp_processor_id();
+
+	return bpf_map_lookup_elem(&heap, &cpu);
+}
+
+/*
+ * path_walk - write the absolute path of (dentry, vfsmnt) into this CPU's
+ * pbuf, ending at pbuf[PT_PATH_MAX-1] (the NUL).  Returns the start offset
+ * (the string is pbuf + ret, PT_PATH_MAX - ret bytes with its NUL) or -1.
+ *
+ * Walks d_parent up to the mount root, then crosses to the parent mount at
+ * its mountpoint (struct mount from the embedded vfsmount), and stops at the
+ * task's root (so a chroot or container sees its own paths) or at the top of
+ * the mount tree.  A pseudo file (memfd, pipe) is its own parent: its name
+ * is the whole path, as in /proc/PID/fd.
+ *
+ * A global (non-static) function so the verifier checks its 64-iteration
+ * loop once, not at every call site; hence scalar arguments (kernel pointers
+ * are only ever read through bpf_probe_read_kernel here).
+ */
+__noinline int path_walk(__u64 dentry_p, __u64 vfsmnt_p)
+{
+	struct task_struct *task = (void *)bpf_get_current_task();
+	struct dentry *d = (void *)dentry_p;
+	struct vfsmount *vm = (void *)vfsmnt_p;
+	struct dentry *root_d, *mnt_root, *parent;
+	struct vfsmount *root_m;
+	struct mount *mnt, *up;
+	struct scratch *s;
+	const unsigned char *name;
+	__u32 n;
+	int pos = PT_PATH_MAX - 1;
+	int i;
+
+	s = scratch_get();
+	if (!s || !d || !vm)
+		return -1;
+	root_d = BPF_CORE_READ(task, fs, root.dentry);
+	root_m = BPF_CORE_READ(task, fs, root.mnt);
+	mnt = (void *)vm - bpf_core_field_offset(struct mount, mnt);
+	s->pbuf[PT_PATH_MAX - 1] = 0;
+	s->walk_trunc = 1;
+
+	for (i = 0; i < PATH_DEPTH; i++) {
+		if (d == root_d && vm == root_m) {
+			s->walk_trunc = 0;
+			break;
+		}
+		mnt_root = BPF_CORE_READ(vm, mnt_root);
+		if (d == mnt_root) {
+			up = BPF_CORE_READ(mnt, mnt_parent);
+			if (!up || up == mnt) { /* top of the mount tree */
+				s->walk_trunc = 0;
+				break;
+			}
+			d = BPF_CORE_READ(mnt, mnt_mountpoint);
+			mnt = up;
+			vm = (void *)up + bpf_core_field_offset(struct mount, mnt);
+			continue;
+		}
+		parent = BPF_CORE_READ(d, d_parent);
+		n = BPF_CORE_READ(d, d_name.len);
+		name = BPF_CORE_READ(d, d_name.name);
+		if (!name || n + 1 > (__u32)pos)
+			break; /* would not fit: truncated */
+		pos -= n;
+		/* Masks: pos is data-dependent; (pos & PATH_MASK) + n stays
+		 * inside PBUF_SZ, which the verifier needs to see. */
+		bpf_probe_read_kernel(s->pbuf + (pos & PATH_MASK), n & PATH_MASK, name);
+		pos -= 1;
+		s->pbuf[pos & PATH_MASK] = '/';
+		if (d == parent || !parent) { /* pseudo file: name is all */
+			s->walk_trunc = 0;
+			break;
+		}
+		d = parent;
+	}
+	if (pos == PT_PATH_MAX - 1) { /* the root itself */
+		pos -= 1;
+		s->pbuf[pos & PATH_MASK] = '/';
+	}
+	return pos & PATH_MASK;
+}
+
+/* Record builders.  s->pos is the write cursor into data[]; a field is the
+ * bytes written between field_open() and field_close(). */
+
+static __always_inline __u32 field_open(struct scratch *s)
+{
+	return s->pos;
+}
+
+static __always_inline void field_close(struct scratch *s, int idx, __u32 start)
+{
+	EV(s)->len[idx & (PT_NFIELDS - 1)] = s->pos - start;
+}
+
+/* Append the last walk's result (start = path_walk()'s return). */
+static __always_inline void put_walked(struct scratch *s, int start)
+{
+	__u32 n = PT_PATH_MAX - start;
+
+	bpf_probe_read_kernel(EV(s)->data + (s->pos & POS_MASK), n & LEN_MASK,
+			      s->pbuf + (start & PATH_MASK));
+	s->pos += n;
+}
+
+static __always_inline void put_byte(struct scratch *s, char c)
+{
+	EV(s)->data[s->pos & POS_MASK] = c;
+	s->pos += 1;
+}
+
+/* Append a NUL-terminated user string of at most max bytes (with NUL).
+ * Returns true when it was cut by max. */
+static __always_inline bool put_ustr(struct scratch *s, const void *ustr, __u32 max)
+{
+	long n = bpf_probe_read_user_str(EV(s)->data + (s->pos & POS_MASK), max & LEN_MASK, ustr);
+
+	if (n <= 0) {
+		put_byte(s, 0);
+		return false;
+	}
+	s->pos += n;
+	return (__u32)n == max;
+}
+
+/* Append up to max raw user bytes; when nul_end, the last byte is forced to
+ * NUL (argv/env lists).  Returns true when cut by max. */
+static __always_inline bool put_ubytes(struct scratch *s, const void *uptr, __u64 len, __u32 max,
+				       bool nul_end)
+{
+	bool cut = len > max;
+
+	if (cut)
+		len = max;
+	if (!len || !uptr)
+		return false;
+	if (bpf_probe_read_user(EV(s)->data + (s->pos & POS_MASK), len & LEN_MASK, uptr))
+		return false;
+	s->pos += len;
+	if (nul_end)
+		EV(s)->data[(s->pos - 1) & (DATA_SZ - 1)] = 0;
+	return cut;
+}
+
+static __always_inline struct file *fd_file(int fd)
+{
+	struct task_struct *task = (void *)bpf_get_current_task();
+	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct file **fds;
+	struct file *f = NULL;
+
+	if (!fdt || fd < 0 || (unsigned int)fd >= BPF_CORE_READ(fdt, max_fds))
+		return NULL;
+	fds = BPF_CORE_READ(fdt, fd);
+	if (!fds)
+		return NULL;
+	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
+	return f;
+}
+
+/* Append the absolute path of an open file as field idx. */
+static __always_inline void put_file_path(struct scratch *s, int idx, struct file *f)
+{
+	__u32 start = field_open(s);
+	int w = -1;
+
+	if (f)
+		w = path_walk((__u64)BPF_CORE_READ(f, f_path.dentry),
+			      (__u64)BPF_CORE_READ(f, f_path.mnt));
+	if (w >= 0) {
+		put_walked(s, w);
+		if (s->walk_trunc)
+			EV(s)->flags |= PT_F_TRUNC(idx);
+	} else {
+		put_byte(s, 0);
+		EV(s)->flags |= PT_F_PATH_RAW;
+	}
+	field_close(s, idx, start);
+}
+
+#define AT_FDCWD_ -100
+
+/* Append the absolute form of a user path given relative to dirfd (or the
+ * cwd): the base directory is resolved by a walk, the string is appended as
+ * given ("." and ".." are folded by userspace).  Absolute strings are taken
+ * as they are.  PT_F_PATH_RAW when the base could not be resolved. */
+static __always_inline void put_user_path(struct scratch *s, int idx, int dirfd, const char *upath)
+{
+	struct task_struct *task = (void *)bpf_get_current_task();
+	__u32 start = field_open(s);
+	struct dentry *d = NULL;
+	struct vfsmount *m = NULL;
+	struct file *f;
+	char c = 0;
+	int w;
+
+	bpf_probe_read_user(&c, 1, upath);
+	if (c != '/') {
+		if (dirfd == AT_FDCWD_) {
+			d = BPF_CORE_READ(task, fs, pwd.dentry);
+			m = BPF_CORE_READ(task, fs, pwd.mnt);
+		} else {
+			f = fd_file(dirfd);
+			if (f) {
+				d = BPF_CORE_READ(f, f_path.dentry);
+				m = BPF_CORE_READ(f, f_path.mnt);
+			}
+		}
+		w = (d && m) ? path_walk((__u64)d, (__u64)m) : -1;
+		if (w >= 0) {
+			put_walked(s, w);
+			if (s->walk_trunc)
+				EV(s)->flags |= PT_F_TRUNC(idx);
+			s->pos -= 1; /* overwrite the NUL */
+			if (w != PT_PATH_MAX - 2) /* base is not "/" */
+				put_byte(s, '/');
+		} else {
+			EV(s)->flags |= PT_F_PATH_RAW;
+		}
+	}
+	if (put_ustr(s, upath, PT_PATH_MAX - (s->pos - start)))
+		EV(s)->flags |= PT_F_TRUNC(idx);
+	field_close(s, idx, start);
+}
+
+#endif /* PKGTRACE_PATH_BPF_H */

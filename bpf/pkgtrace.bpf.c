@@ -1,0 +1,799 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * pkgtrace.bpf.c - everything a traced process tree does, from tracepoints.
+ *
+ * The tree: `tree` maps host tgid -> session.  The root is marked by
+ * probe_register_self() (a magic prctl, see events.h) or, in daemon mode,
+ * by an exec of a package-manager command; sched_process_fork copies the
+ * mark to every new process (threads share their tgid key), and
+ * sched_process_exit drops it when the thread group dies.  Every program
+ * looks the current tgid up first and returns at once when it is not there,
+ * so an untracked process pays one hash lookup per attached tracepoint.
+ *
+ * Syscalls: sys_enter_* saves the raw arguments by tid, sys_exit_* builds
+ * the record with the result, resolving paths in the kernel (path.bpf.h).
+ * Records are variable-size struct pt_event built in a per-CPU scratch and
+ * copied to one ring buffer with their used size only.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+#include "events.h"
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
+
+/* Set by probe.c between open and load. */
+const volatile __u64 reg_cookie = 0;    /* 0: registration disabled */
+const volatile __u32 daemon_mode = 0;
+const volatile __u64 wake_bytes = 4 << 20; /* force a wakeup past this backlog */
+
+#define TREE_MAX 65536
+#define ARGS_MAX 16384
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, TREE_MAX);
+	__type(key, __u32);
+	__type(value, struct pt_tree_val);
+} tree SEC(".maps");
+
+struct sc_args {
+	__u64 a[6];
+};
+
+/* Syscall arguments between sys_enter and sys_exit, by host tid. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, ARGS_MAX);
+	__type(key, __u32);
+	__type(value, struct sc_args);
+} sc_args SEC(".maps");
+
+/* Daemon mode: basenames (char[16], NUL-padded) that start a session. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 64);
+	__type(key, char[PT_COMM_LEN]);
+	__type(value, __u8);
+} session_cmds SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 16 << 20);
+} events SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u64);
+} drops SEC(".maps");
+
+/* Daemon-started sessions are numbered from 2 (1 is the registered root). */
+__u32 session_seq = 1;
+
+#include "path.bpf.h"
+
+#define AF_UNIX_ 1
+#define AF_INET_ 2
+#define AF_INET6_ 10
+#define S_IFMT_ 00170000
+#define S_IFSOCK_ 0140000
+#define IPPROTO_UDP_ 17
+#define AT_REMOVEDIR_ 0x200
+#define O_CREAT_ 0100
+#define O_WRONLY_ 01
+#define O_TRUNC_ 01000
+#define ENOENT_ 2
+#define DNS_PORT 53
+
+static __always_inline void count_drop(void)
+{
+	__u32 zero = 0;
+	__u64 *c = bpf_map_lookup_elem(&drops, &zero);
+
+	if (c)
+		*c += 1;
+}
+
+static __always_inline struct pt_tree_val *tree_lookup_current(void)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+
+	return bpf_map_lookup_elem(&tree, &tgid);
+}
+
+static __always_inline void ev_begin(struct scratch *s, __u32 type, __u32 session)
+{
+	struct task_struct *task = (void *)bpf_get_current_task();
+	struct pt_event *e = EV(s);
+	__u64 id = bpf_get_current_pid_tgid();
+
+	e->time_ns = bpf_ktime_get_boot_ns();
+	e->cgroup_id = bpf_get_current_cgroup_id();
+	e->ret = 0;
+	e->arg[0] = e->arg[1] = e->arg[2] = 0;
+	e->type = type;
+	e->pid = id >> 32;
+	e->tid = (__u32)id;
+	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	e->uid = (__u32)bpf_get_current_uid_gid();
+	e->session = session;
+	e->flags = 0;
+	e->len[0] = e->len[1] = e->len[2] = e->len[3] = 0;
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	s->pos = 0;
+}
+
+/* Send the record with only its used bytes.  No wakeup per record (that
+ * costs ~1.8 us each); the consumer polls with a short timeout, and a
+ * backlog past wake_bytes forces a wakeup so it never falls far behind. */
+static __always_inline void ev_submit(struct scratch *s)
+{
+	struct pt_event *e = EV(s);
+	/* Mask: pos is read back from the map; the bound proves size fits rec. */
+	__u32 size = HDR_SZ + (s->pos & (DATA_SZ - 1));
+	__u64 flags = BPF_RB_NO_WAKEUP;
+
+	e->size = size;
+	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) > wake_bytes)
+		flags = BPF_RB_FORCE_WAKEUP;
+	if (bpf_ringbuf_output(&events, e, size, flags))
+		count_drop();
+}
+
+/* ---- process tree ------------------------------------------------------ */
+
+static __always_inline void emit_root(__u32 session, __u32 flags)
+{
+	struct scratch *s = scratch_get();
+
+	if (!s)
+		return;
+	ev_begin(s, PT_EV_ROOT, session);
+	EV(s)->arg[0] = session;
+	EV(s)->flags = flags;
+	ev_submit(s);
+}
+
+static __always_inline struct pt_tree_val *tree_mark(__u32 tgid, __u32 session, __u32 flags)
+{
+	struct pt_tree_val v = { .session = session, .flags = flags };
+
+	if (bpf_map_update_elem(&tree, &tgid, &v, BPF_ANY)) {
+		count_drop(); /* tree full: this process goes untraced */
+		return NULL;
+	}
+	return bpf_map_lookup_elem(&tree, &tgid);
+}
+
+/*
+ * Root registration.  probe_register_self() in the traced child calls
+ * prctl(PT_REG_PRCTL_OPTION, cookie).  The kernel rejects the unknown option
+ * with -EINVAL, but this program has already seen it: with the per-run
+ * cookie it marks the caller's host tgid as the root of session 1.  Doing it
+ * here rather than from userspace makes it work in PID namespaces, where the
+ * pid fork() returned is not the kernel's.
+ */
+SEC("tracepoint/syscalls/sys_enter_prctl")
+int tp_enter_prctl(struct trace_event_raw_sys_enter *ctx)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+
+	if (ctx->args[0] != PT_REG_PRCTL_OPTION || !reg_cookie || ctx->args[1] != reg_cookie)
+		return 0;
+	if (tree_mark(tgid, 1, PT_TREE_ROOT))
+		emit_root(1, 0);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
+{
+	__u32 ptgid = BPF_CORE_READ(parent, tgid);
+	__u32 cpid = BPF_CORE_READ(child, pid);
+	__u32 ctgid = BPF_CORE_READ(child, tgid);
+	struct pt_tree_val *tv = bpf_map_lookup_elem(&tree, &ptgid);
+	struct scratch *s;
+	__u32 session;
+
+	/* Threads share the tgid key, so they are in the tree already. */
+	if (!tv || cpid != ctgid)
+		return 0;
+	session = tv->session;
+	/* The child has not run yet (the tracepoint fires before it is woken):
+	 * it is marked before its first instruction. */
+	if (!tree_mark(ctgid, session, 0))
+		return 0;
+	s = scratch_get();
+	if (!s)
+		return 0;
+	ev_begin(s, PT_EV_FORK, session);
+	EV(s)->arg[0] = ctgid;
+	ev_submit(s);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(on_exit, struct task_struct *task, bool group_dead)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 tgid = id >> 32, tid = (__u32)id;
+	struct pt_tree_val *tv = bpf_map_lookup_elem(&tree, &tgid);
+	struct scratch *s;
+
+	if (!tv)
+		return 0;
+	bpf_map_delete_elem(&sc_args, &tid);
+	if (!group_dead) /* another thread of the process still runs */
+		return 0;
+	s = scratch_get();
+	if (s) {
+		ev_begin(s, PT_EV_EXIT, tv->session);
+		/* exit_code is already the wait status: (code << 8) | signal. */
+		EV(s)->arg[0] = BPF_CORE_READ(task, exit_code);
+		ev_submit(s);
+	}
+	bpf_map_delete_elem(&tree, &tgid);
+	return 0;
+}
+
+/* ---- exec ---------------------------------------------------------------- */
+
+/* Daemon mode: does this exec (of a process outside the tree) start a
+ * session?  Compares the basename of bprm->filename, as the caller gave it
+ * (for #! scripts such as /usr/bin/npm that is the script). */
+static __always_inline struct pt_tree_val *daemon_start(struct linux_binprm *bprm, __u32 tgid)
+{
+	struct scratch *s = scratch_get();
+	const char *fname = BPF_CORE_READ(bprm, filename);
+	struct pt_tree_val *tv;
+	__u32 base = 0, session;
+	long n;
+	int i;
+
+	if (!s || !fname)
+		return NULL;
+	n = bpf_probe_read_kernel_str(s->name, PT_NAME_MAX, fname);
+	if (n <= 0)
+		return NULL;
+	for (i = 0; i < PT_NAME_MAX; i++) {
+		if (i >= n)
+			break;
+		if (s->name[i] == '/')
+			base = i + 1;
+	}
+	/* The hash compares all 16 bytes: pad with NULs. */
+	__builtin_memset(s->key, 0, sizeof(s->key));
+	bpf_probe_read_kernel_str(s->key, sizeof(s->key), s->name + (base & (PT_NAME_MAX - 1)));
+	if (!bpf_map_lookup_elem(&session_cmds, s->key))
+		return NULL;
+	session = __sync_fetch_and_add(&session_seq, 1) + 1;
+	tv = tree_mark(tgid, session, PT_TREE_ROOT);
+	if (tv)
+		emit_root(session, PT_F_DAEMON_START);
+	return tv;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+	struct pt_tree_val *tv = bpf_map_lookup_elem(&tree, &tgid);
+	struct task_struct *task = (void *)bpf_get_current_task();
+	struct file *file;
+	struct mm_struct *mm;
+	struct scratch *s;
+	char pfx[8] = {};
+	__u64 lo, hi;
+	__u32 start;
+	int w;
+
+	if (!tv) {
+		if (!daemon_mode)
+			return 0;
+		tv = daemon_start(bprm, tgid);
+		if (!tv)
+			return 0;
+	}
+	s = scratch_get();
+	if (!s)
+		return 0;
+	ev_begin(s, PT_EV_EXEC, tv->session);
+
+	/* f0: the file actually executed (not the name it was called by). */
+	file = BPF_CORE_READ(bprm, file);
+	put_file_path(s, 0, file);
+	if (file) {
+		if (BPF_CORE_READ(file, f_inode, i_nlink) == 0)
+			EV(s)->flags |= PT_F_DELETED;
+		bpf_probe_read_kernel(pfx, 6, BPF_CORE_READ(file, f_path.dentry, d_name.name));
+		if (pfx[0] == 'm' && pfx[1] == 'e' && pfx[2] == 'm' && pfx[3] == 'f' &&
+		    pfx[4] == 'd' && pfx[5] == ':')
+			EV(s)->flags |= PT_F_MEMFD | PT_F_DELETED;
+	}
+
+	/* f1: argv, as the new image sees it. */
+	mm = BPF_CORE_READ(p, mm);
+	lo = BPF_CORE_READ(mm, arg_start);
+	hi = BPF_CORE_READ(mm, arg_end);
+	start = field_open(s);
+	if (hi > lo && put_ubytes(s, (void *)lo, hi - lo, PT_ARGV_MAX, true))
+		EV(s)->flags |= PT_F_TRUNC(1);
+	field_close(s, 1, start);
+
+	/* f2: cwd. */
+	start = field_open(s);
+	w = path_walk((__u64)BPF_CORE_READ(task, fs, pwd.dentry),
+		      (__u64)BPF_CORE_READ(task, fs, pwd.mnt));
+	if (w >= 0) {
+		put_walked(s, w);
+		if (s->walk_trunc)
+			EV(s)->flags |= PT_F_TRUNC(2);
+	} else {
+		put_byte(s, 0);
+	}
+	field_close(s, 2, start);
+
+	/* f3: environment (npm_package_name & co. attribute the exec). */
+	lo = BPF_CORE_READ(mm, env_start);
+	hi = BPF_CORE_READ(mm, env_end);
+	start = field_open(s);
+	if (hi > lo && put_ubytes(s, (void *)lo, hi - lo, PT_ENV_MAX, true))
+		EV(s)->flags |= PT_F_TRUNC(3);
+	field_close(s, 3, start);
+
+	ev_submit(s);
+	/* An exec from a non-leader thread takes over the leader's tid: its
+	 * saved execve arguments would never be seen by a sys_exit. */
+	if ((__u32)old_pid != (__u32)bpf_get_current_pid_tgid()) {
+		__u32 old = old_pid;
+		bpf_map_delete_elem(&sc_args, &old);
+	}
+	return 0;
+}
+
+/* ---- syscalls: enter saves, exit emits -------------------------------- */
+
+/* nargs: a tracepoint program may not read past its event's own fields
+ * (attach fails with EACCES), so each copies only its syscall's args. */
+static __always_inline int save_args(struct trace_event_raw_sys_enter *ctx, int nargs)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	__u32 tgid = id >> 32, tid = (__u32)id;
+	struct sc_args a;
+
+	if (!bpf_map_lookup_elem(&tree, &tgid))
+		return 0;
+	__builtin_memset(&a, 0, sizeof(a));
+	if (nargs > 0)
+		a.a[0] = ctx->args[0];
+	if (nargs > 1)
+		a.a[1] = ctx->args[1];
+	if (nargs > 2)
+		a.a[2] = ctx->args[2];
+	if (nargs > 3)
+		a.a[3] = ctx->args[3];
+	if (nargs > 4)
+		a.a[4] = ctx->args[4];
+	if (nargs > 5)
+		a.a[5] = ctx->args[5];
+	bpf_map_update_elem(&sc_args, &tid, &a, BPF_ANY);
+	return 0;
+}
+
+#define ENTER(sc, nargs) \
+	SEC("tracepoint/syscalls/sys_enter_" #sc) \
+	int tp_enter_##sc(struct trace_event_raw_sys_enter *ctx) { return save_args(ctx, nargs); }
+
+/* EXIT(sc) defines the exit program; its body handles (a, ret, s) with the
+ * record already begun with the given type. */
+#define EXIT(sc, ev_type) \
+	static __always_inline void handle_##sc(struct scratch *s, const struct sc_args *a, long ret); \
+	SEC("tracepoint/syscalls/sys_exit_" #sc) \
+	int tp_exit_##sc(struct trace_event_raw_sys_exit *ctx) \
+	{ \
+		__u32 tid = (__u32)bpf_get_current_pid_tgid(); \
+		struct sc_args *a = bpf_map_lookup_elem(&sc_args, &tid); \
+		struct pt_tree_val *tv; \
+		struct scratch *s; \
+		if (!a) \
+			return 0; \
+		tv = tree_lookup_current(); \
+		s = scratch_get(); \
+		if (tv && s) { \
+			ev_begin(s, ev_type, tv->session); \
+			EV(s)->ret = ctx->ret; \
+			handle_##sc(s, a, ctx->ret); \
+			if (EV(s)->type) \
+				ev_submit(s); \
+		} \
+		bpf_map_delete_elem(&sc_args, &tid); \
+		return 0; \
+	} \
+	static __always_inline void handle_##sc(struct scratch *s, const struct sc_args *a, long ret)
+
+/* A handler sets type 0 to send nothing. */
+#define DROP_EVENT(s) (EV(s)->type = 0)
+
+#define UPTR(x) ((const char *)(unsigned long)(x))
+
+/* files */
+
+static __always_inline void do_open(struct scratch *s, long ret, int dirfd, const char *path,
+				    __u64 flags, __u64 mode)
+{
+	EV(s)->arg[0] = flags;
+	EV(s)->arg[1] = mode;
+	if (ret >= 0)
+		put_file_path(s, 0, fd_file(ret)); /* the file really opened */
+	else
+		put_user_path(s, 0, dirfd, path);
+}
+
+ENTER(open, 3)
+EXIT(open, PT_EV_OPEN) { do_open(s, ret, AT_FDCWD_, UPTR(a->a[0]), a->a[1], a->a[2]); }
+ENTER(openat, 4)
+EXIT(openat, PT_EV_OPEN) { do_open(s, ret, a->a[0], UPTR(a->a[1]), a->a[2], a->a[3]); }
+ENTER(creat, 2)
+EXIT(creat, PT_EV_OPEN)
+{
+	do_open(s, ret, AT_FDCWD_, UPTR(a->a[0]), O_CREAT_ | O_WRONLY_ | O_TRUNC_, a->a[1]);
+}
+ENTER(openat2, 4)
+EXIT(openat2, PT_EV_OPEN)
+{
+	struct open_how how = {};
+
+	bpf_probe_read_user(&how, sizeof(how), UPTR(a->a[2]));
+	do_open(s, ret, a->a[0], UPTR(a->a[1]), how.flags, how.mode);
+}
+
+ENTER(unlink, 1)
+EXIT(unlink, PT_EV_UNLINK) { put_user_path(s, 0, AT_FDCWD_, UPTR(a->a[0])); }
+ENTER(unlinkat, 3)
+EXIT(unlinkat, PT_EV_UNLINK)
+{
+	EV(s)->arg[0] = a->a[2];
+	put_user_path(s, 0, a->a[0], UPTR(a->a[1]));
+}
+ENTER(rmdir, 1)
+EXIT(rmdir, PT_EV_UNLINK)
+{
+	EV(s)->arg[0] = AT_REMOVEDIR_;
+	put_user_path(s, 0, AT_FDCWD_, UPTR(a->a[0]));
+}
+
+ENTER(rename, 2)
+EXIT(rename, PT_EV_RENAME)
+{
+	put_user_path(s, 0, AT_FDCWD_, UPTR(a->a[0]));
+	put_user_path(s, 1, AT_FDCWD_, UPTR(a->a[1]));
+}
+ENTER(renameat, 4)
+EXIT(renameat, PT_EV_RENAME)
+{
+	put_user_path(s, 0, a->a[0], UPTR(a->a[1]));
+	put_user_path(s, 1, a->a[2], UPTR(a->a[3]));
+}
+ENTER(renameat2, 5)
+EXIT(renameat2, PT_EV_RENAME)
+{
+	EV(s)->arg[0] = a->a[4];
+	put_user_path(s, 0, a->a[0], UPTR(a->a[1]));
+	put_user_path(s, 1, a->a[2], UPTR(a->a[3]));
+}
+
+ENTER(mkdir, 2)
+EXIT(mkdir, PT_EV_MKDIR)
+{
+	EV(s)->arg[0] = a->a[1];
+	put_user_path(s, 0, AT_FDCWD_, UPTR(a->a[0]));
+}
+ENTER(mkdirat, 3)
+EXIT(mkdirat, PT_EV_MKDIR)
+{
+	EV(s)->arg[0] = a->a[2];
+	put_user_path(s, 0, a->a[0], UPTR(a->a[1]));
+}
+
+ENTER(chmod, 2)
+EXIT(chmod, PT_EV_CHMOD)
+{
+	EV(s)->arg[0] = a->a[1];
+	put_user_path(s, 0, AT_FDCWD_, UPTR(a->a[0]));
+}
+ENTER(fchmod, 2)
+EXIT(fchmod, PT_EV_CHMOD)
+{
+	EV(s)->arg[0] = a->a[1];
+	put_file_path(s, 0, fd_file(a->a[0]));
+}
+ENTER(fchmodat, 3)
+EXIT(fchmodat, PT_EV_CHMOD)
+{
+	EV(s)->arg[0] = a->a[2];
+	put_user_path(s, 0, a->a[0], UPTR(a->a[1]));
+}
+/* fchmodat2 (6.6+) is attached leniently by probe.c. */
+ENTER(fchmodat2, 4)
+EXIT(fchmodat2, PT_EV_CHMOD)
+{
+	EV(s)->arg[0] = a->a[2];
+	put_user_path(s, 0, a->a[0], UPTR(a->a[1]));
+}
+
+ENTER(symlink, 2)
+EXIT(symlink, PT_EV_SYMLINK)
+{
+	__u32 start;
+
+	put_user_path(s, 0, AT_FDCWD_, UPTR(a->a[1]));
+	start = field_open(s);
+	if (put_ustr(s, UPTR(a->a[0]), PT_PATH_MAX))
+		EV(s)->flags |= PT_F_TRUNC(1);
+	field_close(s, 1, start);
+}
+ENTER(symlinkat, 3)
+EXIT(symlinkat, PT_EV_SYMLINK)
+{
+	__u32 start;
+
+	put_user_path(s, 0, a->a[1], UPTR(a->a[2]));
+	start = field_open(s);
+	if (put_ustr(s, UPTR(a->a[0]), PT_PATH_MAX))
+		EV(s)->flags |= PT_F_TRUNC(1);
+	field_close(s, 1, start);
+}
+
+ENTER(link, 2)
+EXIT(link, PT_EV_LINK)
+{
+	put_user_path(s, 0, AT_FDCWD_, UPTR(a->a[0]));
+	put_user_path(s, 1, AT_FDCWD_, UPTR(a->a[1]));
+}
+ENTER(linkat, 5)
+EXIT(linkat, PT_EV_LINK)
+{
+	put_user_path(s, 0, a->a[0], UPTR(a->a[1]));
+	put_user_path(s, 1, a->a[2], UPTR(a->a[3]));
+}
+
+ENTER(truncate, 2)
+EXIT(truncate, PT_EV_TRUNCATE)
+{
+	EV(s)->arg[0] = a->a[1];
+	put_user_path(s, 0, AT_FDCWD_, UPTR(a->a[0]));
+}
+ENTER(ftruncate, 2)
+EXIT(ftruncate, PT_EV_TRUNCATE)
+{
+	EV(s)->arg[0] = a->a[1];
+	put_file_path(s, 0, fd_file(a->a[0]));
+}
+
+ENTER(memfd_create, 2)
+EXIT(memfd_create, PT_EV_MEMFD)
+{
+	__u32 start = field_open(s);
+
+	EV(s)->arg[0] = a->a[1];
+	if (put_ustr(s, UPTR(a->a[0]), PT_NAME_MAX))
+		EV(s)->flags |= PT_F_TRUNC(0);
+	field_close(s, 0, start);
+}
+
+/* Failed execs only (successes are reported by sched_process_exec).  A
+ * shell or npm trying each PATH entry fails with -ENOENT many times per
+ * command: those are dropped here, before any copy. */
+ENTER(execve, 3)
+EXIT(execve, PT_EV_EXEC)
+{
+	if (ret == 0 || ret == -ENOENT_) {
+		DROP_EVENT(s);
+		return;
+	}
+	put_user_path(s, 0, AT_FDCWD_, UPTR(a->a[0]));
+}
+ENTER(execveat, 5)
+EXIT(execveat, PT_EV_EXEC)
+{
+	if (ret == 0 || ret == -ENOENT_) {
+		DROP_EVENT(s);
+		return;
+	}
+	put_user_path(s, 0, a->a[0], UPTR(a->a[1]));
+}
+
+/* sockets */
+
+static __always_inline struct sock *fd_sock(int fd)
+{
+	struct file *f = fd_file(fd);
+	struct socket *sock;
+
+	if (!f)
+		return NULL;
+	if ((BPF_CORE_READ(f, f_inode, i_mode) & S_IFMT_) != S_IFSOCK_)
+		return NULL;
+	sock = BPF_CORE_READ(f, private_data);
+	return sock ? BPF_CORE_READ(sock, sk) : NULL;
+}
+
+static __always_inline void put_sock_type(struct scratch *s, struct sock *sk)
+{
+	if (sk)
+		EV(s)->arg[2] = BPF_CORE_READ(sk, sk_type) |
+				(__u32)BPF_CORE_READ(sk, sk_protocol) << 16;
+}
+
+/* f0 + arg0/arg1 from a user sockaddr. */
+static __always_inline void put_uaddr(struct scratch *s, const char *uaddr, __u32 alen)
+{
+	__u32 start = field_open(s);
+	__u16 family = 0, port = 0;
+
+	if (uaddr && alen >= 2)
+		bpf_probe_read_user(&family, sizeof(family), uaddr);
+	EV(s)->arg[0] = family;
+	if (family == AF_INET_ && alen >= 8) {
+		bpf_probe_read_user(&port, 2, uaddr + 2);
+		put_ubytes(s, uaddr + 4, 4, 4, false);
+	} else if (family == AF_INET6_ && alen >= 24) {
+		bpf_probe_read_user(&port, 2, uaddr + 2);
+		put_ubytes(s, uaddr + 8, 16, 16, false);
+	} else if (family == AF_UNIX_ && alen > 2) {
+		char c = 0;
+
+		bpf_probe_read_user(&c, 1, uaddr + 2);
+		if (c == 0 && alen > 3) { /* abstract: shown as @name */
+			put_byte(s, '@');
+			put_ustr(s, uaddr + 3, 108);
+		} else {
+			put_ustr(s, uaddr + 2, 108);
+		}
+	}
+	EV(s)->arg[1] = bpf_ntohs(port);
+	field_close(s, 0, start);
+}
+
+/* f0 + arg0/arg1 from the socket itself: the peer or the local end. */
+static __always_inline void put_skaddr(struct scratch *s, struct sock *sk, bool peer)
+{
+	__u32 start = field_open(s);
+	__u16 family = BPF_CORE_READ(sk, __sk_common.skc_family);
+
+	EV(s)->arg[0] = family;
+	if (family == AF_INET_) {
+		__u32 *p = peer ? &sk->__sk_common.skc_daddr : &sk->__sk_common.skc_rcv_saddr;
+
+		bpf_probe_read_kernel(EV(s)->data + (s->pos & POS_MASK), 4, p);
+		s->pos += 4;
+	} else if (family == AF_INET6_) {
+		struct in6_addr *p = peer ? &sk->__sk_common.skc_v6_daddr :
+					    &sk->__sk_common.skc_v6_rcv_saddr;
+
+		bpf_probe_read_kernel(EV(s)->data + (s->pos & POS_MASK), 16, p);
+		s->pos += 16;
+	}
+	if (peer)
+		EV(s)->arg[1] = bpf_ntohs(BPF_CORE_READ(sk, __sk_common.skc_dport));
+	else
+		EV(s)->arg[1] = BPF_CORE_READ(sk, __sk_common.skc_num);
+	field_close(s, 0, start);
+}
+
+ENTER(connect, 3)
+EXIT(connect, PT_EV_CONNECT)
+{
+	put_sock_type(s, fd_sock(a->a[0]));
+	put_uaddr(s, UPTR(a->a[1]), a->a[2]);
+}
+ENTER(bind, 3)
+EXIT(bind, PT_EV_BIND)
+{
+	put_sock_type(s, fd_sock(a->a[0]));
+	put_uaddr(s, UPTR(a->a[1]), a->a[2]);
+}
+ENTER(listen, 2)
+EXIT(listen, PT_EV_LISTEN)
+{
+	struct sock *sk = fd_sock(a->a[0]);
+
+	if (!sk) {
+		DROP_EVENT(s);
+		return;
+	}
+	put_sock_type(s, sk);
+	put_skaddr(s, sk, false);
+}
+
+static __always_inline void do_accept(struct scratch *s, long ret)
+{
+	struct sock *sk = ret >= 0 ? fd_sock(ret) : NULL;
+
+	if (sk) {
+		put_sock_type(s, sk);
+		put_skaddr(s, sk, true);
+	}
+}
+ENTER(accept, 3)
+EXIT(accept, PT_EV_ACCEPT) { do_accept(s, ret); }
+ENTER(accept4, 4)
+EXIT(accept4, PT_EV_ACCEPT) { do_accept(s, ret); }
+
+/* UDP sends: destination from the call or, when connected, from the sock;
+ * for DNS (port 53) the first PT_PAYLOAD_MAX bytes of the datagram. */
+static __always_inline void do_send(struct scratch *s, int fd, const char *uaddr, __u32 alen,
+				    const char *buf, __u64 len)
+{
+	struct sock *sk = fd_sock(fd);
+	__u32 start;
+
+	if (!sk || BPF_CORE_READ(sk, sk_protocol) != IPPROTO_UDP_) {
+		DROP_EVENT(s);
+		return;
+	}
+	put_sock_type(s, sk);
+	if (uaddr && alen)
+		put_uaddr(s, uaddr, alen);
+	else
+		put_skaddr(s, sk, true);
+	start = field_open(s);
+	if (EV(s)->arg[1] == DNS_PORT && buf && put_ubytes(s, buf, len, PT_PAYLOAD_MAX, false))
+		EV(s)->flags |= PT_F_TRUNC(1);
+	field_close(s, 1, start);
+}
+
+ENTER(sendto, 6)
+EXIT(sendto, PT_EV_SEND)
+{
+	do_send(s, a->a[0], UPTR(a->a[4]), a->a[5], UPTR(a->a[1]), a->a[2]);
+}
+
+static __always_inline void do_sendmsg(struct scratch *s, int fd, const void *umsg)
+{
+	struct user_msghdr msg = {};
+	struct iovec iov = {};
+
+	if (bpf_probe_read_user(&msg, sizeof(msg), umsg)) {
+		DROP_EVENT(s);
+		return;
+	}
+	if (msg.msg_iov && msg.msg_iovlen)
+		bpf_probe_read_user(&iov, sizeof(iov), msg.msg_iov);
+	do_send(s, fd, msg.msg_name, msg.msg_namelen, iov.iov_base, iov.iov_len);
+}
+
+ENTER(sendmsg, 3)
+EXIT(sendmsg, PT_EV_SEND) { do_sendmsg(s, a->a[0], UPTR(a->a[1])); }
+/* sendmmsg: the first message stands for the batch (ret = messages sent). */
+ENTER(sendmmsg, 4)
+EXIT(sendmmsg, PT_EV_SEND) { do_sendmsg(s, a->a[0], UPTR(a->a[1])); }
+
+/* credentials and ptrace: arg0 kind, arg1/arg2 the (first two) ids */
+
+#define SETID(sc, kind, nargs) \
+	ENTER(sc, nargs) \
+	EXIT(sc, PT_EV_SETID) \
+	{ \
+		EV(s)->arg[0] = kind; \
+		EV(s)->arg[1] = (__u32)a->a[0]; \
+		EV(s)->arg[2] = (__u32)a->a[1]; \
+	}
+
+SETID(setuid, PT_SETID_UID, 1)
+SETID(setgid, PT_SETID_GID, 1)
+SETID(setreuid, PT_SETID_REUID, 2)
+SETID(setregid, PT_SETID_REGID, 2)
+SETID(setresuid, PT_SETID_RESUID, 3)
+SETID(setresgid, PT_SETID_RESGID, 3)
+
+ENTER(ptrace, 4)
+EXIT(ptrace, PT_EV_PTRACE)
+{
+	EV(s)->arg[0] = a->a[0];
+	EV(s)->arg[1] = a->a[1];
+}

@@ -1,0 +1,243 @@
+/*
+ * probe.c - load and attach bpf/pkgtrace.bpf.c, register the traced root,
+ * drain the ring buffer.  See probe.h for the contract.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "err.h"
+#include "events.h"
+#include "probe.h"
+#include "pkgtrace.skel.h"
+
+#define RINGBUF_DEFAULT (16u << 20)
+
+struct probe {
+	struct pkgtrace_bpf *skel;
+	struct ring_buffer *rb;
+	probe_event_fn fn;
+	void *ctx;
+	int ncpus;
+};
+
+/* Programs attached leniently: their tracepoint may not exist on every
+ * kernel (fchmodat2 is 6.6+). */
+static const char *const optional_progs[] = {
+	"tp_enter_fchmodat2", "tp_exit_fchmodat2", NULL,
+};
+
+static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
+{
+	if (!verbose || level == LIBBPF_DEBUG)
+		return 0;
+	return vfprintf(stderr, fmt, args);
+}
+
+static bool prog_is_optional(const char *name)
+{
+	for (int i = 0; optional_progs[i]; i++)
+		if (!strcmp(name, optional_progs[i]))
+			return true;
+	return false;
+}
+
+static int on_record(void *ctx, void *data, size_t size)
+{
+	struct probe *p = ctx;
+
+	return p->fn(p->ctx, data, size);
+}
+
+/* Power of two, at least one page: what a BPF ring buffer accepts. */
+static uint32_t ring_size(uint32_t want)
+{
+	uint32_t sz = 4096;
+
+	if (!want)
+		return RINGBUF_DEFAULT;
+	while (sz < want && sz < (1u << 30))
+		sz <<= 1;
+	return sz;
+}
+
+static int attach_all(struct pkgtrace_bpf *skel)
+{
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, skel->obj) {
+		const char *name = bpf_program__name(prog);
+		struct bpf_link *link = bpf_program__attach(prog);
+
+		if (!link) {
+			int err = -errno;
+
+			if (prog_is_optional(name))
+				continue;
+			if (verbose)
+				p_warn("attach %s: %s", name, strerror(-err));
+			return err;
+		}
+		/* The skeleton does not own links made outside it: keep them
+		 * on the object by storing into the skeleton's link slots. */
+		for (int i = 0; i < skel->skeleton->prog_cnt; i++) {
+			if (*skel->skeleton->progs[i].prog == prog) {
+				*skel->skeleton->progs[i].link = link;
+				break;
+			}
+		}
+	}
+	return 0;
+}
+
+static int set_session_cmds(struct probe *p, const char *const *cmds)
+{
+	uint8_t one = 1;
+
+	for (int i = 0; cmds && cmds[i]; i++) {
+		char key[PT_COMM_LEN] = {};
+
+		strncpy(key, cmds[i], sizeof(key) - 1);
+		if (bpf_map__update_elem(p->skel->maps.session_cmds, key, sizeof(key), &one,
+					 sizeof(one), BPF_ANY))
+			return -errno;
+	}
+	return 0;
+}
+
+int probe_new(const struct probe_opts *opts, probe_event_fn fn, void *ctx, struct probe **out)
+{
+	struct probe *p;
+	uint32_t rsize = ring_size(opts ? opts->ringbuf_bytes : 0);
+	int err;
+
+	*out = NULL;
+	libbpf_set_print(libbpf_print);
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	p->fn = fn;
+	p->ctx = ctx;
+	p->ncpus = libbpf_num_possible_cpus();
+	if (p->ncpus <= 0) {
+		err = p->ncpus ? p->ncpus : -EINVAL;
+		goto cleanup;
+	}
+
+	p->skel = pkgtrace_bpf__open();
+	if (!p->skel) {
+		err = -errno ? -errno : -EINVAL;
+		goto cleanup;
+	}
+	p->skel->rodata->reg_cookie = opts ? opts->reg_cookie : 0;
+	p->skel->rodata->daemon_mode = opts && opts->daemon;
+	p->skel->rodata->wake_bytes = rsize / 4;
+	bpf_map__set_max_entries(p->skel->maps.events, rsize);
+	bpf_map__set_max_entries(p->skel->maps.heap, p->ncpus);
+
+	err = pkgtrace_bpf__load(p->skel);
+	if (err)
+		goto cleanup;
+	err = attach_all(p->skel);
+	if (err)
+		goto cleanup;
+	if (opts && opts->daemon) {
+		err = set_session_cmds(p, opts->session_cmds);
+		if (err)
+			goto cleanup;
+	}
+	p->rb = ring_buffer__new(bpf_map__fd(p->skel->maps.events), on_record, p, NULL);
+	if (!p->rb) {
+		err = -errno;
+		goto cleanup;
+	}
+	*out = p;
+	return 0;
+
+cleanup:
+	if (err == -EACCES)
+		err = -EPERM;
+	probe_free(p);
+	return err < 0 ? err : -EINVAL;
+}
+
+void probe_free(struct probe *p)
+{
+	if (!p)
+		return;
+	ring_buffer__free(p->rb);
+	pkgtrace_bpf__destroy(p->skel);
+	free(p);
+}
+
+int probe_register_self(uint64_t reg_cookie)
+{
+	/* Fails with EINVAL by design: the BPF program saw it (events.h). */
+	prctl(PT_REG_PRCTL_OPTION, (unsigned long)reg_cookie, 0UL, 0UL, 0UL);
+	return 0;
+}
+
+int probe_poll(struct probe *p, int timeout_ms)
+{
+	int n, m;
+
+	/* Records are sent without wakeups, so epoll may time out with data
+	 * pending: always consume after the wait. */
+	n = ring_buffer__poll(p->rb, timeout_ms);
+	if (n < 0 && n != -EINTR)
+		return n;
+	m = ring_buffer__consume(p->rb);
+	if (m < 0)
+		return m;
+	return (n > 0 ? n : 0) + m;
+}
+
+uint64_t probe_drops(struct probe *p)
+{
+	uint32_t zero = 0;
+	uint64_t *vals, sum = 0;
+
+	vals = calloc(p->ncpus, sizeof(*vals));
+	if (!vals)
+		return 0;
+	if (!bpf_map__lookup_elem(p->skel->maps.drops, &zero, sizeof(zero), vals,
+				  sizeof(*vals) * p->ncpus, 0))
+		for (int i = 0; i < p->ncpus; i++)
+			sum += vals[i];
+	free(vals);
+	return sum;
+}
+
+int probe_tree_size(struct probe *p, uint32_t session)
+{
+	int fd = bpf_map__fd(p->skel->maps.tree);
+	uint32_t key, next, *prev = NULL;
+	struct pt_tree_val val;
+	int n = 0;
+
+	while (!bpf_map_get_next_key(fd, prev, &next)) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(fd, &key, &val))
+			continue;
+		if (!session || val.session == session)
+			n++;
+	}
+	return n;
+}
+
+int probe_mark_pid(struct probe *p, uint32_t pid, uint32_t session)
+{
+	struct pt_tree_val val = { .session = session, .flags = PT_TREE_ROOT };
+
+	if (bpf_map_update_elem(bpf_map__fd(p->skel->maps.tree), &pid, &val, BPF_ANY))
+		return -errno;
+	return 0;
+}
