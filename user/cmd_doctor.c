@@ -35,7 +35,7 @@ static void check(bool pass, const char *what, const char *fmt, ...)
 {
 	va_list ap;
 
-	printf("%-4s %-28s ", pass ? "ok" : "FAIL", what);
+	printf("%-4s %-44s ", pass ? "ok" : "FAIL", what);
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);
@@ -124,7 +124,7 @@ static void check_ringbuf(void)
 static void check_tracepoint(const char *tracefs, const char *sec)
 {
 	const char *slash = strchr(sec, '/'), *name;
-	char path[4096];
+	char path[8192]; /* tracefs (< 4096) + the section name */
 	glob_t g;
 	bool found = false;
 

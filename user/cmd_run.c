@@ -474,8 +474,6 @@ int cmd_run(int argc, char **argv)
 	if (si.drops)
 		p_warn("%llu event(s) dropped by the kernel: the trace is incomplete",
 		       (unsigned long long)si.drops);
-	else if (!o.po.quiet)
-		fprintf(stderr, "pkgtrace: %llu events, 0 dropped\n", (unsigned long long)si.events);
 
 	sev = pipeline_finish(rc.pipe, &si);
 	rc.pipe = NULL;
