@@ -2084,7 +2084,8 @@ static void judge_lingering(struct analyzer *an, const struct session_info *si)
 				alive = nv;
 				alive[n++] = p;
 			}
-	qsort(alive, n, sizeof(*alive), cmp_pid);
+	if (n)
+		qsort(alive, n, sizeof(*alive), cmp_pid);
 	for (size_t i = 0; i < n; i++) {
 		struct proc *p = alive[i];
 		bool pkg = an->owners[p->owner]->kind == OWN_PACKAGE;
