@@ -10,8 +10,8 @@
  * looks the current tgid up first and returns at once when it is not there,
  * so an untracked process pays one hash lookup per attached tracepoint.
  *
- * Syscalls: sys_enter_* saves the raw arguments by tid, sys_exit_* builds
- * the record with the result, resolving paths in the kernel (path.bpf.h).
+ * Syscalls: raw sys_enter saves the raw arguments by tid, sys_exit tail-calls
+ * the syscall's handler, which builds the record with the result, resolving paths in the kernel (path.bpf.h).
  * Records are variable-size struct pt_event built in a per-CPU scratch and
  * copied to one ring buffer with their used size only.
  */
@@ -41,6 +41,7 @@ struct {
 
 struct sc_args {
 	__u64 a[6];
+	__u32 nr;
 };
 
 /* Syscall arguments between sys_enter and sys_exit, by host tid. */
@@ -167,26 +168,6 @@ static __always_inline struct pt_tree_val *tree_mark(__u32 tgid, __u32 session, 
 		return NULL;
 	}
 	return bpf_map_lookup_elem(&tree, &tgid);
-}
-
-/*
- * Root registration.  probe_register_self() in the traced child calls
- * prctl(PT_REG_PRCTL_OPTION, cookie).  The kernel rejects the unknown option
- * with -EINVAL, but this program has already seen it: with the per-run
- * cookie it marks the caller's host tgid as the root of session 1.  Doing it
- * here rather than from userspace makes it work in PID namespaces, where the
- * pid fork() returned is not the kernel's.
- */
-SEC("tracepoint/syscalls/sys_enter_prctl")
-int tp_enter_prctl(struct trace_event_raw_sys_enter *ctx)
-{
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-
-	if (ctx->args[0] != PT_REG_PRCTL_OPTION || !reg_cookie || ctx->args[1] != reg_cookie)
-		return 0;
-	if (tree_mark(tgid, 1, PT_TREE_ROOT))
-		emit_root(1, 0);
-	return 0;
 }
 
 SEC("tp_btf/sched_process_fork")
@@ -357,56 +338,120 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 
 /* ---- syscalls: enter saves, exit emits -------------------------------- */
 
-/* nargs: a tracepoint program may not read past its event's own fields
- * (attach fails with EACCES), so each copies only its syscall's args. */
-static __always_inline int save_args(struct trace_event_raw_sys_enter *ctx, int nargs)
-{
-	__u64 id = bpf_get_current_pid_tgid();
-	__u32 tgid = id >> 32, tid = (__u32)id;
-	struct sc_args a;
+/*
+ * One raw tracepoint on sys_enter and one on sys_exit rather than a
+ * syscalls:* tracepoint per call: ~40 perf-event tracepoints take ~60 ms
+ * each to detach (an RCU grace period apiece), which made every run end 5 s
+ * late, and a raw tracepoint is cheaper per syscall for untracked processes
+ * too (one tree lookup on enter, one sc_args lookup on exit).
+ *
+ * sys_enter saves the arguments of the syscalls in sc_wanted (filled by
+ * probe.c by syscall number) for tracked processes; sys_exit tail-calls the
+ * syscall's handler from sc_exit_progs when arguments were saved.
+ */
+const volatile __u32 nr_prctl = 157; /* set by probe.c: SYS_prctl */
 
-	if (!bpf_map_lookup_elem(&tree, &tgid))
+#define NR_MAX 512
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, NR_MAX);
+	__type(key, __u32);
+	__type(value, __u8);
+} sc_wanted SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
+	__uint(max_entries, NR_MAX);
+	__type(key, __u32);
+	__type(value, __u32);
+} sc_exit_progs SEC(".maps");
+
+/*
+ * Root registration.  probe_register_self() in the traced child calls
+ * prctl(PT_REG_PRCTL_OPTION, cookie).  The kernel rejects the unknown option
+ * with -EINVAL, but sys_enter has already seen it: with the per-run cookie
+ * it marks the caller's host tgid as the root of session 1.  Doing it here
+ * rather than from userspace makes it work in PID namespaces, where the pid
+ * fork() returned is not the kernel's.
+ */
+static __always_inline void try_register(struct pt_regs *regs, __u32 tgid)
+{
+	if (!reg_cookie || PT_REGS_PARM1_CORE_SYSCALL(regs) != PT_REG_PRCTL_OPTION ||
+	    PT_REGS_PARM2_CORE_SYSCALL(regs) != reg_cookie)
+		return;
+	if (tree_mark(tgid, 1, PT_TREE_ROOT))
+		emit_root(1, 0);
+}
+
+SEC("raw_tp/sys_enter")
+int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
+{
+	__u64 pid_tgid = bpf_get_current_pid_tgid();
+	__u32 tgid = pid_tgid >> 32, tid = (__u32)pid_tgid, nr = id;
+	struct sc_args a;
+	__u8 *want;
+
+	if (!bpf_map_lookup_elem(&tree, &tgid)) {
+		if (nr == nr_prctl)
+			try_register(regs, tgid);
 		return 0;
-	__builtin_memset(&a, 0, sizeof(a));
-	if (nargs > 0)
-		a.a[0] = ctx->args[0];
-	if (nargs > 1)
-		a.a[1] = ctx->args[1];
-	if (nargs > 2)
-		a.a[2] = ctx->args[2];
-	if (nargs > 3)
-		a.a[3] = ctx->args[3];
-	if (nargs > 4)
-		a.a[4] = ctx->args[4];
-	if (nargs > 5)
-		a.a[5] = ctx->args[5];
+	}
+	want = bpf_map_lookup_elem(&sc_wanted, &nr);
+	if (!want || !*want)
+		return 0;
+	__builtin_memset(&a, 0, sizeof(a)); /* no uninitialised padding into the map */
+	a.nr = nr;
+	a.a[0] = PT_REGS_PARM1_CORE_SYSCALL(regs);
+	a.a[1] = PT_REGS_PARM2_CORE_SYSCALL(regs);
+	a.a[2] = PT_REGS_PARM3_CORE_SYSCALL(regs);
+	a.a[3] = PT_REGS_PARM4_CORE_SYSCALL(regs);
+	a.a[4] = PT_REGS_PARM5_CORE_SYSCALL(regs);
+#ifdef __TARGET_ARCH_x86
+	/* libbpf 1.1 has no PT_REGS_PARM6_CORE_SYSCALL. */
+	a.a[5] = BPF_CORE_READ(regs, r9);
+#else
+	a.a[5] = 0;
+#endif
 	bpf_map_update_elem(&sc_args, &tid, &a, BPF_ANY);
 	return 0;
 }
 
-#define ENTER(sc, nargs) \
-	SEC("tracepoint/syscalls/sys_enter_" #sc) \
-	int tp_enter_##sc(struct trace_event_raw_sys_enter *ctx) { return save_args(ctx, nargs); }
+SEC("raw_tp/sys_exit")
+int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct sc_args *a = bpf_map_lookup_elem(&sc_args, &tid);
 
-/* EXIT(sc) defines the exit program; its body handles (a, ret, s) with the
- * record already begun with the given type. */
+	if (!a)
+		return 0;
+	bpf_tail_call(ctx, &sc_exit_progs, a->nr);
+	/* no handler: forget the arguments */
+	bpf_map_delete_elem(&sc_args, &tid);
+	return 0;
+}
+
+/* EXIT(sc, type) defines the tail-called handler program exit_<sc>; its
+ * body handles (s, a, ret) with the record already begun with that type.
+ * probe.c installs it in sc_exit_progs at the syscall's number. */
 #define EXIT(sc, ev_type) \
 	static __always_inline void handle_##sc(struct scratch *s, const struct sc_args *a, long ret); \
-	SEC("tracepoint/syscalls/sys_exit_" #sc) \
-	int tp_exit_##sc(struct trace_event_raw_sys_exit *ctx) \
+	SEC("raw_tp") \
+	int exit_##sc(__u64 *ctx) \
 	{ \
 		__u32 tid = (__u32)bpf_get_current_pid_tgid(); \
 		struct sc_args *a = bpf_map_lookup_elem(&sc_args, &tid); \
 		struct pt_tree_val *tv; \
 		struct scratch *s; \
+		long ret = (long)ctx[1]; \
 		if (!a) \
 			return 0; \
 		tv = tree_lookup_current(); \
 		s = scratch_get(); \
 		if (tv && s) { \
 			ev_begin(s, ev_type, tv->session); \
-			EV(s)->ret = ctx->ret; \
-			handle_##sc(s, a, ctx->ret); \
+			EV(s)->ret = ret; \
+			handle_##sc(s, a, ret); \
 			if (EV(s)->type) \
 				ev_submit(s); \
 		} \
@@ -433,16 +478,12 @@ static __always_inline void do_open(struct scratch *s, long ret, int dirfd, cons
 		put_user_path(s, 0, dirfd, path);
 }
 
-ENTER(open, 3)
 EXIT(open, PT_EV_OPEN) { do_open(s, ret, AT_FDCWD_, UPTR(a->a[0]), a->a[1], a->a[2]); }
-ENTER(openat, 4)
 EXIT(openat, PT_EV_OPEN) { do_open(s, ret, a->a[0], UPTR(a->a[1]), a->a[2], a->a[3]); }
-ENTER(creat, 2)
 EXIT(creat, PT_EV_OPEN)
 {
 	do_open(s, ret, AT_FDCWD_, UPTR(a->a[0]), O_CREAT_ | O_WRONLY_ | O_TRUNC_, a->a[1]);
 }
-ENTER(openat2, 4)
 EXIT(openat2, PT_EV_OPEN)
 {
 	struct open_how how = {};
@@ -451,34 +492,28 @@ EXIT(openat2, PT_EV_OPEN)
 	do_open(s, ret, a->a[0], UPTR(a->a[1]), how.flags, how.mode);
 }
 
-ENTER(unlink, 1)
 EXIT(unlink, PT_EV_UNLINK) { put_user_path(s, 0, AT_FDCWD_, UPTR(a->a[0])); }
-ENTER(unlinkat, 3)
 EXIT(unlinkat, PT_EV_UNLINK)
 {
 	EV(s)->arg[0] = a->a[2];
 	put_user_path(s, 0, a->a[0], UPTR(a->a[1]));
 }
-ENTER(rmdir, 1)
 EXIT(rmdir, PT_EV_UNLINK)
 {
 	EV(s)->arg[0] = AT_REMOVEDIR_;
 	put_user_path(s, 0, AT_FDCWD_, UPTR(a->a[0]));
 }
 
-ENTER(rename, 2)
 EXIT(rename, PT_EV_RENAME)
 {
 	put_user_path(s, 0, AT_FDCWD_, UPTR(a->a[0]));
 	put_user_path(s, 1, AT_FDCWD_, UPTR(a->a[1]));
 }
-ENTER(renameat, 4)
 EXIT(renameat, PT_EV_RENAME)
 {
 	put_user_path(s, 0, a->a[0], UPTR(a->a[1]));
 	put_user_path(s, 1, a->a[2], UPTR(a->a[3]));
 }
-ENTER(renameat2, 5)
 EXIT(renameat2, PT_EV_RENAME)
 {
 	EV(s)->arg[0] = a->a[4];
@@ -486,46 +521,39 @@ EXIT(renameat2, PT_EV_RENAME)
 	put_user_path(s, 1, a->a[2], UPTR(a->a[3]));
 }
 
-ENTER(mkdir, 2)
 EXIT(mkdir, PT_EV_MKDIR)
 {
 	EV(s)->arg[0] = a->a[1];
 	put_user_path(s, 0, AT_FDCWD_, UPTR(a->a[0]));
 }
-ENTER(mkdirat, 3)
 EXIT(mkdirat, PT_EV_MKDIR)
 {
 	EV(s)->arg[0] = a->a[2];
 	put_user_path(s, 0, a->a[0], UPTR(a->a[1]));
 }
 
-ENTER(chmod, 2)
 EXIT(chmod, PT_EV_CHMOD)
 {
 	EV(s)->arg[0] = a->a[1];
 	put_user_path(s, 0, AT_FDCWD_, UPTR(a->a[0]));
 }
-ENTER(fchmod, 2)
 EXIT(fchmod, PT_EV_CHMOD)
 {
 	EV(s)->arg[0] = a->a[1];
 	put_file_path(s, 0, fd_file(a->a[0]));
 }
-ENTER(fchmodat, 3)
 EXIT(fchmodat, PT_EV_CHMOD)
 {
 	EV(s)->arg[0] = a->a[2];
 	put_user_path(s, 0, a->a[0], UPTR(a->a[1]));
 }
 /* fchmodat2 (6.6+) is attached leniently by probe.c. */
-ENTER(fchmodat2, 4)
 EXIT(fchmodat2, PT_EV_CHMOD)
 {
 	EV(s)->arg[0] = a->a[2];
 	put_user_path(s, 0, a->a[0], UPTR(a->a[1]));
 }
 
-ENTER(symlink, 2)
 EXIT(symlink, PT_EV_SYMLINK)
 {
 	__u32 start;
@@ -536,7 +564,6 @@ EXIT(symlink, PT_EV_SYMLINK)
 		EV(s)->flags |= PT_F_TRUNC(1);
 	field_close(s, 1, start);
 }
-ENTER(symlinkat, 3)
 EXIT(symlinkat, PT_EV_SYMLINK)
 {
 	__u32 start;
@@ -548,33 +575,28 @@ EXIT(symlinkat, PT_EV_SYMLINK)
 	field_close(s, 1, start);
 }
 
-ENTER(link, 2)
 EXIT(link, PT_EV_LINK)
 {
 	put_user_path(s, 0, AT_FDCWD_, UPTR(a->a[0]));
 	put_user_path(s, 1, AT_FDCWD_, UPTR(a->a[1]));
 }
-ENTER(linkat, 5)
 EXIT(linkat, PT_EV_LINK)
 {
 	put_user_path(s, 0, a->a[0], UPTR(a->a[1]));
 	put_user_path(s, 1, a->a[2], UPTR(a->a[3]));
 }
 
-ENTER(truncate, 2)
 EXIT(truncate, PT_EV_TRUNCATE)
 {
 	EV(s)->arg[0] = a->a[1];
 	put_user_path(s, 0, AT_FDCWD_, UPTR(a->a[0]));
 }
-ENTER(ftruncate, 2)
 EXIT(ftruncate, PT_EV_TRUNCATE)
 {
 	EV(s)->arg[0] = a->a[1];
 	put_file_path(s, 0, fd_file(a->a[0]));
 }
 
-ENTER(memfd_create, 2)
 EXIT(memfd_create, PT_EV_MEMFD)
 {
 	__u32 start = field_open(s);
@@ -588,7 +610,6 @@ EXIT(memfd_create, PT_EV_MEMFD)
 /* Failed execs only (successes are reported by sched_process_exec).  A
  * shell or npm trying each PATH entry fails with -ENOENT many times per
  * command: those are dropped here, before any copy. */
-ENTER(execve, 3)
 EXIT(execve, PT_EV_EXEC)
 {
 	if (ret == 0 || ret == -ENOENT_) {
@@ -597,7 +618,6 @@ EXIT(execve, PT_EV_EXEC)
 	}
 	put_user_path(s, 0, AT_FDCWD_, UPTR(a->a[0]));
 }
-ENTER(execveat, 5)
 EXIT(execveat, PT_EV_EXEC)
 {
 	if (ret == 0 || ret == -ENOENT_) {
@@ -685,19 +705,16 @@ static __always_inline void put_skaddr(struct scratch *s, struct sock *sk, bool 
 	field_close(s, 0, start);
 }
 
-ENTER(connect, 3)
 EXIT(connect, PT_EV_CONNECT)
 {
 	put_sock_type(s, fd_sock(a->a[0]));
 	put_uaddr(s, UPTR(a->a[1]), a->a[2]);
 }
-ENTER(bind, 3)
 EXIT(bind, PT_EV_BIND)
 {
 	put_sock_type(s, fd_sock(a->a[0]));
 	put_uaddr(s, UPTR(a->a[1]), a->a[2]);
 }
-ENTER(listen, 2)
 EXIT(listen, PT_EV_LISTEN)
 {
 	struct sock *sk = fd_sock(a->a[0]);
@@ -719,9 +736,7 @@ static __always_inline void do_accept(struct scratch *s, long ret)
 		put_skaddr(s, sk, true);
 	}
 }
-ENTER(accept, 3)
 EXIT(accept, PT_EV_ACCEPT) { do_accept(s, ret); }
-ENTER(accept4, 4)
 EXIT(accept4, PT_EV_ACCEPT) { do_accept(s, ret); }
 
 /* UDP sends: destination from the call or, when connected, from the sock;
@@ -747,7 +762,6 @@ static __always_inline void do_send(struct scratch *s, int fd, const char *uaddr
 	field_close(s, 1, start);
 }
 
-ENTER(sendto, 6)
 EXIT(sendto, PT_EV_SEND)
 {
 	do_send(s, a->a[0], UPTR(a->a[4]), a->a[5], UPTR(a->a[1]), a->a[2]);
@@ -767,16 +781,13 @@ static __always_inline void do_sendmsg(struct scratch *s, int fd, const void *um
 	do_send(s, fd, msg.msg_name, msg.msg_namelen, iov.iov_base, iov.iov_len);
 }
 
-ENTER(sendmsg, 3)
 EXIT(sendmsg, PT_EV_SEND) { do_sendmsg(s, a->a[0], UPTR(a->a[1])); }
 /* sendmmsg: the first message stands for the batch (ret = messages sent). */
-ENTER(sendmmsg, 4)
 EXIT(sendmmsg, PT_EV_SEND) { do_sendmsg(s, a->a[0], UPTR(a->a[1])); }
 
 /* credentials and ptrace: arg0 kind, arg1/arg2 the (first two) ids */
 
-#define SETID(sc, kind, nargs) \
-	ENTER(sc, nargs) \
+#define SETID(sc, kind) \
 	EXIT(sc, PT_EV_SETID) \
 	{ \
 		EV(s)->arg[0] = kind; \
@@ -784,14 +795,13 @@ EXIT(sendmmsg, PT_EV_SEND) { do_sendmsg(s, a->a[0], UPTR(a->a[1])); }
 		EV(s)->arg[2] = (__u32)a->a[1]; \
 	}
 
-SETID(setuid, PT_SETID_UID, 1)
-SETID(setgid, PT_SETID_GID, 1)
-SETID(setreuid, PT_SETID_REUID, 2)
-SETID(setregid, PT_SETID_REGID, 2)
-SETID(setresuid, PT_SETID_RESUID, 3)
-SETID(setresgid, PT_SETID_RESGID, 3)
+SETID(setuid, PT_SETID_UID)
+SETID(setgid, PT_SETID_GID)
+SETID(setreuid, PT_SETID_REUID)
+SETID(setregid, PT_SETID_REGID)
+SETID(setresuid, PT_SETID_RESUID)
+SETID(setresgid, PT_SETID_RESGID)
 
-ENTER(ptrace, 4)
 EXIT(ptrace, PT_EV_PTRACE)
 {
 	EV(s)->arg[0] = a->a[0];

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -28,10 +29,58 @@ struct probe {
 	int ncpus;
 };
 
-/* Programs attached leniently: their tracepoint may not exist on every
- * kernel (fchmodat2 is 6.6+). */
-static const char *const optional_progs[] = {
-	"tp_enter_fchmodat2", "tp_exit_fchmodat2", NULL,
+#ifndef SYS_fchmodat2
+#define SYS_fchmodat2 452 /* 6.6+, same number on every arch; newer than glibc 2.36 */
+#endif
+
+/* Syscall number -> its exit handler program (tail-called by sys_exit).
+ * Numbers come from the C library so the table follows the architecture. */
+static const struct {
+	long nr;
+	const char *prog;
+} sc_table[] = {
+#ifdef SYS_open
+	{ SYS_open, "exit_open" },
+	{ SYS_creat, "exit_creat" },
+	{ SYS_unlink, "exit_unlink" },
+	{ SYS_rmdir, "exit_rmdir" },
+	{ SYS_rename, "exit_rename" },
+	{ SYS_mkdir, "exit_mkdir" },
+	{ SYS_chmod, "exit_chmod" },
+	{ SYS_symlink, "exit_symlink" },
+	{ SYS_link, "exit_link" },
+#endif
+	{ SYS_openat, "exit_openat" },
+	{ SYS_openat2, "exit_openat2" },
+	{ SYS_unlinkat, "exit_unlinkat" },
+	{ SYS_renameat, "exit_renameat" },
+	{ SYS_renameat2, "exit_renameat2" },
+	{ SYS_mkdirat, "exit_mkdirat" },
+	{ SYS_fchmod, "exit_fchmod" },
+	{ SYS_fchmodat, "exit_fchmodat" },
+	{ SYS_fchmodat2, "exit_fchmodat2" },
+	{ SYS_symlinkat, "exit_symlinkat" },
+	{ SYS_linkat, "exit_linkat" },
+	{ SYS_truncate, "exit_truncate" },
+	{ SYS_ftruncate, "exit_ftruncate" },
+	{ SYS_memfd_create, "exit_memfd_create" },
+	{ SYS_execve, "exit_execve" },
+	{ SYS_execveat, "exit_execveat" },
+	{ SYS_connect, "exit_connect" },
+	{ SYS_bind, "exit_bind" },
+	{ SYS_listen, "exit_listen" },
+	{ SYS_accept, "exit_accept" },
+	{ SYS_accept4, "exit_accept4" },
+	{ SYS_sendto, "exit_sendto" },
+	{ SYS_sendmsg, "exit_sendmsg" },
+	{ SYS_sendmmsg, "exit_sendmmsg" },
+	{ SYS_setuid, "exit_setuid" },
+	{ SYS_setgid, "exit_setgid" },
+	{ SYS_setreuid, "exit_setreuid" },
+	{ SYS_setregid, "exit_setregid" },
+	{ SYS_setresuid, "exit_setresuid" },
+	{ SYS_setresgid, "exit_setresgid" },
+	{ SYS_ptrace, "exit_ptrace" },
 };
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
@@ -41,12 +90,27 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	return vfprintf(stderr, fmt, args);
 }
 
-static bool prog_is_optional(const char *name)
+/* Install every syscall handler in the tail-call table and mark its
+ * number wanted, so sys_enter saves arguments only for those. */
+static int set_syscalls(struct pkgtrace_bpf *skel)
 {
-	for (int i = 0; optional_progs[i]; i++)
-		if (!strcmp(name, optional_progs[i]))
-			return true;
-	return false;
+	int progs_fd = bpf_map__fd(skel->maps.sc_exit_progs);
+	int wanted_fd = bpf_map__fd(skel->maps.sc_wanted);
+	uint8_t one = 1;
+
+	for (size_t i = 0; i < sizeof(sc_table) / sizeof(sc_table[0]); i++) {
+		struct bpf_program *prog = bpf_object__find_program_by_name(skel->obj,
+									    sc_table[i].prog);
+		uint32_t nr = sc_table[i].nr;
+		int fd = prog ? bpf_program__fd(prog) : -1;
+
+		if (fd < 0)
+			return -ENOENT;
+		if (bpf_map_update_elem(progs_fd, &nr, &fd, BPF_ANY) ||
+		    bpf_map_update_elem(wanted_fd, &nr, &one, BPF_ANY))
+			return -errno;
+	}
+	return 0;
 }
 
 static int on_record(void *ctx, void *data, size_t size)
@@ -74,13 +138,15 @@ static int attach_all(struct pkgtrace_bpf *skel)
 
 	bpf_object__for_each_program(prog, skel->obj) {
 		const char *name = bpf_program__name(prog);
-		struct bpf_link *link = bpf_program__attach(prog);
+		struct bpf_link *link;
 
+		/* bare "raw_tp": a tail-call target, not attached itself */
+		if (!strcmp(bpf_program__section_name(prog), "raw_tp"))
+			continue;
+		link = bpf_program__attach(prog);
 		if (!link) {
 			int err = -errno;
 
-			if (prog_is_optional(name))
-				continue;
 			if (verbose)
 				p_warn("attach %s: %s", name, strerror(-err));
 			return err;
@@ -139,10 +205,14 @@ int probe_new(const struct probe_opts *opts, probe_event_fn fn, void *ctx, struc
 	p->skel->rodata->reg_cookie = opts ? opts->reg_cookie : 0;
 	p->skel->rodata->daemon_mode = opts && opts->daemon;
 	p->skel->rodata->wake_bytes = rsize / 4;
+	p->skel->rodata->nr_prctl = SYS_prctl;
 	bpf_map__set_max_entries(p->skel->maps.events, rsize);
 	bpf_map__set_max_entries(p->skel->maps.heap, p->ncpus);
 
 	err = pkgtrace_bpf__load(p->skel);
+	if (err)
+		goto cleanup;
+	err = set_syscalls(p->skel);
 	if (err)
 		goto cleanup;
 	err = attach_all(p->skel);
