@@ -628,8 +628,46 @@ static void test_text_grouped(void)
 	report_free(r);
 }
 
+/* write_reports: with PKGTRACE_TEST_REPORTS=DIR, leaves the reports in DIR
+ * for tests/it/analyze_schema.sh to validate against the schemas. */
+static void write_reports(const char *dir)
+{
+	static const struct {
+		const char *name;
+		void (*feed)(struct analyzer *);
+		struct facts *(*facts)(void);
+		enum report_format fmt;
+	} cases[] = {
+		{ "attack.json", feed_attack, npm_facts, FMT_JSON },
+		{ "benign.json", feed_benign, npm_facts, FMT_JSON },
+		{ "pip.json", feed_pip, pip_facts, FMT_JSON },
+		{ "attack.sarif", feed_attack, npm_facts, FMT_SARIF },
+		{ "benign.sarif", feed_benign, npm_facts, FMT_SARIF },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct report *r = run(cases[i].feed, cases[i].facts, NULL);
+		char path[4096];
+		FILE *f;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, cases[i].name);
+		f = fopen(path, "w");
+		if (r && f)
+			report_write(r, f, cases[i].fmt, false);
+		if (f)
+			fclose(f);
+		report_free(r);
+	}
+}
+
 int main(void)
 {
+	const char *dir = getenv("PKGTRACE_TEST_REPORTS");
+
+	if (dir) {
+		write_reports(dir);
+		return 0;
+	}
 	TEST(test_benign_npm_stays_quiet);
 	TEST(test_attack_transitive);
 	TEST(test_fake_env_keeps_blame);
