@@ -679,6 +679,10 @@ static void judge_exec(struct analyzer *an, struct proc *p, const struct event_v
 	}
 	if (baseline_match(an->bl, BL_SCRIPT_EXEC, b, NULL))
 		return;
+	/* dropped and fileless executables have rules of their own */
+	if (!exe || strmap_find(&an->written, exe) >= 0 || (v->ev->flags & (PT_F_MEMFD | PT_F_DELETED)) ||
+	    !strncmp(exe, "/memfd:", 7))
+		return;
 	/* the package's own shipped programs, and the project's dependencies' */
 	if (exe && (path_under(exe, o->path) || (an->project && npm_folder_len(exe) &&
 						 path_under(exe, an->project)) ||
@@ -1149,6 +1153,13 @@ static int script_start(struct analyzer *an, struct proc *p, const struct event_
 		owner = npm_owner_for_folder(an, folder, env_get(env, elen, "npm_package_name"),
 					     env_get(env, elen, "npm_package_version"));
 		snprintf(item, sizeof(item), "%s: %s", event, script ? script : cmdline);
+	} else if ((!p->pm_eco || !strcmp(p->pm_eco, "npm")) && cwd && is_shell(path_base(v->field[0] ? v->field[0] : "")) &&
+		   (npm_folder_len(cwd) == strlen(cwd) || (an->project && !strcmp(cwd, an->project)))) {
+		/* the environment was cut before npm's variables (a large
+		 * environment): npm runs every script with cwd in its folder */
+		owner = npm_owner_for_folder(an, cwd, NULL, NULL);
+		event = "script";
+		snprintf(item, sizeof(item), "%s: %s", event, cmdline);
 	} else if (p->pm_eco && !strcmp(p->pm_eco, "pip") && cwd &&
 		   (strstr(cmdline, "_in_process.py") || strstr(cmdline, "setup.py"))) {
 		const char *hook = "build";

@@ -418,6 +418,36 @@ static void test_fake_env_keeps_blame(void)
 	report_free(r);
 }
 
+/* An environment cut before npm's variables: the script's cwd names it. */
+static void feed_env_cut(struct analyzer *an)
+{
+	const char *sh[] = { "sh", "-c", "node steal.js", NULL };
+	const char *node[] = { "node", "steal.js", NULL };
+
+	npm_start(an);
+	npm_install_pkg(an, NM "/@scope/cut");
+	ev_fork(&B, an, 100, 501);
+	ev_exec(&B, an, 501, "/bin/sh", sh, NM "/@scope/cut", base_env);
+	ev_fork(&B, an, 501, 502);
+	ev_exec(&B, an, 502, "/usr/bin/node", node, NM "/@scope/cut", base_env);
+	ev_open(&B, an, 502, "/root/.git-credentials", O_RDONLY);
+	ev_exit(&B, an, 502);
+	ev_exit(&B, an, 501);
+	ev_exit(&B, an, 100);
+}
+
+static void test_env_cut_falls_back_to_cwd(void)
+{
+	struct report *r = run(feed_env_cut, npm_facts, NULL);
+
+	if (!r)
+		return;
+	CHECK_INT(sev_of(r, "credential-access", "@scope/cut"), SEV_HIGH);
+	CHECK_INT(sev_of(r, "install-script", "@scope/cut"), SEV_INFO);
+	CHECK_INT(max_for(r, NULL), -1);
+	report_free(r);
+}
+
 /* pip: an sdist's build hook and what pip installed from its RECORD. */
 #define VENV "/work/venv"
 #define SITE VENV "/lib/python3.11/site-packages"
@@ -671,6 +701,7 @@ int main(void)
 	TEST(test_benign_npm_stays_quiet);
 	TEST(test_attack_transitive);
 	TEST(test_fake_env_keeps_blame);
+	TEST(test_env_cut_falls_back_to_cwd);
 	TEST(test_pip_record_attribution);
 	TEST(test_trace_incomplete);
 	TEST(test_deterministic_output);
