@@ -1,0 +1,560 @@
+/*
+ * test_probe.c - the real BPF programs under real syscalls.  Loads the probe
+ * (and FAILS when it cannot), forks children that register themselves as
+ * the traced root and act, then checks the records field by field.
+ * Network traffic goes to loopback only.
+ */
+#define _GNU_SOURCE
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "events.h"
+#include "probe.h"
+#include "unit.h"
+
+#define MAX_EVENTS 4096
+
+static struct probe *probe;
+static uint64_t cookie;
+static struct pt_event *evs[MAX_EVENTS];
+static int nevs;
+static char dir[PATH_MAX]; /* realpath of the scratch directory */
+
+static int on_event(void *ctx, const void *raw, size_t size)
+{
+	(void)ctx;
+	if (nevs < MAX_EVENTS && size >= sizeof(struct pt_event)) {
+		evs[nevs] = malloc(size);
+		if (evs[nevs])
+			memcpy(evs[nevs++], raw, size);
+	}
+	return 0;
+}
+
+static void clear_events(void)
+{
+	for (int i = 0; i < nevs; i++)
+		free(evs[i]);
+	nevs = 0;
+}
+
+static const char *field(const struct pt_event *e, int idx)
+{
+	size_t off = 0;
+
+	for (int i = 0; i < idx; i++)
+		off += e->len[i];
+	return (const char *)e->data + off;
+}
+
+/* Run fn in a child registered as the traced root; returns its wait status
+ * and leaves every record of its tree in evs[]. */
+static int run_traced(void (*fn)(void))
+{
+	int status = -1, n;
+	pid_t pid;
+
+	clear_events();
+	pid = fork();
+	if (pid == 0) {
+		probe_register_self(cookie);
+		fn();
+		_exit(0);
+	}
+	waitpid(pid, &status, 0);
+	/* Everything was output before the child was reaped; drain it. */
+	do {
+		n = probe_poll(probe, 20);
+	} while (n > 0);
+	return status;
+}
+
+static const struct pt_event *find(uint32_t type, int (*match)(const struct pt_event *, const void *),
+				   const void *arg)
+{
+	for (int i = 0; i < nevs; i++)
+		if (evs[i]->type == type && (!match || match(evs[i], arg)))
+			return evs[i];
+	return NULL;
+}
+
+static int f0_is(const struct pt_event *e, const void *path)
+{
+	return e->len[0] && !strcmp(field(e, 0), path);
+}
+
+static int arg1_is(const struct pt_event *e, const void *port)
+{
+	return e->arg[1] == *(const uint16_t *)port;
+}
+
+static uint32_t root_pid(void)
+{
+	const struct pt_event *e = find(PT_EV_ROOT, NULL, NULL);
+
+	return e ? e->pid : 0;
+}
+
+static void path_in_dir(char *out, const char *name)
+{
+	size_t n = strlen(dir);
+
+	/* dir is a short mkdtemp path: no truncation possible */
+	memcpy(out, dir, n);
+	out[n] = '/';
+	strcpy(out + n + 1, name);
+}
+
+/* ---- exec, fork, exit --------------------------------------------------- */
+
+static void child_exec(void)
+{
+	if (chdir(dir))
+		_exit(99);
+	execl("/bin/sh", "sh", "-c", "exit 3", (char *)NULL);
+	_exit(98);
+}
+
+static void test_exec_argv_path_cwd_exit(void)
+{
+	char sh[PATH_MAX];
+	int status = run_traced(child_exec);
+	const struct pt_event *e = find(PT_EV_EXEC, NULL, NULL);
+	const struct pt_event *x = find(PT_EV_EXIT, NULL, NULL);
+	static const char argv[] = "sh\0-c\0exit 3";
+
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 3);
+	CHECK(realpath("/bin/sh", sh) != NULL);
+	CHECK(e != NULL);
+	if (e) {
+		CHECK(e->pid == root_pid());
+		CHECK_INT(e->ret, 0);
+		CHECK_STR(field(e, 0), sh); /* the file executed, symlinks resolved */
+		CHECK_INT(e->len[1], sizeof(argv));
+		CHECK(!memcmp(field(e, 1), argv, sizeof(argv)));
+		CHECK_STR(field(e, 2), dir);
+		CHECK(e->len[3] > 0); /* environment */
+		CHECK_STR(e->comm, "sh");
+	}
+	CHECK(x != NULL);
+	if (x)
+		CHECK_INT(x->arg[0], 3 << 8);
+}
+
+static void child_fork(void)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid == 0) {
+		/* double fork + setsid: the grandchild outlives its parent */
+		if (fork() == 0) {
+			setsid();
+			usleep(100000);
+			close(open("/dev/null", O_RDONLY));
+			_exit(7);
+		}
+		_exit(0);
+	}
+	waitpid(pid, &st, 0);
+	usleep(300000); /* let the grandchild finish */
+}
+
+static void test_fork_setsid_grandchild(void)
+{
+	uint32_t grandchild = 0;
+	const struct pt_event *open_ev = NULL;
+	int forks = 0;
+
+	run_traced(child_fork);
+	for (int i = 0; i < nevs; i++) {
+		if (evs[i]->type == PT_EV_FORK) {
+			forks++;
+			if (evs[i]->pid != root_pid())
+				grandchild = evs[i]->arg[0];
+		}
+	}
+	CHECK_INT(forks, 2);
+	CHECK(grandchild != 0);
+	for (int i = 0; i < nevs; i++)
+		if (evs[i]->type == PT_EV_OPEN && evs[i]->pid == grandchild)
+			open_ev = evs[i];
+	CHECK(open_ev != NULL);
+	if (open_ev)
+		CHECK_STR(field(open_ev, 0), "/dev/null");
+	for (int i = 0; i < nevs; i++)
+		if (evs[i]->type == PT_EV_EXIT && evs[i]->pid == grandchild)
+			CHECK_INT(evs[i]->arg[0], 7 << 8);
+	CHECK_INT(probe_tree_size(probe, 1), 0); /* every mark dropped at exit */
+}
+
+/* ---- files ---------------------------------------------------------------- */
+
+static void child_files(void)
+{
+	int fd;
+
+	if (chdir(dir))
+		_exit(99);
+	fd = open("rel.txt", O_CREAT | O_WRONLY | O_TRUNC, 0640);
+	close(fd);
+	open("missing/nothing", O_RDONLY);
+	mkdir("sub", 0750);
+	rename("rel.txt", "sub/moved.txt");
+	unlink("sub/moved.txt");
+	rmdir("sub");
+	/* through a symlinked directory: the open resolves to the real one */
+	mkdir("real", 0755);
+	symlink("real", "link");
+	fd = open("link/t.txt", O_CREAT | O_WRONLY, 0600);
+	close(fd);
+	chmod("link/t.txt", 0644);
+	truncate("real/t.txt", 0);
+}
+
+static void test_file_paths(void)
+{
+	char p[PATH_MAX], q[PATH_MAX];
+	const struct pt_event *e;
+
+	run_traced(child_files);
+	path_in_dir(p, "rel.txt");
+	e = find(PT_EV_OPEN, f0_is, p);
+	CHECK(e != NULL);
+	if (e) {
+		CHECK(e->ret >= 0);
+		CHECK_INT(e->arg[0], O_CREAT | O_WRONLY | O_TRUNC);
+		CHECK_INT(e->arg[1], 0640);
+		CHECK(e->tid == e->pid);
+	}
+	path_in_dir(p, "missing/nothing");
+	e = find(PT_EV_OPEN, f0_is, p);
+	CHECK(e != NULL);
+	if (e)
+		CHECK_INT(e->ret, -ENOENT);
+	path_in_dir(p, "sub");
+	e = find(PT_EV_MKDIR, f0_is, p);
+	CHECK(e && e->arg[0] == 0750 && e->ret == 0);
+	path_in_dir(p, "rel.txt");
+	path_in_dir(q, "sub/moved.txt");
+	e = find(PT_EV_RENAME, f0_is, p);
+	CHECK(e && e->ret == 0);
+	if (e)
+		CHECK_STR(field(e, 1), q);
+	e = find(PT_EV_UNLINK, f0_is, q);
+	CHECK(e && e->ret == 0 && e->arg[0] == 0);
+	path_in_dir(p, "sub");
+	e = find(PT_EV_UNLINK, f0_is, p);
+	CHECK(e && e->ret == 0 && e->arg[0] == 0x200 /* AT_REMOVEDIR */);
+	path_in_dir(p, "link");
+	e = find(PT_EV_SYMLINK, f0_is, p);
+	CHECK(e != NULL);
+	if (e)
+		CHECK_STR(field(e, 1), "real");
+	path_in_dir(p, "real/t.txt");
+	e = find(PT_EV_OPEN, f0_is, p);
+	CHECK(e && e->ret >= 0);
+	path_in_dir(p, "link/t.txt"); /* as given, for a call that has no fd */
+	CHECK(find(PT_EV_CHMOD, f0_is, p) != NULL);
+	path_in_dir(p, "real/t.txt");
+	CHECK(find(PT_EV_TRUNCATE, f0_is, p) != NULL);
+}
+
+static void *thread_open(void *arg)
+{
+	close(open(arg, O_CREAT | O_WRONLY, 0600));
+	return NULL;
+}
+
+static char thread_file[PATH_MAX];
+
+static void child_thread(void)
+{
+	pthread_t t;
+
+	if (pthread_create(&t, NULL, thread_open, thread_file) == 0)
+		pthread_join(t, NULL);
+}
+
+static void test_thread_open(void)
+{
+	const struct pt_event *e;
+
+	path_in_dir(thread_file, "thread.txt");
+	run_traced(child_thread);
+	e = find(PT_EV_OPEN, f0_is, thread_file);
+	CHECK(e != NULL);
+	if (e) {
+		CHECK(e->tid != e->pid);
+		CHECK(e->pid == root_pid());
+	}
+	CHECK(find(PT_EV_FORK, NULL, NULL) == NULL); /* threads are not forks */
+}
+
+/* ---- memfd exec ----------------------------------------------------------- */
+
+static void child_memfd(void)
+{
+	char *const argv[] = { "true", NULL };
+	char *const envp[] = { NULL };
+	char buf[65536];
+	int src = open("/bin/true", O_RDONLY);
+	int fd = memfd_create("pt-test", MFD_CLOEXEC);
+	ssize_t n;
+
+	if (src < 0 || fd < 0)
+		_exit(99);
+	while ((n = read(src, buf, sizeof(buf))) > 0)
+		if (write(fd, buf, n) != n)
+			_exit(98);
+	syscall(SYS_execveat, fd, "", argv, envp, AT_EMPTY_PATH);
+	_exit(97);
+}
+
+static void test_memfd_exec(void)
+{
+	int status = run_traced(child_memfd);
+	const struct pt_event *m = find(PT_EV_MEMFD, NULL, NULL);
+	const struct pt_event *e = find(PT_EV_EXEC, NULL, NULL);
+
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	CHECK(m != NULL);
+	if (m) {
+		CHECK_STR(field(m, 0), "pt-test");
+		CHECK(m->ret >= 0);
+		CHECK_INT(m->arg[0], MFD_CLOEXEC);
+	}
+	CHECK(e != NULL);
+	if (e) {
+		CHECK(e->flags & PT_F_MEMFD);
+		CHECK(e->flags & PT_F_DELETED);
+		CHECK(strstr(field(e, 0), "memfd:pt-test") != NULL);
+	}
+}
+
+/* ---- sockets (loopback only) --------------------------------------------- */
+
+static uint16_t port4, port6, port4m;
+static int have_v6;
+
+static int listener(int family, const char *addr, uint16_t *port)
+{
+	struct sockaddr_storage ss = {};
+	socklen_t len = sizeof(ss);
+	int fd = socket(family, SOCK_STREAM, 0);
+
+	if (fd < 0)
+		return -1;
+	if (family == AF_INET) {
+		struct sockaddr_in *sin = (void *)&ss;
+
+		sin->sin_family = AF_INET;
+		inet_pton(AF_INET, addr, &sin->sin_addr);
+		len = sizeof(*sin);
+	} else {
+		struct sockaddr_in6 *sin6 = (void *)&ss;
+
+		sin6->sin6_family = AF_INET6;
+		inet_pton(AF_INET6, addr, &sin6->sin6_addr);
+		len = sizeof(*sin6);
+	}
+	if (bind(fd, (void *)&ss, len) || listen(fd, 8) || getsockname(fd, (void *)&ss, &len)) {
+		close(fd);
+		return -1;
+	}
+	*port = ntohs(family == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port
+					: ((struct sockaddr_in6 *)&ss)->sin6_port);
+	return fd;
+}
+
+static void connect_to(int family, const char *addr, uint16_t port)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET, .sin_port = htons(port) };
+	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6, .sin6_port = htons(port) };
+	int fd = socket(family, SOCK_STREAM, 0);
+
+	if (family == AF_INET) {
+		inet_pton(AF_INET, addr, &sin.sin_addr);
+		connect(fd, (void *)&sin, sizeof(sin));
+	} else {
+		inet_pton(AF_INET6, addr, &sin6.sin6_addr);
+		connect(fd, (void *)&sin6, sizeof(sin6));
+	}
+	close(fd);
+}
+
+/* A DNS query for "pkgtrace.test" type A. */
+static const unsigned char dns_query[] = {
+	0x12, 0x34, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	8, 'p', 'k', 'g', 't', 'r', 'a', 'c', 'e', 4, 't', 'e', 's', 't', 0,
+	0x00, 0x01, 0x00, 0x01,
+};
+
+static void child_net(void)
+{
+	struct sockaddr_in dns = { .sin_family = AF_INET, .sin_port = htons(53) };
+	int fd;
+
+	connect_to(AF_INET, "127.0.0.1", port4);
+	if (have_v6) {
+		connect_to(AF_INET6, "::1", port6);
+		connect_to(AF_INET6, "::ffff:127.0.0.1", port4m);
+	}
+	inet_pton(AF_INET, "127.0.0.1", &dns.sin_addr);
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	sendto(fd, dns_query, sizeof(dns_query), 0, (void *)&dns, sizeof(dns));
+	close(fd);
+	/* connected UDP: the destination comes from the socket */
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	connect(fd, (void *)&dns, sizeof(dns));
+	send(fd, dns_query, sizeof(dns_query), 0);
+	close(fd);
+}
+
+static void test_sockets(void)
+{
+	int l4 = listener(AF_INET, "127.0.0.1", &port4);
+	int l6 = listener(AF_INET6, "::1", &port6);
+	int l4m = listener(AF_INET, "127.0.0.1", &port4m);
+	const unsigned char lo6[16] = { [15] = 1 };
+	const unsigned char mapped[16] = { [10] = 0xff, [11] = 0xff, [12] = 127, [15] = 1 };
+	const unsigned char lo4[4] = { 127, 0, 0, 1 };
+	const struct pt_event *e;
+	uint16_t dport = 53;
+	int sends = 0;
+
+	have_v6 = l6 >= 0;
+	CHECK(l4 >= 0 && l4m >= 0);
+	run_traced(child_net);
+
+	e = find(PT_EV_CONNECT, arg1_is, &port4);
+	CHECK(e != NULL);
+	if (e) {
+		CHECK_INT(e->arg[0], AF_INET);
+		CHECK_INT(e->ret, 0);
+		CHECK_INT(e->arg[2], SOCK_STREAM | IPPROTO_TCP << 16);
+		CHECK(e->len[0] == 4 && !memcmp(field(e, 0), lo4, 4));
+	}
+	if (have_v6) {
+		e = find(PT_EV_CONNECT, arg1_is, &port6);
+		CHECK(e != NULL);
+		if (e) {
+			CHECK_INT(e->arg[0], AF_INET6);
+			CHECK_INT(e->ret, 0);
+			CHECK(e->len[0] == 16 && !memcmp(field(e, 0), lo6, 16));
+		}
+		e = find(PT_EV_CONNECT, arg1_is, &port4m);
+		CHECK(e != NULL);
+		if (e) {
+			CHECK_INT(e->arg[0], AF_INET6);
+			CHECK(e->len[0] == 16 && !memcmp(field(e, 0), mapped, 16));
+		}
+	} else {
+		printf("# no ::1 here: IPv6 connect not checked\n");
+	}
+	for (int i = 0; i < nevs; i++) {
+		e = evs[i];
+		if (e->type != PT_EV_SEND || !arg1_is(e, &dport))
+			continue;
+		sends++;
+		CHECK_INT(e->arg[0], AF_INET);
+		CHECK_INT(e->ret, sizeof(dns_query));
+		CHECK_INT(e->arg[2], SOCK_DGRAM | IPPROTO_UDP << 16);
+		CHECK(e->len[0] == 4 && !memcmp(field(e, 0), lo4, 4));
+		CHECK(e->len[1] == sizeof(dns_query) &&
+		      !memcmp(field(e, 1), dns_query, sizeof(dns_query)));
+	}
+	CHECK_INT(sends, 2);
+	close(l4);
+	close(l4m);
+	if (l6 >= 0)
+		close(l6);
+}
+
+/* ---- outside the tree ------------------------------------------------------ */
+
+static void test_untracked_process_silent(void)
+{
+	char p[PATH_MAX];
+	pid_t pid;
+	int n;
+
+	path_in_dir(p, "untracked.txt");
+	clear_events();
+	pid = fork();
+	if (pid == 0) { /* never registers */
+		close(open(p, O_CREAT | O_WRONLY, 0600));
+		if (fork() == 0)
+			_exit(0);
+		wait(NULL);
+		_exit(0);
+	}
+	waitpid(pid, NULL, 0);
+	do {
+		n = probe_poll(probe, 20);
+	} while (n > 0);
+	CHECK_INT(nevs, 0);
+}
+
+static void test_no_drops(void)
+{
+	CHECK_INT(probe_drops(probe), 0);
+}
+
+int main(void)
+{
+	struct probe_opts opts = { 0 };
+	char tmpl[] = "/tmp/pt-probe-XXXXXX";
+	struct timespec ts;
+	int err;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	cookie = ((uint64_t)ts.tv_nsec << 20) ^ (uint64_t)getpid() ^ 0x9e3779b97f4a7c15ull;
+	opts.reg_cookie = cookie;
+	err = probe_new(&opts, on_event, NULL, &probe);
+	if (err) {
+		printf("#   probe_new: %s\n", strerror(-err));
+		printf("FAIL - probe_load\n");
+		return 1;
+	}
+	printf("ok - probe_load\n");
+	if (!mkdtemp(tmpl) || !realpath(tmpl, dir)) {
+		printf("FAIL - scratch_dir\n");
+		return 1;
+	}
+
+	TEST(test_exec_argv_path_cwd_exit);
+	TEST(test_fork_setsid_grandchild);
+	TEST(test_file_paths);
+	TEST(test_thread_open);
+	TEST(test_memfd_exec);
+	TEST(test_sockets);
+	TEST(test_untracked_process_silent);
+	TEST(test_no_drops);
+
+	clear_events();
+	probe_free(probe);
+	{
+		char cmd[PATH_MAX + 16];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+		if (system(cmd))
+			printf("# could not remove %s\n", dir);
+	}
+	UNIT_EXIT();
+}
