@@ -30,7 +30,6 @@ const volatile __u32 daemon_mode = 0;
 const volatile __u64 wake_bytes = 4 << 20; /* force a wakeup past this backlog */
 
 #define TREE_MAX 65536
-#define ARGS_MAX 16384
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -42,13 +41,16 @@ struct {
 struct sc_args {
 	__u64 a[6];
 	__u32 nr;
+	__u32 live; /* saved by sys_enter, not yet consumed */
 };
 
-/* Syscall arguments between sys_enter and sys_exit, by host tid. */
+/* Syscall arguments between sys_enter and sys_exit, in task storage: no
+ * hash update/delete per syscall, nothing to clean at exit, and a sys_exit
+ * of a task that never saved anything costs one pointer check. */
 struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, ARGS_MAX);
-	__type(key, __u32);
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
 	__type(value, struct sc_args);
 } sc_args SEC(".maps");
 
@@ -200,15 +202,11 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 SEC("tp_btf/sched_process_exit")
 int BPF_PROG(on_exit, struct task_struct *task, bool group_dead)
 {
-	__u64 id = bpf_get_current_pid_tgid();
-	__u32 tgid = id >> 32, tid = (__u32)id;
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	struct pt_tree_val *tv = bpf_map_lookup_elem(&tree, &tgid);
 	struct scratch *s;
 
-	if (!tv)
-		return 0;
-	bpf_map_delete_elem(&sc_args, &tid);
-	if (!group_dead) /* another thread of the process still runs */
+	if (!tv || !group_dead) /* another thread of the process still runs */
 		return 0;
 	s = scratch_get();
 	if (s) {
@@ -327,12 +325,6 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	field_close(s, 3, start);
 
 	ev_submit(s);
-	/* An exec from a non-leader thread takes over the leader's tid: its
-	 * saved execve arguments would never be seen by a sys_exit. */
-	if ((__u32)old_pid != (__u32)bpf_get_current_pid_tgid()) {
-		__u32 old = old_pid;
-		bpf_map_delete_elem(&sc_args, &old);
-	}
 	return 0;
 }
 
@@ -387,9 +379,8 @@ static __always_inline void try_register(struct pt_regs *regs, __u32 tgid)
 SEC("raw_tp/sys_enter")
 int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 {
-	__u64 pid_tgid = bpf_get_current_pid_tgid();
-	__u32 tgid = pid_tgid >> 32, tid = (__u32)pid_tgid, nr = id;
-	struct sc_args a;
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32, nr = id;
+	struct sc_args *a;
 	__u8 *want;
 
 	if (!bpf_map_lookup_elem(&tree, &tgid)) {
@@ -400,34 +391,35 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 	want = bpf_map_lookup_elem(&sc_wanted, &nr);
 	if (!want || !*want)
 		return 0;
-	__builtin_memset(&a, 0, sizeof(a)); /* no uninitialised padding into the map */
-	a.nr = nr;
-	a.a[0] = PT_REGS_PARM1_CORE_SYSCALL(regs);
-	a.a[1] = PT_REGS_PARM2_CORE_SYSCALL(regs);
-	a.a[2] = PT_REGS_PARM3_CORE_SYSCALL(regs);
-	a.a[3] = PT_REGS_PARM4_CORE_SYSCALL(regs);
-	a.a[4] = PT_REGS_PARM5_CORE_SYSCALL(regs);
+	a = bpf_task_storage_get(&sc_args, bpf_get_current_task_btf(), 0,
+				 BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!a)
+		return 0;
+	a->nr = nr;
+	a->a[0] = PT_REGS_PARM1_CORE_SYSCALL(regs);
+	a->a[1] = PT_REGS_PARM2_CORE_SYSCALL(regs);
+	a->a[2] = PT_REGS_PARM3_CORE_SYSCALL(regs);
+	a->a[3] = PT_REGS_PARM4_CORE_SYSCALL(regs);
+	a->a[4] = PT_REGS_PARM5_CORE_SYSCALL(regs);
 #ifdef __TARGET_ARCH_x86
 	/* libbpf 1.1 has no PT_REGS_PARM6_CORE_SYSCALL. */
-	a.a[5] = BPF_CORE_READ(regs, r9);
+	a->a[5] = BPF_CORE_READ(regs, r9);
 #else
-	a.a[5] = 0;
+	a->a[5] = 0;
 #endif
-	bpf_map_update_elem(&sc_args, &tid, &a, BPF_ANY);
+	a->live = 1;
 	return 0;
 }
 
 SEC("raw_tp/sys_exit")
 int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct sc_args *a = bpf_map_lookup_elem(&sc_args, &tid);
+	struct sc_args *a = bpf_task_storage_get(&sc_args, bpf_get_current_task_btf(), 0, 0);
 
-	if (!a)
+	if (!a || !a->live)
 		return 0;
 	bpf_tail_call(ctx, &sc_exit_progs, a->nr);
-	/* no handler: forget the arguments */
-	bpf_map_delete_elem(&sc_args, &tid);
+	a->live = 0; /* no handler installed */
 	return 0;
 }
 
@@ -439,12 +431,11 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	SEC("raw_tp") \
 	int exit_##sc(__u64 *ctx) \
 	{ \
-		__u32 tid = (__u32)bpf_get_current_pid_tgid(); \
-		struct sc_args *a = bpf_map_lookup_elem(&sc_args, &tid); \
+		struct sc_args *a = bpf_task_storage_get(&sc_args, bpf_get_current_task_btf(), 0, 0); \
 		struct pt_tree_val *tv; \
 		struct scratch *s; \
 		long ret = (long)ctx[1]; \
-		if (!a) \
+		if (!a || !a->live) \
 			return 0; \
 		tv = tree_lookup_current(); \
 		s = scratch_get(); \
@@ -455,7 +446,7 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 			if (EV(s)->type) \
 				ev_submit(s); \
 		} \
-		bpf_map_delete_elem(&sc_args, &tid); \
+		a->live = 0; \
 		return 0; \
 	} \
 	static __always_inline void handle_##sc(struct scratch *s, const struct sc_args *a, long ret)
