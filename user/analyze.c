@@ -273,6 +273,8 @@ static void normalize(char *p)
 
 /* ---------- owners ---------- */
 
+static void set_str(struct analyzer *an, char **dst, const char *val);
+
 static int owner_get(struct analyzer *an, int kind, const char *eco, const char *key,
 		     const char *name, const char *version, const char *path)
 {
@@ -768,6 +770,40 @@ static void note_written(struct analyzer *an, int owner, const char *path)
 		an->oom = true;
 }
 
+/* pip_name_from_build: a build hook names its distribution in what it
+ * writes: NAME-VERSION-*.whl, or NAME.egg-info/ in its tree.  pip removes
+ * the build directory before the install ends, so this is read from the
+ * stream rather than from PKG-INFO at finish. */
+static void pip_name_from_build(struct analyzer *an, struct owner *o, const char *path)
+{
+	const char *base = path_base(path), *egg;
+	size_t l = strlen(base);
+	char name[256], version[128];
+
+	if (l > 4 && !strcmp(base + l - 4, ".whl")) {
+		const char *d1 = strchr(base, '-'), *d2 = d1 ? strchr(d1 + 1, '-') : NULL;
+
+		if (!d1 || !d2 || d1 == base)
+			return;
+		snprintf(name, sizeof(name), "%.*s", (int)(d1 - base), base);
+		snprintf(version, sizeof(version), "%.*s", (int)(d2 - d1 - 1), d1 + 1);
+		set_str(an, &o->name, name);
+		set_str(an, &o->version, version);
+		o->name_from_build = 2;
+	} else if (o->name_from_build < 1 && o->path && path_under(path, o->path) &&
+		   (egg = strstr(path, ".egg-info/"))) {
+		const char *start = egg;
+
+		while (start > path && start[-1] != '/')
+			start--;
+		if (egg == start)
+			return;
+		snprintf(name, sizeof(name), "%.*s", (int)(egg - start), start);
+		set_str(an, &o->name, name);
+		o->name_from_build = 1;
+	}
+}
+
 /* judge_write: a package's file write, delete, rename or chmod of path. */
 static void judge_write(struct analyzer *an, struct proc *p, const struct event_view *v,
 			const char *path, bool creates)
@@ -782,6 +818,8 @@ static void judge_write(struct analyzer *an, struct proc *p, const struct event_
 
 	if (creates && v->ev->ret >= 0)
 		note_written(an, p->owner, path);
+	if (creates && v->ev->ret >= 0 && o->eco && !strcmp(o->eco, "pip"))
+		pip_name_from_build(an, o, path);
 	if (cat) {
 		snprintf(summary, sizeof(summary), "%s wrote a %s hook: %s", owner_label(an, p->owner), cat, path);
 		f = finding_add(an, R_PERSISTENCE, SEV_HIGH, p->owner, cat, summary);
@@ -823,6 +861,11 @@ static void judge_write(struct analyzer *an, struct proc *p, const struct event_
 		prof_add(an, p->owner, PS_WRITES, path);
 		return;
 	}
+	/* Python caches compiled modules next to whatever it imports */
+	if (strstr(path, "/__pycache__/") && strlen(path) > 4 && !strcmp(path + strlen(path) - 4, ".pyc"))
+		return;
+	if (baseline_match(an->bl, BL_SCRIPT_WRITE, path, &vars))
+		return;
 	if ((strstr(path, "/site-packages/") || strstr(path, "/dist-packages/")) && !p->is_pm) {
 		snprintf(summary, sizeof(summary), "%s modified installed Python packages: %s", owner_label(an, p->owner), path);
 		f = finding_add(an, R_TAMPER, SEV_HIGH, p->owner, "site-packages", summary);

@@ -69,6 +69,7 @@ struct owner {
 	bool egress;         /* contacted a non-registry endpoint */
 	bool dropped;        /* executed or loaded a file written by a script */
 	bool shipped_listed; /* known from the installed tree, not from events */
+	int name_from_build; /* pip: 2 named by its wheel, 1 by its egg-info */
 };
 
 struct report {

@@ -476,6 +476,14 @@ static void feed_pip(struct analyzer *an)
 	ev_open(&B, an, 412, CBUILD "/build/temp/cext.o", O_WRONLY | O_CREAT | O_TRUNC);
 	ev_exit(&B, an, 412);
 	ev_exit(&B, an, 411);
+	/* a stealer built from a req-build dir pip removes before the end:
+	 * named by the wheel its hook writes */
+	ev_fork(&B, an, 400, 421);
+	ev_exec(&B, an, 421, VENV "/bin/python", hook, "/tmp/pip-req-build-zzz", base_env);
+	ev_open(&B, an, 421, SITE "/setuptools/__pycache__/dist.cpython-311.pyc", O_WRONLY | O_CREAT | O_TRUNC);
+	ev_open(&B, an, 421, "/root/.aws/credentials", O_RDONLY);
+	ev_open(&B, an, 421, "/tmp/tmpabc/pycolorsx-0.3-py3-none-any.whl", O_WRONLY | O_CREAT | O_TRUNC);
+	ev_exit(&B, an, 421);
 	ev_open(&B, an, 400, SITE "/evilpy/__init__.py", O_WRONLY | O_CREAT | O_TRUNC);
 	ev_open(&B, an, 400, VENV "/bin/aws", O_WRONLY | O_CREAT | O_TRUNC);
 	ev_chmod(&B, an, 400, VENV "/bin/aws", 0755);
@@ -518,6 +526,8 @@ static void test_pip_record_attribution(void)
 	CHECK_INT(sev_of(r, "command-shadowing", "evilpy"), SEV_HIGH);
 	CHECK_INT(sev_of(r, "persistence", "evilpy"), SEV_HIGH);
 	CHECK_INT(sev_of(r, "install-script", "cext"), SEV_INFO);
+	CHECK_INT(sev_of(r, "credential-access", "pycolorsx"), SEV_HIGH);
+	CHECK_INT(max_for(r, "pycolorsx"), SEV_HIGH);  /* its .pyc cache is no tamper */
 	CHECK(max_for(r, "cext") <= SEV_LOW);
 	CHECK_INT(max_for(r, NULL), -1);
 	/* one persistence finding: distutils-precedence.pth is benign */
