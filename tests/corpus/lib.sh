@@ -223,7 +223,9 @@ PIP_WHEELS=${PIP_WHEELS:-/usr/share/python-wheels}
 pip_case() {
 	local case=$1 src=$CORPUS_DIR/pip/$1 st=$TMP/pip/$1 d f
 	local exp=$src/expected.json
-	mkdir -p "$st/home" "$st/tmp" "$st/dist"
+	# work/ is the user's project directory pip runs in; it holds neither
+	# the temp directory nor the venv, as on a real machine.
+	mkdir -p "$st/home" "$st/tmp" "$st/dist" "$st/work"
 	corpus_bait_home "$st/home"
 	for d in "$src"/src/*/; do
 		d=$(basename "$d")
@@ -234,7 +236,7 @@ pip_case() {
 		fail "$case: venv" "$(tail -3 "$st/venv.log")"; return
 	fi
 	corpus_reset_logs
-	corpus_run "$st" "$st" "$st/install" "$st/venv/bin/pip" install --no-index \
+	corpus_run "$st" "$st/work" "$st/install" "$st/venv/bin/pip" install --no-index \
 		--disable-pip-version-check --find-links "$PIP_WHEELS" "$st"/dist/*.tar.gz
 	if [ -n "${CORPUS_BARE:-}" ]; then
 		if [ "$CORPUS_RC" -eq 0 ]; then ok "$case: bare pip install"
