@@ -223,31 +223,47 @@ int BPF_PROG(on_exit, struct task_struct *task, bool group_dead)
 
 /* Daemon mode: does this exec (of a process outside the tree) start a
  * session?  Compares the basename of bprm->filename, as the caller gave it
- * (for #! scripts such as /usr/bin/npm that is the script). */
-static __always_inline struct pt_tree_val *daemon_start(struct linux_binprm *bprm, __u32 tgid)
+ * (for #! scripts such as /usr/bin/npm that is the script, while bprm->file
+ * is already the interpreter).
+ * A global function so its loop is verified once. */
+__noinline int daemon_cmd_match(__u64 filename_p)
 {
 	struct scratch *s = scratch_get();
-	const char *fname = BPF_CORE_READ(bprm, filename);
-	struct pt_tree_val *tv;
-	__u32 base = 0, session;
+	const char *fname = (const char *)filename_p;
+	__u32 base = 0;
 	long n;
 	int i;
 
 	if (!s || !fname)
-		return NULL;
+		return 0;
 	n = bpf_probe_read_kernel_str(s->name, PT_NAME_MAX, fname);
 	if (n <= 0)
-		return NULL;
+		return 0;
+	/* Backwards to the last '/', stopping there: a forward scan keeping
+	 * "last slash so far" gives the verifier one distinct state per
+	 * possible value and runs out of its 1M-instruction budget. */
 	for (i = 0; i < PT_NAME_MAX; i++) {
-		if (i >= n)
+		int k = n - 2 - i; /* n counts the NUL */
+
+		if (k < 0)
 			break;
-		if (s->name[i] == '/')
-			base = i + 1;
+		if (s->name[k & (PT_NAME_MAX - 1)] == '/') {
+			base = k + 1;
+			break;
+		}
 	}
 	/* The hash compares all 16 bytes: pad with NULs. */
 	__builtin_memset(s->key, 0, sizeof(s->key));
 	bpf_probe_read_kernel_str(s->key, sizeof(s->key), s->name + (base & (PT_NAME_MAX - 1)));
-	if (!bpf_map_lookup_elem(&session_cmds, s->key))
+	return bpf_map_lookup_elem(&session_cmds, s->key) != NULL;
+}
+
+static __always_inline struct pt_tree_val *daemon_start(struct linux_binprm *bprm, __u32 tgid)
+{
+	struct pt_tree_val *tv;
+	__u32 session;
+
+	if (!daemon_cmd_match((__u64)BPF_CORE_READ(bprm, filename)))
 		return NULL;
 	session = __sync_fetch_and_add(&session_seq, 1) + 1;
 	tv = tree_mark(tgid, session, PT_TREE_ROOT);

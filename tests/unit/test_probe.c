@@ -11,11 +11,14 @@
 #include <limits.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -62,26 +65,39 @@ static const char *field(const struct pt_event *e, int idx)
 	return (const char *)e->data + off;
 }
 
-/* Run fn in a child registered as the traced root; returns its wait status
- * and leaves every record of its tree in evs[]. */
-static int run_traced(void (*fn)(void))
+static void drain(struct probe *p)
 {
-	int status = -1, n;
+	int n;
+
+	/* Everything was output before the child was reaped; drain it. */
+	do {
+		n = probe_poll(p, 20);
+	} while (n > 0);
+}
+
+/* Run fn in a child (registered as the traced root when reg); returns its
+ * wait status and leaves every record of its tree in evs[]. */
+static int run_child(void (*fn)(void), bool reg)
+{
+	int status = -1;
 	pid_t pid;
 
 	clear_events();
 	pid = fork();
 	if (pid == 0) {
-		probe_register_self(cookie);
+		if (reg)
+			probe_register_self(cookie);
 		fn();
 		_exit(0);
 	}
 	waitpid(pid, &status, 0);
-	/* Everything was output before the child was reaped; drain it. */
-	do {
-		n = probe_poll(probe, 20);
-	} while (n > 0);
+	drain(probe);
 	return status;
+}
+
+static int run_traced(void (*fn)(void))
+{
+	return run_child(fn, true);
 }
 
 static const struct pt_event *find(uint32_t type, int (*match)(const struct pt_event *, const void *),
@@ -486,6 +502,208 @@ static void test_sockets(void)
 		close(l6);
 }
 
+/* ---- mounts: tmpfs, bind mount, relative paths on them ------------------- */
+
+static void child_mounts(void)
+{
+	char p[PATH_MAX], q[PATH_MAX];
+
+	/* a private mount namespace: nothing leaks to the host */
+	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		_exit(99);
+	path_in_dir(p, "tmpfs");
+	if (mount("pt-test", p, "tmpfs", 0, NULL))
+		_exit(98);
+	path_in_dir(p, "bsrc");
+	path_in_dir(q, "bdst");
+	if (mount(p, q, NULL, MS_BIND, NULL))
+		_exit(97);
+	path_in_dir(p, "tmpfs/t.txt");
+	close(open(p, O_CREAT | O_WRONLY, 0600));
+	path_in_dir(p, "bdst/b.txt");
+	close(open(p, O_CREAT | O_WRONLY, 0600));
+	path_in_dir(p, "tmpfs");
+	if (chdir(p))
+		_exit(96);
+	close(open("rel.txt", O_CREAT | O_WRONLY, 0600));
+	mkdir("d", 0700);
+}
+
+static void test_tmpfs_and_bind_mount_paths(void)
+{
+	char p[PATH_MAX];
+	int status;
+
+	path_in_dir(p, "tmpfs");
+	mkdir(p, 0755);
+	path_in_dir(p, "bsrc");
+	mkdir(p, 0755);
+	path_in_dir(p, "bdst");
+	mkdir(p, 0755);
+	status = run_traced(child_mounts);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	path_in_dir(p, "tmpfs/t.txt");
+	CHECK(find(PT_EV_OPEN, f0_is, p) != NULL);
+	path_in_dir(p, "bdst/b.txt"); /* the path it was opened by, not bsrc */
+	CHECK(find(PT_EV_OPEN, f0_is, p) != NULL);
+	path_in_dir(p, "tmpfs/rel.txt");
+	CHECK(find(PT_EV_OPEN, f0_is, p) != NULL);
+	path_in_dir(p, "tmpfs/d");
+	CHECK(find(PT_EV_MKDIR, f0_is, p) != NULL);
+}
+
+/* ---- failed execs ----------------------------------------------------------- */
+
+static char noexec_file[PATH_MAX];
+
+static void child_failed_exec(void)
+{
+	execl("/nonexistent/pt-missing", "x", (char *)NULL); /* ENOENT: dropped */
+	execl(noexec_file, "x", (char *)NULL);                /* EACCES: reported */
+}
+
+static void test_failed_exec(void)
+{
+	const struct pt_event *e;
+
+	path_in_dir(noexec_file, "noexec.txt");
+	close(open(noexec_file, O_CREAT | O_WRONLY, 0644));
+	run_traced(child_failed_exec);
+	e = find(PT_EV_EXEC, f0_is, noexec_file);
+	CHECK(e != NULL);
+	if (e)
+		CHECK_INT(e->ret, -EACCES);
+	CHECK(find(PT_EV_EXEC, f0_is, "/nonexistent/pt-missing") == NULL);
+}
+
+/* ---- PID namespace: registration from the kernel side ---------------------- */
+
+static void child_pidns(void)
+{
+	pid_t pid;
+
+	if (unshare(CLONE_NEWPID))
+		_exit(99);
+	pid = fork();
+	if (pid == 0) { /* pid 1 in its namespace; the kernel sees the host pid */
+		probe_register_self(cookie);
+		execl("/bin/true", "true", (char *)NULL);
+		_exit(98);
+	}
+	waitpid(pid, NULL, 0);
+}
+
+static void test_pid_namespace_root(void)
+{
+	const struct pt_event *r, *e;
+
+	run_child(child_pidns, false);
+	r = find(PT_EV_ROOT, NULL, NULL);
+	e = find(PT_EV_EXEC, NULL, NULL);
+	CHECK(r != NULL && e != NULL);
+	if (r && e) {
+		CHECK(r->pid != 1);
+		CHECK_INT(r->arg[0], 1);
+		CHECK_INT(e->pid, r->pid);
+		CHECK_STR(e->comm, "true");
+	}
+}
+
+/* ---- probe_mark_pid ----------------------------------------------------------- */
+
+static void test_mark_pid(void)
+{
+	char p[PATH_MAX];
+	int go[2];
+	pid_t pid;
+	char c = 0;
+	const struct pt_event *e;
+
+	path_in_dir(p, "marked.txt");
+	clear_events();
+	CHECK(pipe(go) == 0);
+	pid = fork();
+	if (pid == 0) {
+		if (read(go[0], &c, 1) != 1)
+			_exit(99);
+		close(open(p, O_CREAT | O_WRONLY, 0600));
+		_exit(0);
+	}
+	/* not in a PID namespace here: the pid fork() returned is the host's */
+	CHECK_INT(probe_mark_pid(probe, pid, 0x80000001u), 0);
+	CHECK(write(go[1], &c, 1) == 1);
+	waitpid(pid, NULL, 0);
+	drain(probe);
+	e = find(PT_EV_OPEN, f0_is, p);
+	CHECK(e != NULL);
+	if (e)
+		CHECK_INT(e->session, 0x80000001u);
+	close(go[0]);
+	close(go[1]);
+}
+
+/* ---- daemon mode: sessions start at a package-manager exec ------------------- */
+
+static char fake_pm[PATH_MAX];
+
+static void child_daemon(void)
+{
+	execl(fake_pm, "pt-npm", (char *)NULL);
+	_exit(98);
+}
+
+static void test_daemon_session_start_and_nesting(void)
+{
+	static const char *const cmds[] = { "pt-npm", NULL };
+	struct probe_opts opts = { .daemon = true, .session_cmds = cmds };
+	struct probe *daemon = NULL, *saved = probe;
+	const struct pt_event *root = NULL;
+	int roots = 0, execs = 0, root_idx = -1, first_exec = -1;
+	FILE *f;
+	int err;
+
+	/* a "package manager" that runs itself again, nested */
+	path_in_dir(fake_pm, "pt-npm");
+	f = fopen(fake_pm, "w");
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	fprintf(f, "#!/bin/sh\n[ -n \"$PT_NESTED\" ] || PT_NESTED=1 \"$0\"\nexit 0\n");
+	fclose(f);
+	chmod(fake_pm, 0755);
+
+	err = probe_new(&opts, on_event, NULL, &daemon);
+	CHECK_INT(err, 0);
+	if (err)
+		return;
+	probe = daemon; /* run_child drains the probe under test */
+	run_child(child_daemon, false);
+	probe = saved;
+	for (int i = 0; i < nevs; i++) {
+		if (evs[i]->type == PT_EV_ROOT) {
+			roots++;
+			root = evs[i];
+			root_idx = i;
+		}
+		if (evs[i]->type == PT_EV_EXEC) {
+			execs++;
+			if (first_exec < 0)
+				first_exec = i;
+		}
+	}
+	CHECK_INT(roots, 1); /* the nested pt-npm stayed in the outer session */
+	CHECK(execs >= 2);
+	CHECK(root_idx >= 0 && root_idx < first_exec); /* session starts at the exec */
+	if (root) {
+		CHECK(root->flags & PT_F_DAEMON_START);
+		CHECK(root->arg[0] >= 2);
+		for (int i = 0; i < nevs; i++)
+			CHECK_INT(evs[i]->session, root->arg[0]);
+	}
+	CHECK_INT(probe_drops(daemon), 0);
+	probe_free(daemon);
+}
+
 /* ---- outside the tree ------------------------------------------------------ */
 
 static void test_untracked_process_silent(void)
@@ -544,7 +762,12 @@ int main(void)
 	TEST(test_thread_open);
 	TEST(test_memfd_exec);
 	TEST(test_sockets);
+	TEST(test_tmpfs_and_bind_mount_paths);
+	TEST(test_failed_exec);
+	TEST(test_pid_namespace_root);
+	TEST(test_mark_pid);
 	TEST(test_untracked_process_silent);
+	TEST(test_daemon_session_start_and_nesting);
 	TEST(test_no_drops);
 
 	clear_events();
