@@ -11,6 +11,10 @@ expected.json:
   also_allowed  [{package, rules}]: may be reported at any severity
   clean_packages [names]: must carry no finding above info at all
   benign_max    highest severity allowed for any finding (benign cases)
+  scripts       {"approved": [..], "unapproved": [..], "skipped": [..],
+                 "project": bool}:
+                the report's packages[] say whose scripts ran approved,
+                whose npm skipped, and that the root project's own ran
   exit          exact exit code; when absent the code must follow the
                 report: 10 when a finding is >= high (default --fail-on),
                 else 0
@@ -96,6 +100,34 @@ def main():
             ok(f"benign: nothing above {exp['benign_max']}")
         else:
             fail(f"benign: nothing above {exp['benign_max']}", f"got {got_txt}")
+
+    packages = rep.get("packages") if isinstance(rep.get("packages"), list) else []
+    byname = {p.get("name"): p for p in packages}
+    scripts = exp.get("scripts", {})
+    for name in scripts.get("approved", []):
+        p = byname.get(name, {})
+        if p.get("scripts_ran") is True and p.get("scripts_approved") is True:
+            ok(f"{name}: scripts ran, approved")
+        else:
+            fail(f"{name}: scripts ran, approved", f"packages entry: {p or '(none)'}")
+    for name in scripts.get("unapproved", []):
+        p = byname.get(name, {})
+        if p.get("scripts_ran") is True and p.get("scripts_approved") is not True:
+            ok(f"{name}: scripts ran, not approved")
+        else:
+            fail(f"{name}: scripts ran, not approved", f"packages entry: {p or '(none)'}")
+    for name in scripts.get("skipped", []):
+        p = byname.get(name, {})
+        if p.get("scripts_skipped") is True and p.get("scripts_ran") is not True:
+            ok(f"{name}: scripts skipped by npm")
+        else:
+            fail(f"{name}: scripts skipped by npm", f"packages entry: {p or '(none)'}")
+    if scripts.get("project"):
+        proj = [p for p in packages if p.get("kind") == "project"]
+        if proj and proj[0].get("scripts_ran") is True:
+            ok("root project's own scripts reported")
+        else:
+            fail("root project's own scripts reported", f"project entry: {proj or '(none)'}")
 
     worst = max((sev(f) for f in findings), default=-1)
     want = exp.get("exit")

@@ -13,7 +13,9 @@
 #   CORPUS_STRACE=1     with CORPUS_BARE: strace -f each install into
 #                       STAGE/install.strace
 #   CORPUS_KEEP=1       keep $TMP for inspection
-#   CORPUS_RECORD=1     also pass --record TRACE (replay tests reuse it)
+#   CORPUS_RECORD=1     also pass --record STAGE/trace.ptr; a sourcing script
+#                       may define corpus_after_case CASE STAGE, called after
+#                       each case is judged (replay tests compare reports)
 CORPUS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 if [ -z "${PKGTRACE_CORPUS_NETNS:-}" ]; then
 	exec unshare -n env PKGTRACE_CORPUS_NETNS=1 \
@@ -131,6 +133,10 @@ corpus_effects() {
 		f=${f/#HOME/$st/home}; f=${f/#PROJECT/$st/project}
 		if [ -e "$f" ]; then ok "$case: wrote ${f#$st/}"; else fail "$case: wrote ${f#$st/}"; fi
 	done
+	for f in $(jpy "$exp" '" ".join(j.get("files_absent", []))'); do
+		f=${f/#HOME/$st/home}; f=${f/#PROJECT/$st/project}
+		if [ ! -e "$f" ]; then ok "$case: did not write ${f#$st/}"; else fail "$case: did not write ${f#$st/}"; fi
+	done
 	s=$(jpy "$exp" 'j.get("dns_suffix", "")')
 	if [ -n "$s" ]; then
 		if grep -q -- "\\.$s\$" "$LOGS/dns.log"; then ok "$case: DNS probe reached the resolver"
@@ -214,6 +220,7 @@ npm_case() {
 	corpus_effects "$case" "$exp" "$st"
 	corpus_judge "$case" "$exp" "$st"
 	corpus_kill_payloads "$st"
+	if declare -F corpus_after_case >/dev/null; then corpus_after_case "$case" "$st"; fi
 }
 
 # pip_case CASE: make the case's sdists, a fresh venv from /usr/bin/python3,
@@ -253,4 +260,5 @@ pip_case() {
 	done
 	corpus_judge "$case" "$exp" "$st"
 	corpus_kill_payloads "$st"
+	if declare -F corpus_after_case >/dev/null; then corpus_after_case "$case" "$st"; fi
 }
