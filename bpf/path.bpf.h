@@ -55,10 +55,19 @@ static __always_inline struct scratch *scratch_get(void)
 	return bpf_map_lookup_elem(&heap, &cpu);
 }
 
+/* bpf_rdonly_cast (kfunc) turns a kernel address into a read-only BTF
+ * pointer: fields are then read with plain loads (the verifier makes them
+ * fault-safe) instead of one bpf_probe_read_kernel call each, which is most
+ * of the cost of a walk.  The field offsets still come from CO-RE, as the
+ * vmlinux.h types are preserve_access_index. */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+#define KCAST(type, p) ((type *)bpf_rdonly_cast((const void *)(p), bpf_core_type_id_kernel(type)))
+
 /*
- * path_walk - write the absolute path of (dentry, vfsmnt) into this CPU's
- * pbuf, ending at pbuf[PT_PATH_MAX-1] (the NUL).  Returns the start offset
- * (the string is pbuf + ret, PT_PATH_MAX - ret bytes with its NUL) or -1.
+ * path_walk - write the absolute path of a struct file (file_p != 0) or of
+ * the current working directory (file_p == 0) into this CPU's pbuf, ending
+ * at pbuf[PT_PATH_MAX-1] (the NUL).  Returns the start offset (the string is
+ * pbuf + ret, PT_PATH_MAX - ret bytes with its NUL) or -1.
  *
  * Walks d_parent up to the mount root, then crosses to the parent mount at
  * its mountpoint (struct mount from the embedded vfsmount), and stops at the
@@ -67,17 +76,17 @@ static __always_inline struct scratch *scratch_get(void)
  * is the whole path, as in /proc/PID/fd.
  *
  * A global (non-static) function so the verifier checks its 64-iteration
- * loop once, not at every call site; hence scalar arguments (kernel pointers
- * are only ever read through bpf_probe_read_kernel here).
+ * loop once, not at every call site.  Global functions take scalars only,
+ * so it gets the file's address and looks at f_path itself.
  */
-__noinline int path_walk(__u64 dentry_p, __u64 vfsmnt_p)
+__noinline int path_walk(__u64 file_p)
 {
-	struct task_struct *task = (void *)bpf_get_current_task();
-	struct dentry *d = (void *)dentry_p;
-	struct vfsmount *vm = (void *)vfsmnt_p;
-	struct dentry *root_d, *mnt_root, *parent;
-	struct vfsmount *root_m;
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u64 mnt_off = bpf_core_field_offset(struct mount, mnt);
+	struct dentry *d, *root_d, *parent;
+	struct vfsmount *vm, *root_m;
 	struct mount *mnt, *up;
+	struct fs_struct *fs;
 	struct scratch *s;
 	const unsigned char *name;
 	__u32 n;
@@ -85,34 +94,45 @@ __noinline int path_walk(__u64 dentry_p, __u64 vfsmnt_p)
 	int i;
 
 	s = scratch_get();
-	if (!s || !d || !vm)
+	fs = task->fs;
+	if (!s || !fs)
 		return -1;
-	root_d = BPF_CORE_READ(task, fs, root.dentry);
-	root_m = BPF_CORE_READ(task, fs, root.mnt);
-	mnt = (void *)vm - bpf_core_field_offset(struct mount, mnt);
+	root_d = fs->root.dentry;
+	root_m = fs->root.mnt;
+	if (file_p) {
+		struct file *f = KCAST(struct file, file_p);
+
+		d = f->f_path.dentry;
+		vm = f->f_path.mnt;
+	} else {
+		d = fs->pwd.dentry;
+		vm = fs->pwd.mnt;
+	}
+	if (!d || !vm)
+		return -1;
+	mnt = KCAST(struct mount, (__u64)vm - mnt_off);
 	s->pbuf[PT_PATH_MAX - 1] = 0;
 	s->walk_trunc = 1;
 
 	for (i = 0; i < PATH_DEPTH; i++) {
-		if (d == root_d && vm == root_m) {
+		if ((__u64)d == (__u64)root_d && (__u64)vm == (__u64)root_m) {
 			s->walk_trunc = 0;
 			break;
 		}
-		mnt_root = BPF_CORE_READ(vm, mnt_root);
-		if (d == mnt_root) {
-			up = BPF_CORE_READ(mnt, mnt_parent);
-			if (!up || up == mnt) { /* top of the mount tree */
+		if ((__u64)d == (__u64)vm->mnt_root) {
+			up = mnt->mnt_parent;
+			if (!up || (__u64)up == (__u64)mnt) { /* top of the mount tree */
 				s->walk_trunc = 0;
 				break;
 			}
-			d = BPF_CORE_READ(mnt, mnt_mountpoint);
-			mnt = up;
-			vm = (void *)up + bpf_core_field_offset(struct mount, mnt);
+			d = KCAST(struct dentry, mnt->mnt_mountpoint);
+			mnt = KCAST(struct mount, up);
+			vm = KCAST(struct vfsmount, (__u64)up + mnt_off);
 			continue;
 		}
-		parent = BPF_CORE_READ(d, d_parent);
-		n = BPF_CORE_READ(d, d_name.len);
-		name = BPF_CORE_READ(d, d_name.name);
+		parent = d->d_parent;
+		n = d->d_name.len;
+		name = d->d_name.name;
 		if (!name || n + 1 > (__u32)pos)
 			break; /* would not fit: truncated */
 		pos -= n;
@@ -121,11 +141,11 @@ __noinline int path_walk(__u64 dentry_p, __u64 vfsmnt_p)
 		bpf_probe_read_kernel(s->pbuf + (pos & PATH_MASK), n & PATH_MASK, name);
 		pos -= 1;
 		s->pbuf[pos & PATH_MASK] = '/';
-		if (d == parent || !parent) { /* pseudo file: name is all */
+		if ((__u64)d == (__u64)parent || !parent) { /* pseudo file: name is all */
 			s->walk_trunc = 0;
 			break;
 		}
-		d = parent;
+		d = KCAST(struct dentry, parent);
 	}
 	if (pos == PT_PATH_MAX - 1) { /* the root itself */
 		pos -= 1;
@@ -196,16 +216,23 @@ static __always_inline bool put_ubytes(struct scratch *s, const void *uptr, __u6
 	return cut;
 }
 
+/* The struct file behind fd in the current task, or NULL.  Plain loads
+ * through the BTF task pointer (see KCAST); the array slot itself needs a
+ * probe read, as a variable index into it cannot be verified. */
 static __always_inline struct file *fd_file(int fd)
 {
-	struct task_struct *task = (void *)bpf_get_current_task();
-	struct fdtable *fdt = BPF_CORE_READ(task, files, fdt);
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct files_struct *files = task->files;
+	struct fdtable *fdt;
 	struct file **fds;
 	struct file *f = NULL;
 
-	if (!fdt || fd < 0 || (unsigned int)fd >= BPF_CORE_READ(fdt, max_fds))
+	if (!files)
 		return NULL;
-	fds = BPF_CORE_READ(fdt, fd);
+	fdt = files->fdt;
+	if (!fdt || fd < 0 || (unsigned int)fd >= fdt->max_fds)
+		return NULL;
+	fds = fdt->fd;
 	if (!fds)
 		return NULL;
 	bpf_probe_read_kernel(&f, sizeof(f), &fds[fd]);
@@ -219,8 +246,7 @@ static __always_inline void put_file_path(struct scratch *s, int idx, struct fil
 	int w = -1;
 
 	if (f)
-		w = path_walk((__u64)BPF_CORE_READ(f, f_path.dentry),
-			      (__u64)BPF_CORE_READ(f, f_path.mnt));
+		w = path_walk((__u64)f);
 	if (w >= 0) {
 		put_walked(s, w);
 		if (s->walk_trunc)
@@ -240,27 +266,17 @@ static __always_inline void put_file_path(struct scratch *s, int idx, struct fil
  * as they are.  PT_F_PATH_RAW when the base could not be resolved. */
 static __always_inline void put_user_path(struct scratch *s, int idx, int dirfd, const char *upath)
 {
-	struct task_struct *task = (void *)bpf_get_current_task();
 	__u32 start = field_open(s);
-	struct dentry *d = NULL;
-	struct vfsmount *m = NULL;
-	struct file *f;
+	struct file *f = NULL;
 	char c = 0;
-	int w;
+	int w = -1;
 
 	bpf_probe_read_user(&c, 1, upath);
 	if (c != '/') {
-		if (dirfd == AT_FDCWD_) {
-			d = BPF_CORE_READ(task, fs, pwd.dentry);
-			m = BPF_CORE_READ(task, fs, pwd.mnt);
-		} else {
-			f = fd_file(dirfd);
-			if (f) {
-				d = BPF_CORE_READ(f, f_path.dentry);
-				m = BPF_CORE_READ(f, f_path.mnt);
-			}
-		}
-		w = (d && m) ? path_walk((__u64)d, (__u64)m) : -1;
+		if (dirfd == AT_FDCWD_)
+			w = path_walk(0);
+		else if ((f = fd_file(dirfd)))
+			w = path_walk((__u64)f);
 		if (w >= 0) {
 			put_walked(s, w);
 			if (s->walk_trunc)

@@ -110,7 +110,7 @@ static __always_inline struct pt_tree_val *tree_lookup_current(void)
 
 static __always_inline void ev_begin(struct scratch *s, __u32 type, __u32 session)
 {
-	struct task_struct *task = (void *)bpf_get_current_task();
+	struct task_struct *task = bpf_get_current_task_btf();
 	struct pt_event *e = EV(s);
 	__u64 id = bpf_get_current_pid_tgid();
 
@@ -121,7 +121,7 @@ static __always_inline void ev_begin(struct scratch *s, __u32 type, __u32 sessio
 	e->type = type;
 	e->pid = id >> 32;
 	e->tid = (__u32)id;
-	e->ppid = BPF_CORE_READ(task, real_parent, tgid);
+	e->ppid = task->real_parent ? task->real_parent->tgid : 0;
 	e->uid = (__u32)bpf_get_current_uid_gid();
 	e->session = session;
 	e->flags = 0;
@@ -277,7 +277,6 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 {
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 	struct pt_tree_val *tv = bpf_map_lookup_elem(&tree, &tgid);
-	struct task_struct *task = (void *)bpf_get_current_task();
 	struct file *file;
 	struct mm_struct *mm;
 	struct scratch *s;
@@ -321,8 +320,7 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 
 	/* f2: cwd. */
 	start = field_open(s);
-	w = path_walk((__u64)BPF_CORE_READ(task, fs, pwd.dentry),
-		      (__u64)BPF_CORE_READ(task, fs, pwd.mnt));
+	w = path_walk(0);
 	if (w >= 0) {
 		put_walked(s, w);
 		if (s->walk_trunc)
