@@ -394,6 +394,7 @@ SEC("raw_tp/sys_enter")
 int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 {
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32, nr = id;
+	struct pt_regs *uregs;
 	struct sc_args *a;
 	__u8 *want;
 
@@ -409,15 +410,18 @@ int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
 				 BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!a)
 		return 0;
+	/* Plain loads through a BTF pointer (KCAST): six helper calls per
+	 * syscall otherwise. */
+	uregs = KCAST(struct pt_regs, regs);
 	a->nr = nr;
-	a->a[0] = PT_REGS_PARM1_CORE_SYSCALL(regs);
-	a->a[1] = PT_REGS_PARM2_CORE_SYSCALL(regs);
-	a->a[2] = PT_REGS_PARM3_CORE_SYSCALL(regs);
-	a->a[3] = PT_REGS_PARM4_CORE_SYSCALL(regs);
-	a->a[4] = PT_REGS_PARM5_CORE_SYSCALL(regs);
+	a->a[0] = PT_REGS_PARM1_SYSCALL(uregs);
+	a->a[1] = PT_REGS_PARM2_SYSCALL(uregs);
+	a->a[2] = PT_REGS_PARM3_SYSCALL(uregs);
+	a->a[3] = PT_REGS_PARM4_SYSCALL(uregs);
+	a->a[4] = PT_REGS_PARM5_SYSCALL(uregs);
 #ifdef __TARGET_ARCH_x86
-	/* libbpf 1.1 has no PT_REGS_PARM6_CORE_SYSCALL. */
-	a->a[5] = BPF_CORE_READ(regs, r9);
+	/* libbpf 1.1 has no PT_REGS_PARM6_SYSCALL. */
+	a->a[5] = uregs->r9;
 #else
 	a->a[5] = 0;
 #endif
