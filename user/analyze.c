@@ -755,7 +755,8 @@ static bool in_bin_dir(struct analyzer *an, const char *path)
 	for (size_t i = 0; i < an->npathdirs; i++)
 		if (!strcmp(dir, an->pathdirs[i]))
 			return true;
-	return !strcmp(path_base(dir), "bin") && !npm_folder_len(path) && strncmp(path, "/tmp/", 5) &&
+	/* pip's build environments (/tmp/pip-build-env-*) are not on any PATH */
+	return !strcmp(path_base(dir), "bin") && !npm_folder_len(path) && strncmp(path, "/tmp/pip-", 9) &&
 	       strncmp(path, "/proc/", 6);
 }
 
