@@ -344,7 +344,8 @@ static int npm_owner_for_folder(struct analyzer *an, const char *folder, const c
 	char key[4200], nm[512];
 	size_t fl;
 
-	if (an->project && !strcmp(folder, an->project))
+	/* the project itself, and its workspaces: the project's own code */
+	if (an->project && path_under(folder, an->project) && !npm_folder_len(folder))
 		return an->project_owner;
 	snprintf(key, sizeof(key), "npm:%s", folder);
 	if (!name) { /* from the folder: node_modules/@scope/name */
