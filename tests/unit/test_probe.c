@@ -22,6 +22,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -421,10 +422,45 @@ static const unsigned char dns_query[] = {
 	0x00, 0x01, 0x00, 0x01,
 };
 
+static uint16_t server_port;
+
+/* bind + listen + connect to itself + accept, all in the traced child */
+static void local_server(void)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sin);
+	int l = socket(AF_INET, SOCK_STREAM, 0), c, a;
+
+	inet_pton(AF_INET, "127.0.0.1", &sin.sin_addr);
+	if (l < 0 || bind(l, (void *)&sin, sizeof(sin)) || listen(l, 1) ||
+	    getsockname(l, (void *)&sin, &len))
+		_exit(90);
+	server_port = ntohs(sin.sin_port);
+	c = socket(AF_INET, SOCK_STREAM, 0);
+	if (connect(c, (void *)&sin, sizeof(sin)))
+		_exit(91);
+	a = accept(l, NULL, NULL);
+	close(a);
+	close(c);
+	close(l);
+}
+
 static void child_net(void)
 {
 	struct sockaddr_in dns = { .sin_family = AF_INET, .sin_port = htons(53) };
+	struct sockaddr_un un = { .sun_family = AF_UNIX };
+	char p[PATH_MAX];
 	int fd;
+
+	local_server();
+	/* a unix socket path that does not exist: ENOENT, path reported */
+	path_in_dir(p, "no.sock");
+	if (strlen(p) >= sizeof(un.sun_path))
+		_exit(89);
+	memcpy(un.sun_path, p, strlen(p) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	connect(fd, (void *)&un, sizeof(un));
+	close(fd);
 
 	connect_to(AF_INET, "127.0.0.1", port4);
 	if (have_v6) {
@@ -496,6 +532,42 @@ static void test_sockets(void)
 		      !memcmp(field(e, 1), dns_query, sizeof(dns_query)));
 	}
 	CHECK_INT(sends, 2);
+
+	/* the child's own server; its port is only known from the events */
+	e = find(PT_EV_LISTEN, NULL, NULL);
+	CHECK(e != NULL);
+	if (e) {
+		uint16_t port = e->arg[1];
+		const struct pt_event *b = find(PT_EV_BIND, NULL, NULL);
+		const struct pt_event *a = find(PT_EV_ACCEPT, NULL, NULL);
+		const struct pt_event *c = find(PT_EV_CONNECT, arg1_is, &port);
+
+		CHECK(port != 0);
+		CHECK_INT(e->arg[0], AF_INET);
+		CHECK(e->len[0] == 4 && !memcmp(field(e, 0), lo4, 4));
+		CHECK(b && b->ret == 0 && b->arg[0] == AF_INET && b->arg[1] == 0);
+		CHECK(c && c->ret == 0);
+		CHECK(a != NULL);
+		if (a) {
+			CHECK(a->ret >= 0);
+			CHECK_INT(a->arg[0], AF_INET);
+			CHECK(a->arg[1] != 0 && a->arg[1] != port); /* the peer's port */
+			CHECK(a->len[0] == 4 && !memcmp(field(a, 0), lo4, 4));
+		}
+	}
+	{
+		char p[PATH_MAX];
+		int found = 0;
+
+		path_in_dir(p, "no.sock");
+		for (int i = 0; i < nevs; i++)
+			if (evs[i]->type == PT_EV_CONNECT && evs[i]->arg[0] == AF_UNIX) {
+				found = 1;
+				CHECK_STR(field(evs[i], 0), p);
+				CHECK_INT(evs[i]->ret, -ENOENT);
+			}
+		CHECK(found);
+	}
 	close(l4);
 	close(l4m);
 	if (l6 >= 0)
