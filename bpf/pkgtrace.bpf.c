@@ -616,6 +616,41 @@ EXIT(memfd_create, PT_EV_MEMFD)
 	field_close(s, 0, start);
 }
 
+#define FAILED_EXEC_ARGS 32 /* argv entries copied for a failed exec */
+
+/* f1 + f2 of a failed exec: argv from the caller's array (bounded by
+ * FAILED_EXEC_ARGS entries and PT_ARGV_MAX bytes), and the cwd. */
+static __always_inline void put_failed_exec_rest(struct scratch *s, const void *uargv)
+{
+	const char *const *argv = uargv;
+	__u32 start = field_open(s);
+	const char *arg;
+	__u32 used;
+	int i, w;
+
+	for (i = 0; i < FAILED_EXEC_ARGS && argv; i++) {
+		arg = NULL;
+		if (bpf_probe_read_user(&arg, sizeof(arg), &argv[i]) || !arg)
+			break;
+		used = s->pos - start;
+		if (used >= PT_ARGV_MAX || put_ustr(s, arg, PT_ARGV_MAX - used)) {
+			EV(s)->flags |= PT_F_TRUNC(1);
+			break;
+		}
+	}
+	if (i == FAILED_EXEC_ARGS)
+		EV(s)->flags |= PT_F_TRUNC(1);
+	field_close(s, 1, start);
+
+	start = field_open(s);
+	w = path_walk(0);
+	if (w >= 0)
+		put_walked(s, w);
+	else
+		put_byte(s, 0);
+	field_close(s, 2, start);
+}
+
 /* Failed execs only (successes are reported by sched_process_exec).  A
  * shell or npm trying each PATH entry fails with -ENOENT many times per
  * command: those are dropped here, before any copy. */
@@ -626,6 +661,7 @@ EXIT(execve, PT_EV_EXEC)
 		return;
 	}
 	put_user_path(s, 0, AT_FDCWD_, UPTR(a->a[0]));
+	put_failed_exec_rest(s, UPTR(a->a[1]));
 }
 EXIT(execveat, PT_EV_EXEC)
 {
@@ -634,6 +670,7 @@ EXIT(execveat, PT_EV_EXEC)
 		return;
 	}
 	put_user_path(s, 0, a->a[0], UPTR(a->a[1]));
+	put_failed_exec_rest(s, UPTR(a->a[2]));
 }
 
 /* sockets */

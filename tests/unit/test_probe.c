@@ -631,7 +631,11 @@ static char noexec_file[PATH_MAX];
 static void child_failed_exec(void)
 {
 	execl("/nonexistent/pt-missing", "x", (char *)NULL); /* ENOENT: dropped */
-	execl(noexec_file, "x", (char *)NULL);                /* EACCES: reported */
+	/* argv in writable memory, as a shell builds it: a failed exec never
+	 * touches the strings, and BPF cannot fault in a page of .rodata */
+	char a0[] = "x", a1[] = "-y";
+
+	execl(noexec_file, a0, a1, (char *)NULL); /* EACCES: reported */
 }
 
 static void test_failed_exec(void)
@@ -643,8 +647,14 @@ static void test_failed_exec(void)
 	run_traced(child_failed_exec);
 	e = find(PT_EV_EXEC, f0_is, noexec_file);
 	CHECK(e != NULL);
-	if (e)
+	if (e) {
+		char cwd[PATH_MAX];
+
 		CHECK_INT(e->ret, -EACCES);
+		CHECK(e->len[1] == 5 && !memcmp(field(e, 1), "x\0-y", 5));
+		CHECK(getcwd(cwd, sizeof(cwd)) != NULL);
+		CHECK_STR(field(e, 2), cwd);
+	}
 	CHECK(find(PT_EV_EXEC, f0_is, "/nonexistent/pt-missing") == NULL);
 }
 
