@@ -132,37 +132,6 @@ static uint32_t ring_size(uint32_t want)
 	return sz;
 }
 
-static int attach_all(struct pkgtrace_bpf *skel)
-{
-	struct bpf_program *prog;
-
-	bpf_object__for_each_program(prog, skel->obj) {
-		const char *name = bpf_program__name(prog);
-		struct bpf_link *link;
-
-		/* bare "raw_tp": a tail-call target, not attached itself */
-		if (!strcmp(bpf_program__section_name(prog), "raw_tp"))
-			continue;
-		link = bpf_program__attach(prog);
-		if (!link) {
-			int err = -errno;
-
-			if (verbose)
-				p_warn("attach %s: %s", name, strerror(-err));
-			return err;
-		}
-		/* The skeleton does not own links made outside it: keep them
-		 * on the object by storing into the skeleton's link slots. */
-		for (int i = 0; i < skel->skeleton->prog_cnt; i++) {
-			if (*skel->skeleton->progs[i].prog == prog) {
-				*skel->skeleton->progs[i].link = link;
-				break;
-			}
-		}
-	}
-	return 0;
-}
-
 static int set_session_cmds(struct probe *p, const char *const *cmds)
 {
 	uint8_t one = 1;
@@ -199,7 +168,7 @@ int probe_new(const struct probe_opts *opts, probe_event_fn fn, void *ctx, struc
 
 	p->skel = pkgtrace_bpf__open();
 	if (!p->skel) {
-		err = -errno ? -errno : -EINVAL;
+		err = -errno;
 		goto cleanup;
 	}
 	p->skel->rodata->reg_cookie = opts ? opts->reg_cookie : 0;
@@ -209,20 +178,29 @@ int probe_new(const struct probe_opts *opts, probe_event_fn fn, void *ctx, struc
 	bpf_map__set_max_entries(p->skel->maps.events, rsize);
 	bpf_map__set_max_entries(p->skel->maps.heap, p->ncpus);
 
+	/* The per-syscall handlers are tail-call targets, never attached. */
+	for (size_t i = 0; i < sizeof(sc_table) / sizeof(sc_table[0]); i++) {
+		struct bpf_program *prog =
+			bpf_object__find_program_by_name(p->skel->obj, sc_table[i].prog);
+
+		if (prog)
+			bpf_program__set_autoattach(prog, false);
+	}
+
 	err = pkgtrace_bpf__load(p->skel);
 	if (err)
 		goto cleanup;
 	err = set_syscalls(p->skel);
 	if (err)
 		goto cleanup;
-	err = attach_all(p->skel);
-	if (err)
-		goto cleanup;
-	if (opts && opts->daemon) {
+	if (opts && opts->daemon) { /* before attach: no exec may miss it */
 		err = set_session_cmds(p, opts->session_cmds);
 		if (err)
 			goto cleanup;
 	}
+	err = pkgtrace_bpf__attach(p->skel);
+	if (err)
+		goto cleanup;
 	p->rb = ring_buffer__new(bpf_map__fd(p->skel->maps.events), on_record, p, NULL);
 	if (!p->rb) {
 		err = -errno;
@@ -232,7 +210,9 @@ int probe_new(const struct probe_opts *opts, probe_event_fn fn, void *ctx, struc
 	return 0;
 
 cleanup:
-	if (err == -EACCES)
+	/* The verifier also says EACCES: only without root does it mean
+	 * "not privileged". */
+	if (err == -EACCES && geteuid() != 0)
 		err = -EPERM;
 	probe_free(p);
 	return err < 0 ? err : -EINVAL;
