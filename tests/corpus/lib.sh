@@ -180,7 +180,7 @@ corpus_judge() {
 		fail "$case: pkgtrace wrote a report" "exit $CORPUS_RC: $(tail -3 "$st/install.err")"
 		return
 	fi
-	python3 "$CORPUS_DIR/check.py" "$case" "$exp" "$st/r.json" "$CORPUS_RC"
+	PATH=$CORPUS_PATH python3 "$CORPUS_DIR/check.py" "$case" "$exp" "$st/r.json" "$CORPUS_RC"
 	[ $? -eq 0 ] || T_FAILED=$((T_FAILED + 1))
 }
 
