@@ -27,6 +27,7 @@ struct probe {
 	probe_event_fn fn;
 	void *ctx;
 	int ncpus;
+	int stop_rc; /* the callback's non-zero return, for probe_poll */
 };
 
 #ifndef SYS_fchmodat2
@@ -113,11 +114,18 @@ static int set_syscalls(struct pkgtrace_bpf *skel)
 	return 0;
 }
 
+/* libbpf stops a drain only on a negative return: keep the callback's own
+ * value and hand libbpf one that stops. */
 static int on_record(void *ctx, void *data, size_t size)
 {
 	struct probe *p = ctx;
+	int rc = p->fn(p->ctx, data, size);
 
-	return p->fn(p->ctx, data, size);
+	if (rc) {
+		p->stop_rc = rc;
+		return -ECANCELED;
+	}
+	return 0;
 }
 
 /* Power of two, at least one page: what a BPF ring buffer accepts. */
@@ -236,14 +244,19 @@ int probe_register_self(uint64_t reg_cookie)
 
 int probe_poll(struct probe *p, int timeout_ms)
 {
-	int n, m;
+	int n, m, rc;
 
 	/* Records are sent without wakeups, so epoll may time out with data
 	 * pending: always consume after the wait. */
 	n = ring_buffer__poll(p->rb, timeout_ms);
-	if (n < 0 && n != -EINTR)
+	if (n < 0 && !p->stop_rc && n != -EINTR)
 		return n;
-	m = ring_buffer__consume(p->rb);
+	m = p->stop_rc ? 0 : ring_buffer__consume(p->rb);
+	if (p->stop_rc) {
+		rc = p->stop_rc;
+		p->stop_rc = 0;
+		return rc;
+	}
 	if (m < 0)
 		return m;
 	return (n > 0 ? n : 0) + m;

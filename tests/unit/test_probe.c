@@ -39,6 +39,8 @@ static struct pt_event *evs[MAX_EVENTS];
 static int nevs;
 static char dir[PATH_MAX]; /* realpath of the scratch directory */
 
+static int stop_with; /* on_event returns this after storing a record */
+
 static int on_event(void *ctx, const void *raw, size_t size)
 {
 	(void)ctx;
@@ -47,7 +49,7 @@ static int on_event(void *ctx, const void *raw, size_t size)
 		if (evs[nevs])
 			memcpy(evs[nevs++], raw, size);
 	}
-	return 0;
+	return stop_with;
 }
 
 static void clear_events(void)
@@ -811,6 +813,34 @@ static void test_untracked_process_silent(void)
 	CHECK_INT(nevs, 0);
 }
 
+static void child_two_opens(void)
+{
+	close(open("/dev/null", O_RDONLY));
+	close(open("/dev/zero", O_RDONLY));
+}
+
+static void test_poll_stops_on_callback_value(void)
+{
+	pid_t pid;
+	int rc;
+
+	clear_events();
+	pid = fork();
+	if (pid == 0) {
+		probe_register_self(cookie);
+		child_two_opens();
+		_exit(0);
+	}
+	waitpid(pid, NULL, 0);
+	stop_with = 42;
+	rc = probe_poll(probe, 20);
+	stop_with = 0;
+	CHECK_INT(rc, 42);
+	CHECK_INT(nevs, 1); /* stopped right after the first record */
+	drain(probe);
+	CHECK(nevs > 1); /* the rest is still there */
+}
+
 static void test_no_drops(void)
 {
 	CHECK_INT(probe_drops(probe), 0);
@@ -850,6 +880,7 @@ int main(void)
 	TEST(test_mark_pid);
 	TEST(test_untracked_process_silent);
 	TEST(test_daemon_session_start_and_nesting);
+	TEST(test_poll_stops_on_callback_value);
 	TEST(test_no_drops);
 
 	clear_events();
