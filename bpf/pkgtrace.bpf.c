@@ -8,12 +8,19 @@
  * mark to every new process (threads share their tgid key), and
  * sched_process_exit drops it when the thread group dies.  Every program
  * looks the current tgid up first and returns at once when it is not there,
- * so an untracked process pays one hash lookup per attached tracepoint.
+ * so an untracked process pays one hash lookup per hook (sys_exit: one
+ * task-storage check).
  *
- * Syscalls: raw sys_enter saves the raw arguments by tid, sys_exit tail-calls
- * the syscall's handler, which builds the record with the result, resolving paths in the kernel (path.bpf.h).
- * Records are variable-size struct pt_event built in a per-CPU scratch and
- * copied to one ring buffer with their used size only.
+ * Syscalls: raw sys_enter saves the arguments in task storage, sys_exit
+ * tail-calls the syscall's handler, which builds the record with the result
+ * and resolves paths in the kernel (path.bpf.h).  Records are variable-size
+ * struct pt_event built in a per-CPU scratch and copied to one ring buffer
+ * with their used size only.
+ *
+ * The per-CPU scratch assumes one program at a time per CPU, as every
+ * tracer built this way does: on a fully preemptible kernel a program
+ * preempted mid-record could see its scratch reused (this kernel runs
+ * PREEMPT_NONE by default).
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
