@@ -243,8 +243,14 @@ pip_case() {
 		fail "$case: venv" "$(tail -3 "$st/venv.log")"; return
 	fi
 	corpus_reset_logs
+	# pip_install names the top-level requirements (the others are then
+	# found as dependencies in dist/); by default every sdist is top-level.
+	local reqs
+	reqs=$(jpy "$exp" '" ".join(j.get("pip_install", []))')
+	[ -n "$reqs" ] || reqs=$(echo "$st"/dist/*.tar.gz)
+	# shellcheck disable=SC2086 # reqs is a list of words
 	corpus_run "$st" "$st/work" "$st/install" "$st/venv/bin/pip" install --no-index \
-		--disable-pip-version-check --find-links "$PIP_WHEELS" "$st"/dist/*.tar.gz
+		--disable-pip-version-check --find-links "$PIP_WHEELS" --find-links "$st/dist" $reqs
 	if [ -n "${CORPUS_BARE:-}" ]; then
 		if [ "$CORPUS_RC" -eq 0 ]; then ok "$case: bare pip install"
 		else fail "$case: bare pip install" "exit $CORPUS_RC: $(tail -5 "$st/install.err")"; fi
