@@ -8,12 +8,11 @@
  * mark to every new process (threads share their tgid key), and
  * sched_process_exit drops it when the thread group dies.  Every program
  * looks the current tgid up first and returns at once when it is not there,
- * so an untracked process pays one hash lookup per hook (sys_exit: one
- * task-storage check).
+ * so an untracked process pays one hash lookup per hook.
  *
- * Syscalls: raw sys_enter saves the arguments in task storage, sys_exit
- * tail-calls the syscall's handler, which builds the record with the result
- * and resolves paths in the kernel (path.bpf.h).  Records are variable-size
+ * Syscalls: one raw sys_exit hook tail-calls the syscall's handler, which
+ * reads the arguments back from the user registers, builds the record with
+ * the result and resolves paths in the kernel (path.bpf.h).  Records are variable-size
  * struct pt_event built in a per-CPU scratch and copied to one ring buffer
  * with their used size only.
  *
@@ -45,21 +44,10 @@ struct {
 	__type(value, struct pt_tree_val);
 } tree SEC(".maps");
 
+/* A syscall's arguments, read back from the user registers at sys_exit. */
 struct sc_args {
 	__u64 a[6];
-	__u32 nr;
-	__u32 live; /* saved by sys_enter, not yet consumed */
 };
-
-/* Syscall arguments between sys_enter and sys_exit, in task storage: no
- * hash update/delete per syscall, nothing to clean at exit, and a sys_exit
- * of a task that never saved anything costs one pointer check. */
-struct {
-	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
-	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, int);
-	__type(value, struct sc_args);
-} sc_args SEC(".maps");
 
 /* Daemon mode: basenames (char[16], NUL-padded) that start a session. */
 struct {
@@ -352,26 +340,22 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 /* ---- syscalls: enter saves, exit emits -------------------------------- */
 
 /*
- * One raw tracepoint on sys_enter and one on sys_exit rather than a
- * syscalls:* tracepoint per call: ~40 perf-event tracepoints take ~60 ms
- * each to detach (an RCU grace period apiece), which made every run end 5 s
- * late, and a raw tracepoint is cheaper per syscall for untracked processes
- * too (one tree lookup on enter, one sc_args lookup on exit).
- *
- * sys_enter saves the arguments of the syscalls in sc_wanted (filled by
- * probe.c by syscall number) for tracked processes; sys_exit tail-calls the
- * syscall's handler from sc_exit_progs when arguments were saved.
+ * One raw tracepoint on sys_exit, and nothing on sys_enter:
+ * - a syscalls:* tracepoint per call would fire only for those calls, but
+ *   ~40 perf-event tracepoints take ~60 ms each to detach (an RCU grace
+ *   period apiece), which made every run end 5 s late;
+ * - the arguments need no saving at sys_enter: the user registers in
+ *   pt_regs still hold them at sys_exit (the syscall's result goes to ax,
+ *   its number stays in orig_ax; PT_REGS_PARM*_SYSCALL knows each arch),
+ *   and the user memory they point to has been read by the kernel, so it
+ *   is paged in.  One hook instead of two halves the cost to every syscall
+ *   of every untracked process (a retpoline'd indirect call each).
+ * sys_exit tail-calls the syscall's handler from sc_exit_progs (filled by
+ * probe.c by syscall number); an empty slot simply falls through.
  */
 const volatile __u32 nr_prctl = 157; /* set by probe.c: SYS_prctl */
 
 #define NR_MAX 512
-
-struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
-	__uint(max_entries, NR_MAX);
-	__type(key, __u32);
-	__type(value, __u8);
-} sc_wanted SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
@@ -380,72 +364,68 @@ struct {
 	__type(value, __u32);
 } sc_exit_progs SEC(".maps");
 
+static __always_inline void load_args(struct pt_regs *regs, struct sc_args *a)
+{
+	/* Plain loads through a BTF pointer (KCAST): a helper call per
+	 * register otherwise. */
+	struct pt_regs *r = KCAST(struct pt_regs, regs);
+
+	a->a[0] = PT_REGS_PARM1_SYSCALL(r);
+	a->a[1] = PT_REGS_PARM2_SYSCALL(r);
+	a->a[2] = PT_REGS_PARM3_SYSCALL(r);
+	a->a[3] = PT_REGS_PARM4_SYSCALL(r);
+	a->a[4] = PT_REGS_PARM5_SYSCALL(r);
+#ifdef __TARGET_ARCH_x86
+	/* libbpf 1.1 has no PT_REGS_PARM6_SYSCALL. */
+	a->a[5] = r->r9;
+#else
+	a->a[5] = 0;
+#endif
+}
+
 /*
  * Root registration.  probe_register_self() in the traced child calls
  * prctl(PT_REG_PRCTL_OPTION, cookie).  The kernel rejects the unknown option
- * with -EINVAL, but sys_enter has already seen it: with the per-run cookie
- * it marks the caller's host tgid as the root of session 1.  Doing it here
- * rather than from userspace makes it work in PID namespaces, where the pid
- * fork() returned is not the kernel's.
+ * with -EINVAL; on its way out sys_exit sees it, and with the per-run cookie
+ * marks the caller's host tgid as the root of session 1 before the child
+ * runs another instruction.  Doing it here rather than from userspace makes
+ * it work in PID namespaces, where the pid fork() returned is not the
+ * kernel's.
  */
 static __always_inline void try_register(struct pt_regs *regs, __u32 tgid)
 {
-	if (!reg_cookie || PT_REGS_PARM1_CORE_SYSCALL(regs) != PT_REG_PRCTL_OPTION ||
-	    PT_REGS_PARM2_CORE_SYSCALL(regs) != reg_cookie)
+	struct pt_regs *r = KCAST(struct pt_regs, regs);
+
+	if (!reg_cookie || PT_REGS_PARM1_SYSCALL(r) != PT_REG_PRCTL_OPTION ||
+	    PT_REGS_PARM2_SYSCALL(r) != reg_cookie)
 		return;
 	if (tree_mark(tgid, 1, PT_TREE_ROOT))
 		emit_root(1, 0);
 }
 
-SEC("raw_tp/sys_enter")
-int BPF_PROG(sys_enter, struct pt_regs *regs, long id)
+static __always_inline __u32 syscall_nr(struct pt_regs *regs)
 {
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32, nr = id;
-	struct pt_regs *uregs;
-	struct sc_args *a;
-	__u8 *want;
-
-	if (!bpf_map_lookup_elem(&tree, &tgid)) {
-		if (nr == nr_prctl)
-			try_register(regs, tgid);
-		return 0;
-	}
-	want = bpf_map_lookup_elem(&sc_wanted, &nr);
-	if (!want || !*want)
-		return 0;
-	a = bpf_task_storage_get(&sc_args, bpf_get_current_task_btf(), 0,
-				 BPF_LOCAL_STORAGE_GET_F_CREATE);
-	if (!a)
-		return 0;
-	/* Plain loads through a BTF pointer (KCAST): six helper calls per
-	 * syscall otherwise. */
-	uregs = KCAST(struct pt_regs, regs);
-	a->nr = nr;
-	a->a[0] = PT_REGS_PARM1_SYSCALL(uregs);
-	a->a[1] = PT_REGS_PARM2_SYSCALL(uregs);
-	a->a[2] = PT_REGS_PARM3_SYSCALL(uregs);
-	a->a[3] = PT_REGS_PARM4_SYSCALL(uregs);
-	a->a[4] = PT_REGS_PARM5_SYSCALL(uregs);
 #ifdef __TARGET_ARCH_x86
-	/* libbpf 1.1 has no PT_REGS_PARM6_SYSCALL. */
-	a->a[5] = uregs->r9;
+	return KCAST(struct pt_regs, regs)->orig_ax;
 #else
-	a->a[5] = 0;
+	return BPF_CORE_READ(regs, syscallno); /* arm64 */
 #endif
-	a->live = 1;
-	return 0;
 }
 
 SEC("raw_tp/sys_exit")
 int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 {
-	struct sc_args *a = bpf_task_storage_get(&sc_args, bpf_get_current_task_btf(), 0, 0);
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 
-	if (!a || !a->live)
+	if (!bpf_map_lookup_elem(&tree, &tgid)) {
+		if (!reg_cookie)
+			return 0;
+		if (syscall_nr(regs) == nr_prctl)
+			try_register(regs, tgid);
 		return 0;
-	bpf_tail_call(ctx, &sc_exit_progs, a->nr);
-	a->live = 0; /* no handler installed */
-	return 0;
+	}
+	bpf_tail_call(ctx, &sc_exit_progs, syscall_nr(regs));
+	return 0; /* no handler for this syscall */
 }
 
 /* EXIT(sc, type) defines the tail-called handler program exit_<sc>; its
@@ -456,22 +436,18 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	SEC("raw_tp") \
 	int exit_##sc(__u64 *ctx) \
 	{ \
-		struct sc_args *a = bpf_task_storage_get(&sc_args, bpf_get_current_task_btf(), 0, 0); \
-		struct pt_tree_val *tv; \
-		struct scratch *s; \
+		struct pt_tree_val *tv = tree_lookup_current(); \
+		struct scratch *s = scratch_get(); \
 		long ret = (long)ctx[1]; \
-		if (!a || !a->live) \
+		struct sc_args a; \
+		if (!tv || !s) \
 			return 0; \
-		tv = tree_lookup_current(); \
-		s = scratch_get(); \
-		if (tv && s) { \
-			ev_begin(s, ev_type, tv->session); \
-			EV(s)->ret = ret; \
-			handle_##sc(s, a, ret); \
-			if (EV(s)->type) \
-				ev_submit(s); \
-		} \
-		a->live = 0; \
+		load_args((struct pt_regs *)ctx[0], &a); \
+		ev_begin(s, ev_type, tv->session); \
+		EV(s)->ret = ret; \
+		handle_##sc(s, &a, ret); \
+		if (EV(s)->type) \
+			ev_submit(s); \
 		return 0; \
 	} \
 	static __always_inline void handle_##sc(struct scratch *s, const struct sc_args *a, long ret)

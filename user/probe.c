@@ -91,13 +91,10 @@ static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list 
 	return vfprintf(stderr, fmt, args);
 }
 
-/* Install every syscall handler in the tail-call table and mark its
- * number wanted, so sys_enter saves arguments only for those. */
+/* Install every syscall handler in sys_exit's tail-call table. */
 static int set_syscalls(struct pkgtrace_bpf *skel)
 {
 	int progs_fd = bpf_map__fd(skel->maps.sc_exit_progs);
-	int wanted_fd = bpf_map__fd(skel->maps.sc_wanted);
-	uint8_t one = 1;
 
 	for (size_t i = 0; i < sizeof(sc_table) / sizeof(sc_table[0]); i++) {
 		struct bpf_program *prog = bpf_object__find_program_by_name(skel->obj,
@@ -107,8 +104,7 @@ static int set_syscalls(struct pkgtrace_bpf *skel)
 
 		if (fd < 0)
 			return -ENOENT;
-		if (bpf_map_update_elem(progs_fd, &nr, &fd, BPF_ANY) ||
-		    bpf_map_update_elem(wanted_fd, &nr, &one, BPF_ANY))
+		if (bpf_map_update_elem(progs_fd, &nr, &fd, BPF_ANY))
 			return -errno;
 	}
 	return 0;
