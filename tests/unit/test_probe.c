@@ -175,6 +175,31 @@ static void test_exec_argv_path_cwd_exit(void)
 		CHECK_INT(x->arg[0], 3 << 8);
 }
 
+static void child_long_argv(void)
+{
+	static char big[6000];
+
+	memset(big, 'a', sizeof(big) - 1);
+	execl("/bin/true", "true", big, (char *)NULL);
+	_exit(98);
+}
+
+static void test_exec_argv_truncated(void)
+{
+	const struct pt_event *e;
+
+	run_traced(child_long_argv);
+	e = find(PT_EV_EXEC, NULL, NULL);
+	CHECK(e != NULL);
+	if (e) {
+		CHECK(e->flags & PT_F_TRUNC(1));
+		CHECK_INT(e->len[1], PT_ARGV_MAX);
+		CHECK_STR(field(e, 1), "true");
+		CHECK(field(e, 1)[PT_ARGV_MAX - 1] == 0); /* still NUL-terminated */
+		CHECK(!(e->flags & PT_F_TRUNC(0)));
+	}
+}
+
 static void child_fork(void)
 {
 	pid_t pid = fork();
@@ -869,6 +894,7 @@ int main(void)
 	}
 
 	TEST(test_exec_argv_path_cwd_exit);
+	TEST(test_exec_argv_truncated);
 	TEST(test_fork_setsid_grandchild);
 	TEST(test_file_paths);
 	TEST(test_thread_open);
