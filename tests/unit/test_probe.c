@@ -319,6 +319,30 @@ static void test_file_paths(void)
 	CHECK(find(PT_EV_TRUNCATE, f0_is, p) != NULL);
 }
 
+static void child_deep(void)
+{
+	if (chdir(dir))
+		_exit(99);
+	for (int i = 0; i < 80; i++) /* deeper than the walk's bound */
+		if (mkdir("d", 0700) || chdir("d"))
+			_exit(98);
+	close(open("deep.txt", O_CREAT | O_WRONLY, 0600));
+}
+
+static void test_deep_path_flagged_truncated(void)
+{
+	const struct pt_event *e = NULL;
+
+	run_traced(child_deep);
+	for (int i = 0; i < nevs; i++)
+		if (evs[i]->type == PT_EV_OPEN && evs[i]->ret >= 0 &&
+		    strstr(field(evs[i], 0), "/d/deep.txt"))
+			e = evs[i];
+	CHECK(e != NULL);
+	if (e)
+		CHECK(e->flags & PT_F_TRUNC(0));
+}
+
 static void *thread_open(void *arg)
 {
 	close(open(arg, O_CREAT | O_WRONLY, 0600));
@@ -897,6 +921,7 @@ int main(void)
 	TEST(test_exec_argv_truncated);
 	TEST(test_fork_setsid_grandchild);
 	TEST(test_file_paths);
+	TEST(test_deep_path_flagged_truncated);
 	TEST(test_thread_open);
 	TEST(test_memfd_exec);
 	TEST(test_sockets);
