@@ -10,12 +10,14 @@
 
 /* Record data area.  Fields are laid out back to back; the worst case is an
  * exec (path 4096 + argv 4096 + cwd 4096 + env 8192 = 20480).  Every write
- * starts below POS_MASK+1 (16 KiB: no field but the last of an exec can
- * start past 12 KiB) and is at most 8 KiB long, so DATA_SZ = 32 KiB lets the
- * verifier prove every masked write in bounds. */
+ * starts below 16 KiB (no field but the last of an exec starts past 12 KiB)
+ * and is shorter than 16 KiB (the largest, env, is 8 KiB), so masking the
+ * offset with POS_MASK and the length with LEN_MASK lets the verifier prove
+ * every write inside DATA_SZ = 32 KiB.  LEN_MASK must exceed the largest
+ * bound: a length equal to a power-of-two mask + 1 would be masked to 0. */
 #define DATA_SZ 32768
 #define POS_MASK (16384 - 1)
-#define LEN_MASK (8192 - 1)
+#define LEN_MASK (16384 - 1)
 #define PATH_MASK (PT_PATH_MAX - 1)
 /* The walk writes components backwards from PT_PATH_MAX-1; a component
  * write starts at (pos & PATH_MASK) and is at most PATH_MASK long, hence

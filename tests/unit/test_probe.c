@@ -177,10 +177,13 @@ static void test_exec_argv_path_cwd_exit(void)
 
 static void child_long_argv(void)
 {
-	static char big[6000];
+	static char big[6000], env[10000];
+	char *const envp[] = { env, NULL };
 
 	memset(big, 'a', sizeof(big) - 1);
-	execl("/bin/true", "true", big, (char *)NULL);
+	memcpy(env, "BIG=", 4);
+	memset(env + 4, 'e', sizeof(env) - 5);
+	execle("/bin/true", "true", big, (char *)NULL, envp);
 	_exit(98);
 }
 
@@ -197,6 +200,11 @@ static void test_exec_argv_truncated(void)
 		CHECK_STR(field(e, 1), "true");
 		CHECK(field(e, 1)[PT_ARGV_MAX - 1] == 0); /* still NUL-terminated */
 		CHECK(!(e->flags & PT_F_TRUNC(0)));
+		/* the environment, cut at its own bound, with real bytes */
+		CHECK(e->flags & PT_F_TRUNC(3));
+		CHECK_INT(e->len[3], PT_ENV_MAX);
+		CHECK(!strncmp(field(e, 3), "BIG=eeee", 8));
+		CHECK(field(e, 3)[PT_ENV_MAX - 2] == 'e');
 	}
 }
 
