@@ -38,7 +38,8 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
 DEB_BUILD_DEPS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libjson-c-dev make gcc pkg-config
 DEB_TEST_DEPS := nodejs python3 python3-venv python3-pip-whl python3-setuptools-whl \
-	python3-wheel-whl python3-jsonschema python3-yaml util-linux iproute2 procps
+	python3-wheel-whl python3-jsonschema python3-yaml util-linux iproute2 procps \
+	git curl
 
 .PHONY: all deps test unit demo vmlinux install clean
 
