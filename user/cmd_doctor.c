@@ -18,10 +18,7 @@
 #include "err.h"
 #include "mountinfo.h"
 #include "probe.h"
-#if __has_include("pkgtrace.skel.h")
 #include "pkgtrace.skel.h"
-#define HAVE_SKEL 1
-#endif
 
 #define RINGBUF_TEST_BYTES (64 * 1024)
 #define MEMLOCK_NEEDED (64ull << 20) /* before memcg accounting of BPF (5.11) */
@@ -157,7 +154,6 @@ static void check_tracepoints(void)
 		return;
 	}
 	check(true, "tracefs", "%s", tracefs);
-#ifdef HAVE_SKEL
 	{
 		/* The list comes from the BPF object itself, so it can never
 		 * drift from what probe_new() attaches. */
@@ -177,10 +173,6 @@ static void check_tracepoints(void)
 			check_tracepoint(tracefs, bpf_program__section_name(prog));
 		bpf_object__close(obj);
 	}
-#else
-	(void)check_tracepoint;
-	check(false, "tracepoints", "this build has no BPF skeleton - fix: make");
-#endif
 }
 
 static int ignore_record(void *ctx, const void *raw, size_t size)
