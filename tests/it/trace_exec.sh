@@ -35,6 +35,16 @@ trace signal -- sh -c 'kill -TERM $$'
 expect "exit event has signal 15" "$TMP/signal.jsonl" \
 	"[e for e in j if e['type']=='exit' and e['signal']==15]"
 
+# SIGTERM to pkgtrace is forwarded to the command, whose death is passed on.
+"$PKGTRACE" -q --events "$TMP/fwd.jsonl" -- sh -c "touch '$TMP/started'; exec sleep 60" 2>"$TMP/fwd.err" &
+ptpid=$!
+for _ in $(seq 200); do [ -e "$TMP/started" ] && break; sleep 0.05; done
+sleep 0.2 # let sh exec sleep; the signal kills either one the same way
+kill -TERM "$ptpid"
+wait "$ptpid"; RC=$?
+[ "$RC" -eq 143 ] && ok "SIGTERM to pkgtrace is forwarded: 128+15" || fail "SIGTERM to pkgtrace is forwarded: 128+15" "rc=$RC $(cat "$TMP/fwd.err")"
+expect "the command died of SIGTERM" "$TMP/fwd.jsonl" "[e for e in j if e['type']=='exit' and e['signal']==15]"
+
 trace missing -- /nonexistent/no-such-command arg
 [ "$RC" -eq 127 ] && ok "missing command gives 127" || fail "missing command gives 127" "rc=$RC"
 check "missing command is named on stderr" grep -q 'no-such-command: command not found' "$TMP/missing.err"
