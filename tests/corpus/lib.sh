@@ -102,6 +102,10 @@ corpus_bait_home() {
 	printf 'SQLite format 3\0corpus bait\n' >"$h/.config/google-chrome/Default/Login Data"
 	printf '{"auths":{"corpus.invalid":{"auth":"Y29ycHVzOmJhaXQ="}}}\n' >"$h/.docker/config.json"
 	printf '# bait .bashrc\n' >"$h/.bashrc"
+	printf '# bait .zshrc\n' >"$h/.zshrc"
+	mkdir -p "$h/.config/gh"
+	printf 'github.com:\n    oauth_token: gho_CORPUSBAIT000000000000000000000000\n' >"$h/.config/gh/hosts.yml"
+	printf 'https://corpus:ghp_CORPUSBAIT@github.com\n' >"$h/.git-credentials"
 	printf '[user]\n\tname = corpus\n\temail = corpus@example.invalid\n' >"$h/.gitconfig"
 }
 
@@ -130,7 +134,7 @@ corpus_effects() {
 		else fail "$case: C2 received $s" "c2.log: $(head -c 300 "$LOGS/c2.log")"; fi
 	done
 	for f in $(jpy "$exp" '" ".join(j.get("files", []))'); do
-		f=${f/#HOME/$st/home}; f=${f/#PROJECT/$st/project}
+		f=${f/#HOME/$st/home}; f=${f/#PROJECT/$st/project}; f=${f/#TMP/$st/tmp}
 		if [ -e "$f" ]; then ok "$case: wrote ${f#$st/}"; else fail "$case: wrote ${f#$st/}"; fi
 	done
 	for f in $(jpy "$exp" '" ".join(j.get("files_absent", []))'); do
