@@ -457,8 +457,9 @@ int cmd_run(int argc, char **argv)
 	{
 		uint64_t deadline = clock_ns(CLOCK_MONOTONIC) + (uint64_t)o.grace_ms * 1000000ull;
 
+		/* a signal to pkgtrace during the grace period ends it early */
 		while ((lingering = probe_tree_size(probe, ROOT_SESSION)) > 0 &&
-		       clock_ns(CLOCK_MONOTONIC) < deadline) {
+		       clock_ns(CLOCK_MONOTONIC) < deadline && !got_signal) {
 			probe_poll(probe, 50);
 			reap(pid, &status);
 		}
