@@ -36,6 +36,14 @@ err=$("$PKGTRACE" --json-errors --format xml -- true 2>&1 >/dev/null | head -1)
 echo "$err" | python3 -c 'import json,sys; d=json.loads(sys.stdin.readline()); assert "xml" in d["error"]' \
 	&& ok "--json-errors: one JSON object" || fail "--json-errors: one JSON object" "$err"
 
+"$PKGTRACE" -q --events /nonexistent-dir/e.jsonl -- true >"$TMP/out" 2>"$TMP/err"; rc=$?
+[ $rc -eq 125 ] && [ "$(wc -l < "$TMP/err")" -eq 1 ] && grep -q 'nonexistent-dir' "$TMP/err" \
+	&& ok "unwritable --events: one line, exit 125" || fail "unwritable --events: one line, exit 125" "rc=$rc $(cat "$TMP/err")"
+echo '{not json' > "$TMP/bad-baseline.json"
+"$PKGTRACE" -q --baseline "$TMP/bad-baseline.json" -- true >"$TMP/out" 2>"$TMP/err"; rc=$?
+[ $rc -eq 65 ] && [ "$(wc -l < "$TMP/err")" -eq 1 ] \
+	&& ok "malformed --baseline: one line, exit 65" || fail "malformed --baseline: one line, exit 65" "rc=$rc $(cat "$TMP/err")"
+
 cp "$PKGTRACE" "$TMP/pkgtrace"; chmod 755 "$TMP" "$TMP/pkgtrace"
 setpriv --reuid=65534 --regid=65534 --clear-groups "$TMP/pkgtrace" -- true >"$TMP/out" 2>"$TMP/err"
 rc=$?
