@@ -15,6 +15,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,11 +57,16 @@ enum { CHILD_REGISTER = 1, CHILD_EXEC = 2 };
 static volatile sig_atomic_t child_pid;
 static volatile sig_atomic_t got_signal;
 
-static void usage_error(const char *fmt, const char *arg)
+static void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void usage_error(const char *fmt, ...)
 {
 	char msg[512];
+	va_list ap;
 
-	snprintf(msg, sizeof(msg), fmt, arg);
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
 	p_err("%s", msg);
 	fprintf(stderr, "Usage: pkgtrace [OPTIONS] -- CMD [ARGS...]  (pkgtrace --help for more)\n");
 }
@@ -130,9 +136,9 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		}
 	}
 	if (optind < 2 || strcmp(argv[optind - 1], "--"))
-		return usage_error("missing '--' before the command%s", ""), -EINVAL;
+		return usage_error("missing '--' before the command"), -EINVAL;
 	if (optind >= argc)
-		return usage_error("missing the command after '--'%s", ""), -EINVAL;
+		return usage_error("missing the command after '--'"), -EINVAL;
 	o->cmd = argv + optind;
 	o->cmdc = argc - optind;
 	return 0;

@@ -20,7 +20,7 @@ struct pipeline {
 	int record_err;             /* first trace write error, 0 when none */
 	struct analyzer *an;
 	uint64_t boot_offset_ns;
-	uint64_t records, malformed;
+	uint64_t malformed;         /* records event_decode() refused */
 };
 
 /* Facts the analysis reads go into the trace too, so replay gets the same
@@ -103,7 +103,6 @@ int pipeline_feed(struct pipeline *p, const void *raw, size_t size)
 	struct event_view v;
 	int err;
 
-	p->records++;
 	if (event_decode(raw, size, &v)) {
 		if (!p->malformed++)
 			p_warn("skipping a malformed record (%zu bytes)", size);
