@@ -32,4 +32,13 @@ expect "a non-DNS payload to port 53 has no dns field" "$E" \
 	"[e for e in j if e['type']=='send' and e['port']==53 and 'dns' not in e]"
 expect "report counts events and drops" "$TMP/r.json" \
 	"j['events']['dropped']==0 and j['events']['seen']==len(open('$E').readlines())"
+
+# --format json on stdout is the --report document
+"$PKGTRACE" --format json --report "$TMP/r2.json" -- true >"$TMP/stdout.json" 2>"$TMP/fmt.err"
+RC=$?
+[ "$RC" -eq 0 ] && python3 -c 'import json,sys; json.load(open(sys.argv[1]))' "$TMP/stdout.json" \
+	&& cmp -s "$TMP/stdout.json" "$TMP/r2.json" && ok "--format json on stdout equals --report" \
+	|| fail "--format json on stdout equals --report" "rc=$RC $(cat "$TMP/fmt.err")"
+"$PKGTRACE" -q --report "$TMP/r3.json" -- true >"$TMP/quiet.out" 2>&1
+check "--quiet prints nothing" test ! -s "$TMP/quiet.out"
 done_testing
