@@ -42,6 +42,9 @@ DEB_TEST_DEPS := nodejs python3 python3-venv python3-pip-whl python3-setuptools-
 	git curl
 
 .PHONY: all deps test unit demo vmlinux install clean
+# Keep the BPF object and skeleton: as intermediates make would delete them
+# and rebuild every user object on each run.
+.SECONDARY: $(BPF_OBJS) $(SKELS)
 
 all: pkgtrace
 

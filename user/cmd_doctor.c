@@ -4,7 +4,6 @@
  * per check, "ok" or "FAIL" with the fix.  Exits 0 when everything passes.
  */
 #include <errno.h>
-#include <glob.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <bpf/bpf.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "cmds.h"
 #include "err.h"
@@ -116,63 +116,68 @@ static void check_ringbuf(void)
 	}
 }
 
-/* One tracepoint: events/<category>/<name>, or for raw_tp/tp_btf, which
- * name no category, events/<any>/<name>. */
-static void check_tracepoint(const char *tracefs, const char *sec)
+/* One tracepoint program.  raw_tp and tp_btf attach by name through BTF,
+ * without tracefs: the kernel has the tracepoint when its BTF holds the
+ * typedef btf_trace_<name>.  Only classic tp/ programs need tracefs. */
+static void check_tracepoint(const struct btf *vmlinux, const char *tracefs, const char *sec)
 {
 	const char *slash = strchr(sec, '/'), *name;
 	char path[8192]; /* tracefs (< 4096) + the section name */
-	glob_t g;
-	bool found = false;
+	bool found;
 
 	if (!slash)
 		return;
 	name = slash + 1;
 	if (!strncmp(sec, "tp/", 3) || !strncmp(sec, "tracepoint/", 11)) {
+		if (!tracefs) {
+			check(false, sec, "tracefs not mounted - fix: mount -t tracefs nodev "
+			      "/sys/kernel/tracing");
+			return;
+		}
 		snprintf(path, sizeof(path), "%s/events/%s", tracefs, name);
 		found = access(path, F_OK) == 0;
 	} else if (!strncmp(sec, "raw_tp/", 7) || !strncmp(sec, "raw_tracepoint/", 15) ||
 		   !strncmp(sec, "tp_btf/", 7)) {
-		snprintf(path, sizeof(path), "%s/events/*/%s", tracefs, name);
-		found = glob(path, GLOB_NOSORT, NULL, &g) == 0;
-		if (found || g.gl_pathc)
-			globfree(&g);
+		snprintf(path, sizeof(path), "btf_trace_%s", name);
+		found = vmlinux && btf__find_by_name_kind(vmlinux, path, BTF_KIND_TYPEDEF) > 0;
 	} else {
 		return; /* not a tracepoint program */
 	}
 	check(found, sec, found ? "present" :
-	      "missing from %s/events - fix: a kernel with this tracepoint", tracefs);
+	      "missing from this kernel - fix: a kernel with this tracepoint");
 }
 
 static void check_tracepoints(void)
 {
 	char tracefs[4096];
-	int err = mountinfo_tracefs(tracefs, sizeof(tracefs));
+	bool have_tracefs = mountinfo_tracefs(tracefs, sizeof(tracefs)) == 0;
+	struct bpf_object *obj;
+	struct bpf_program *prog;
+	struct btf *vmlinux;
+	const void *elf;
+	size_t sz;
 
-	if (err) {
-		check(false, "tracefs", "not mounted - fix: mount -t tracefs nodev /sys/kernel/tracing");
+	/* pkgtrace's programs are raw_tp and tp_btf, attached through BTF;
+	 * tracefs is only informative. */
+	check(true, "tracefs", "%s", have_tracefs ? tracefs :
+	      "not mounted; not needed (raw_tp and tp_btf attach through BTF)");
+	vmlinux = btf__load_vmlinux_btf();
+	if (!vmlinux)
+		check(false, "tracepoints", "cannot read the kernel's BTF: %s", strerror(errno));
+	/* The list comes from the BPF object itself, so it can never drift
+	 * from what probe_new() attaches. */
+	elf = pkgtrace_bpf__elf_bytes(&sz);
+	obj = bpf_object__open_mem(elf, sz, NULL);
+	if (!obj) {
+		check(false, "BPF object", "cannot open the embedded object: %s", strerror(errno));
+		btf__free(vmlinux);
 		return;
 	}
-	check(true, "tracefs", "%s", tracefs);
-	{
-		/* The list comes from the BPF object itself, so it can never
-		 * drift from what probe_new() attaches. */
-		struct bpf_object *obj;
-		struct bpf_program *prog;
-		const void *elf;
-		size_t sz;
-
-		elf = pkgtrace_bpf__elf_bytes(&sz);
-		obj = bpf_object__open_mem(elf, sz, NULL);
-		if (!obj) {
-			check(false, "BPF object", "cannot open the embedded object: %s",
-			      strerror(errno));
-			return;
-		}
-		bpf_object__for_each_program(prog, obj)
-			check_tracepoint(tracefs, bpf_program__section_name(prog));
-		bpf_object__close(obj);
-	}
+	bpf_object__for_each_program(prog, obj)
+		check_tracepoint(vmlinux, have_tracefs ? tracefs : NULL,
+				 bpf_program__section_name(prog));
+	bpf_object__close(obj);
+	btf__free(vmlinux);
 }
 
 static int ignore_record(void *ctx, const void *raw, size_t size)
