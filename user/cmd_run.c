@@ -32,6 +32,7 @@
 #include "pipeline.h"
 #include "probe.h"
 #include "session.h"
+#include "sessenv.h"
 
 #define GRACE_DEFAULT_MS 2000
 #define POLL_MS 100
@@ -154,60 +155,9 @@ static uint64_t clock_ns(clockid_t id)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-/* Variables the analysis may need: where things live, the package
- * managers' configuration, proxies.  Anything that looks like a secret is
- * left out, and user:password@ in URLs is masked. */
-static bool env_wanted(const char *kv)
-{
-	static const char *const exact[] = {
-		"HOME", "PATH", "USER", "LOGNAME", "SHELL", "TMPDIR", "PYTHONPATH",
-		"PYTHONUSERBASE", "VIRTUAL_ENV", "CONDA_PREFIX", "NODE_PATH", "CI",
-		"XDG_CONFIG_HOME", "XDG_CACHE_HOME", "XDG_DATA_HOME", "PNPM_HOME",
-		"http_proxy", "https_proxy", "no_proxy", "all_proxy",
-		"HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY",
-	};
-	static const char *const prefix[] = { "npm_config_", "NPM_CONFIG_", "PIP_", "YARN_" };
-	static const char *const secret[] = { "auth", "token", "pass", "secret", "key", "cert" };
-	const char *eq = strchr(kv, '=');
-	size_t klen;
-	char key[256];
-	bool want = false;
-
-	if (!eq || (klen = (size_t)(eq - kv)) == 0 || klen >= sizeof(key))
-		return false;
-	memcpy(key, kv, klen);
-	key[klen] = '\0';
-	for (size_t i = 0; i < sizeof(exact) / sizeof(exact[0]) && !want; i++)
-		want = !strcmp(key, exact[i]);
-	for (size_t i = 0; i < sizeof(prefix) / sizeof(prefix[0]) && !want; i++)
-		want = !strncmp(key, prefix[i], strlen(prefix[i]));
-	for (size_t i = 0; i < sizeof(secret) / sizeof(secret[0]) && want; i++)
-		want = !strcasestr(key, secret[i]);
-	return want;
-}
-
-/* A copy of KEY=VALUE with the userinfo of a URL value masked. */
-static char *env_masked(const char *kv)
-{
-	const char *scheme = strstr(kv, "://"), *at, *slash;
-	char *out;
-
-	if (!scheme)
-		return strdup(kv);
-	at = strchr(scheme + 3, '@');
-	slash = strchr(scheme + 3, '/');
-	if (!at || (slash && slash < at))
-		return strdup(kv);
-	if (asprintf(&out, "%.*s***%s", (int)(scheme + 3 - kv), kv, at) < 0)
-		return NULL;
-	return out;
-}
-
 static void session_free(struct session_info *si)
 {
-	for (int i = 0; i < si->envc; i++)
-		free(si->env[i]);
-	free(si->env);
+	sessenv_free(si->env, si->envc);
 	free(si->cwd);
 	free(si->hostname);
 	free(si->kernel);
@@ -217,7 +167,6 @@ static int session_init(struct session_info *si, int cmdc, char **cmd)
 {
 	extern char **environ;
 	struct utsname u;
-	int n = 0;
 
 	memset(si, 0, sizeof(*si));
 	si->argc = cmdc;
@@ -228,19 +177,9 @@ static int session_init(struct session_info *si, int cmdc, char **cmd)
 		si->hostname = strdup(u.nodename);
 		si->kernel = strdup(u.release);
 	}
-	for (char **e = environ; *e; e++)
-		n++;
-	si->env = calloc((size_t)n + 1, sizeof(char *));
-	if (!si->cwd || !si->hostname || !si->kernel || !si->env)
+	if (!si->cwd || !si->hostname || !si->kernel ||
+	    sessenv_filter(environ, NULL, 0, &si->env, &si->envc))
 		return -ENOMEM;
-	for (char **e = environ; *e; e++) {
-		if (!env_wanted(*e))
-			continue;
-		si->env[si->envc] = env_masked(*e);
-		if (!si->env[si->envc])
-			return -ENOMEM;
-		si->envc++;
-	}
 	/* wall-clock = boot + offset; both read back to back */
 	si->boot_offset_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME);
 	return 0;
