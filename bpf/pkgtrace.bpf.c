@@ -216,16 +216,142 @@ int BPF_PROG(on_exit, struct task_struct *task, bool group_dead)
 
 /* ---- exec ---------------------------------------------------------------- */
 
-/* Daemon mode: does this exec (of a process outside the tree) start a
- * session?  Compares the basename of bprm->filename, as the caller gave it
- * (for #! scripts such as /usr/bin/npm that is the script, while bprm->file
- * is already the interpreter).
- * A global function so its loop is verified once. */
-__noinline int daemon_cmd_match(__u64 filename_p)
+/*
+ * Daemon mode: does this exec (of a process outside the tree) start a
+ * session?  session_cmds keys are command specs, NUL-padded to 16 bytes:
+ * "npm" (with any arguments) or "uv pip", "python -m pip" (the program
+ * followed by these words).  The program name is the basename of
+ * bprm->filename as the caller gave it (for #! scripts such as /usr/bin/npm
+ * that is the script, while bprm->file is already the interpreter), with a
+ * version suffix cut: "python3.12" and "python3" are "python", "pip3" is
+ * "pip".  Userspace cuts the specs the same way and keeps them at most 14
+ * characters, so a 15-character candidate (cut by the key size) never
+ * equals a longer command by accident.
+ */
+
+/* Loop-carried positions of the argv scan live in the scratch map (pbuf
+ * is free until the exec record is built): the verifier does not track
+ * values loaded from map memory, so each iteration ends in one state
+ * instead of one per possible position. */
+struct dscan {
+	__u32 st;   /* start of the current word's basename */
+	__u32 args; /* start of the words after the program, 0: not found */
+	__u32 words;
+};
+#define DSCAN(s) ((struct dscan *)(s)->pbuf)
+#define DCAND(s) ((s)->pbuf + 64) /* 16-byte candidate key */
+#define DARGS_MAX (PT_NAME_MAX - 1) /* argv bytes looked at */
+#define DWORDS_MAX 4 /* argv words tried as the program (interpreter, its argument, script) */
+
+/* Is s->name[st..end), version suffix cut, the program name in s->key
+ * (klen characters)?  A global function: verified once, and its result
+ * is an unknown scalar to the caller's loop. */
+__noinline int daemon_word_is(__u32 st, __u32 end, __u32 klen)
+{
+	struct scratch *s = scratch_get();
+	int i;
+
+	if (!s)
+		return 0;
+	for (i = 0; i < PT_COMM_LEN; i++) {
+		char c;
+
+		if (end <= st + 1)
+			break;
+		c = s->name[(end - 1) & (PT_NAME_MAX - 1)];
+		if ((c < '0' || c > '9') && c != '.')
+			break;
+		end--;
+	}
+	if (end - st != klen)
+		return 0;
+	for (i = 0; i < PT_COMM_LEN; i++) {
+		if (i >= klen)
+			break;
+		if (s->name[(st + i) & (PT_NAME_MAX - 1)] != s->key[i & (PT_COMM_LEN - 1)])
+			return 0;
+	}
+	return 1;
+}
+
+/* The start of the words after the program among the first argv words in
+ * s->name (len bytes; a #! script's argv is interpreter [argument] script
+ * args...), or 0.  A global function: the caller's state does not carry
+ * the loop's exit position. */
+__noinline int daemon_find_args(__u32 len, __u32 klen)
+{
+	struct scratch *s = scratch_get();
+	int i;
+
+	if (!s)
+		return 0;
+	DSCAN(s)->st = 0;
+	DSCAN(s)->args = 0;
+	DSCAN(s)->words = 0;
+	for (i = 0; i < DARGS_MAX; i++) {
+		char c;
+
+		if (i >= len)
+			break;
+		c = s->name[i & (PT_NAME_MAX - 1)];
+		if (c == '/') {
+			DSCAN(s)->st = i + 1;
+		} else if (c == 0) {
+			if (daemon_word_is(DSCAN(s)->st, i, klen)) {
+				DSCAN(s)->args = i + 1;
+				break;
+			}
+			if (++DSCAN(s)->words >= DWORDS_MAX)
+				break;
+			DSCAN(s)->st = i + 1;
+		}
+	}
+	return DSCAN(s)->args;
+}
+
+/* Is "prog word1" or "prog word1 word2" (words from s->name at src, the
+ * program name in s->key) a spec in session_cmds? */
+__noinline int daemon_try_words(__u32 src, __u32 len, __u32 klen)
+{
+	struct scratch *s = scratch_get();
+	__u32 o, words = 1;
+	char *cand;
+	int i;
+
+	if (!s || klen > 12)
+		return 0;
+	cand = DCAND(s);
+	for (i = 0; i < PT_COMM_LEN; i++)
+		cand[i] = s->key[i];
+	cand[klen & (PT_COMM_LEN - 1)] = ' ';
+	o = klen + 1;
+	for (i = 0; i < PT_COMM_LEN; i++) {
+		char c;
+
+		if (o >= PT_COMM_LEN - 1 || src >= len)
+			break;
+		c = s->name[src & (PT_NAME_MAX - 1)];
+		src++;
+		if (c == 0) {
+			if (words == 2)
+				break;
+			if (bpf_map_lookup_elem(&session_cmds, cand))
+				return 1;
+			words = 2;
+			c = ' ';
+		}
+		cand[o & (PT_COMM_LEN - 1)] = c;
+		o++;
+	}
+	return words == 2 && bpf_map_lookup_elem(&session_cmds, cand) != NULL;
+}
+
+/* A global function so its loops are verified once. */
+__noinline int daemon_cmd_match(__u64 filename_p, __u64 arg_lo, __u64 arg_hi)
 {
 	struct scratch *s = scratch_get();
 	const char *fname = (const char *)filename_p;
-	__u32 base = 0;
+	__u32 base = 0, klen, len, src;
 	long n;
 	int i;
 
@@ -249,16 +375,44 @@ __noinline int daemon_cmd_match(__u64 filename_p)
 	}
 	/* The hash compares all 16 bytes: pad with NULs. */
 	__builtin_memset(s->key, 0, sizeof(s->key));
-	bpf_probe_read_kernel_str(s->key, sizeof(s->key), s->name + (base & (PT_NAME_MAX - 1)));
-	return bpf_map_lookup_elem(&session_cmds, s->key) != NULL;
+	n = bpf_probe_read_kernel_str(s->key, sizeof(s->key), s->name + (base & (PT_NAME_MAX - 1)));
+	if (n <= 1)
+		return 0;
+	klen = n - 1;
+	for (i = 0; i < PT_COMM_LEN; i++) { /* cut the version suffix */
+		char c;
+
+		if (klen <= 1)
+			break;
+		c = s->key[(klen - 1) & (PT_COMM_LEN - 1)];
+		if ((c < '0' || c > '9') && c != '.')
+			break;
+		s->key[(klen - 1) & (PT_COMM_LEN - 1)] = 0;
+		klen--;
+	}
+	if (bpf_map_lookup_elem(&session_cmds, s->key))
+		return 1;
+
+	/* Specs with words: find the program among the first argv words (a
+	 * #! script's argv is interpreter [argument] script args...). */
+	if (arg_hi <= arg_lo || klen > 12)
+		return 0;
+	len = arg_hi - arg_lo > DARGS_MAX ? DARGS_MAX : arg_hi - arg_lo;
+	if (bpf_probe_read_user(s->name, len & (PT_NAME_MAX - 1), (const void *)arg_lo))
+		return 0;
+	s->name[len & (PT_NAME_MAX - 1)] = 0;
+	src = daemon_find_args(len, klen);
+	return src && daemon_try_words(src, len, klen);
 }
 
-static __always_inline struct pt_tree_val *daemon_start(struct linux_binprm *bprm, __u32 tgid)
+static __always_inline struct pt_tree_val *daemon_start(struct task_struct *p,
+							struct linux_binprm *bprm, __u32 tgid)
 {
 	struct pt_tree_val *tv;
 	__u32 session;
 
-	if (!daemon_cmd_match((__u64)BPF_CORE_READ(bprm, filename)))
+	if (!daemon_cmd_match((__u64)BPF_CORE_READ(bprm, filename),
+			      BPF_CORE_READ(p, mm, arg_start), BPF_CORE_READ(p, mm, arg_end)))
 		return NULL;
 	session = __sync_fetch_and_add(&session_seq, 1) + 1;
 	tv = tree_mark(tgid, session, PT_TREE_ROOT);
@@ -283,7 +437,7 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	if (!tv) {
 		if (!daemon_mode)
 			return 0;
-		tv = daemon_start(bprm, tgid);
+		tv = daemon_start(p, bprm, tgid);
 		if (!tv)
 			return 0;
 	}
