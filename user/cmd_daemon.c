@@ -374,6 +374,19 @@ static int prog_index(const struct daemon *d, char **argv, int argc)
 	return 0;
 }
 
+/* argv without the interpreter words before the program. */
+static void trim_interpreter(const struct daemon *d, struct session_info *si)
+{
+	int k = prog_index(d, si->argv, si->argc);
+
+	if (k <= 0)
+		return;
+	for (int i = 0; i < k; i++)
+		free(si->argv[i]);
+	memmove(si->argv, si->argv + k, (size_t)(si->argc - k + 1) * sizeof(char *));
+	si->argc -= k;
+}
+
 /* ---- session info -------------------------------------------------------- */
 
 static void si_free(struct session_info *si)
@@ -665,16 +678,12 @@ static int session_from_exec(struct daemon *d, struct dsession *s, const void *r
 	struct event_view v;
 	const struct pt_event *root = s->pending;
 	char comm[PT_COMM_LEN + 1];
-	int err, k;
+	int err;
 
 	if (raw && !event_decode(raw, size, &v)) {
 		err = si_set_argv(&s->si, v.field[1] ? v.field[1] : "", v.field[1] ? v.field_len[1] : 0);
-		if (!err && (k = prog_index(d, s->si.argv, s->si.argc)) > 0) {
-			for (int i = 0; i < k; i++)
-				free(s->si.argv[i]);
-			memmove(s->si.argv, s->si.argv + k, (size_t)(s->si.argc - k + 1) * sizeof(char *));
-			s->si.argc -= k;
-		}
+		if (!err)
+			trim_interpreter(d, &s->si);
 		if (!err && v.field[2])
 			s->si.cwd = strndup(v.field[2], v.field_len[2]);
 		if (!err && v.field[3])
@@ -732,6 +741,7 @@ static int session_finish(struct daemon *d, struct dsession *s, bool interrupted
 	}
 	if (rep && json_object_is_type(rep, json_type_object)) {
 		add_context(d, rep, s->cgroup_id);
+		json_object_object_add(rep, "trace", jstr_or_null(s->record_path));
 		emit(d, rep);
 		d->reports++;
 	} else {
@@ -900,8 +910,10 @@ static bool proc_matches(struct daemon *d, uint32_t pid)
 	if (n <= 0)
 		return false; /* kernel threads have none */
 	buf[n] = '\0';
+	/* a rewritten title ("npm ci") is padded with NULs: no empty words */
 	for (ssize_t pos = 0; pos < n && nw < 8; pos += (ssize_t)strlen(buf + pos) + 1)
-		w[nw++] = buf + pos;
+		if (buf[pos])
+			w[nw++] = buf + pos;
 	if (nw == 1 && strchr(w[0], ' ')) { /* a rewritten title: "npm ci" */
 		char *save = NULL, *t;
 
@@ -913,17 +925,26 @@ static bool proc_matches(struct daemon *d, uint32_t pid)
 }
 
 /* The session info of a running process, from /proc. */
-static int session_from_proc(struct dsession *s, uint32_t pid)
+static int session_from_proc(struct daemon *d, struct dsession *s, uint32_t pid)
 {
 	char path[64], buf[PROC_ARGS_MAX], *env;
 	ssize_t n;
 	int err;
 
 	snprintf(path, sizeof(path), "/proc/%u/cmdline", pid);
-	n = read_file(path, buf, sizeof(buf));
-	err = si_set_argv(&s->si, buf, n > 0 ? (size_t)n : 0);
+	n = read_file(path, buf, sizeof(buf) - 1);
+	n = n > 0 ? n : 0;
+	while (n > 1 && !buf[n - 1] && !buf[n - 2]) /* a rewritten title's padding */
+		n--;
+	buf[n] = '\0';
+	if (n && !memchr(buf, '\0', (size_t)n - 1)) /* "npm run wait": its words */
+		for (char *c = buf; *c; c++)
+			if (*c == ' ')
+				*c = '\0';
+	err = si_set_argv(&s->si, buf, (size_t)n);
 	if (err)
 		return err;
+	trim_interpreter(d, &s->si);
 	snprintf(path, sizeof(path), "/proc/%u/cwd", pid);
 	n = readlink(path, buf, sizeof(buf) - 1);
 	if (n > 0) {
@@ -1062,7 +1083,7 @@ static int scan_running(struct daemon *d)
 		}
 		s->si.partial = true;
 		s->si.start_ns = clock_ns(CLOCK_BOOTTIME);
-		if (session_from_proc(s, pi[i].pid) || session_start(d, s) ||
+		if (session_from_proc(d, s, pi[i].pid) || session_start(d, s) ||
 		    probe_mark_pid(d->probe, pi[i].pid, s->id)) {
 			p_warn("daemon: install pid %u already running cannot be traced", pi[i].pid);
 			session_free(d, s);

@@ -1,0 +1,192 @@
+#!/usr/bin/env bash
+# daemon_pods.sh - pkgtrace daemon under real BPF: two npm installs at once,
+# each in its own kubelet-style cgroup (pod + containerd container), give
+# one report each with the right container, pod and only their own
+# findings; a nested npm stays in its outer session; an install already
+# running at start is reported partial; --record-dir keeps one trace per
+# session.  Network: loopback only, in a fresh namespace.
+. "$(dirname "$0")/daemon_common.inc"
+
+UID_A=6f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f
+UID_B=7a2b3c4d-5e6f-4a7b-9c8d-1e2f3a4b5c6d
+CID_A=$(printf 'container-a' | sha256sum | cut -d' ' -f1)
+CID_B=$(printf 'container-b' | sha256sum | cut -d' ' -f1)
+PODS=$TMP/pods
+mkdir -p "$PODS/ci-runners_build-cred-x7k2p_$UID_A" "$PODS/team-b_build-persist-q9z4m_$UID_B" \
+	"$PODS/kube-system_unrelated_00000000-1111-2222-3333-444444444444" "$TMP/rec"
+
+corpus_start
+trap daemon_cleanup EXIT
+[ -n "$CG_ROOT" ] || { fail "cgroup2 mount found in /proc/self/mountinfo"; done_testing; }
+
+npm_stage cred-steal || { fail "stage cred-steal" "$(tail -3 "$TMP"/npm/cred-steal/*.log)"; done_testing; }
+npm_stage persistence || { fail "stage persistence" "$(tail -3 "$TMP"/npm/persistence/*.log)"; done_testing; }
+
+# A project whose own script runs npm again (nested), and one whose script
+# is already running when the daemon starts.
+NEST=$TMP/nest
+mkdir -p "$NEST/home" "$NEST/tmp"
+printf '{"name":"nest","version":"1.0.0","private":true,"scripts":{"hello":"npm --version >inner.txt"}}\n' \
+	>"$NEST/package.json"
+EARLY=$TMP/early
+mkdir -p "$EARLY/home" "$EARLY/tmp"
+printf '//127.0.0.1/:_authToken=EARLYBAIT\n' >"$EARLY/home/.npmrc"
+printf '{"name":"early","version":"1.0.0","private":true,"scripts":{"wait":"touch waiting; while [ ! -e go ]; do sleep 0.05; done; cat $HOME/.npmrc >read.txt"}}\n' \
+	>"$EARLY/package.json"
+(cd "$EARLY" && corpus_env "$EARLY/home" "$EARLY/tmp" npm run wait) >"$EARLY/out" 2>&1 &
+EARLY_PID=$!
+corpus_wait_file "$EARLY/waiting" || touch "$EARLY/waiting.missing"
+[ -e "$EARLY/waiting" ] && ok "early install is running before the daemon" ||
+	fail "early install is running before the daemon" "$(cat "$EARLY/out")"
+
+daemon_start --pods-dir "$PODS" --record-dir "$TMP/rec" --grace 3000 || done_testing
+ok "daemon started"
+if grep -q '"partial_sessions":[1-9]' "$OUT"; then ok "daemon took the running install as partial"
+else fail "daemon took the running install as partial" "$(head -1 "$OUT")"; fi
+
+CG_A=$(kube_cgroup "$UID_A" "$CID_A") && CG_B=$(kube_cgroup "$UID_B" "$CID_B") ||
+	{ fail "kubelet-style cgroups created under $CG_ROOT"; done_testing; }
+ok "kubelet-style cgroups created under $CG_ROOT"
+
+corpus_reset_logs
+A=$TMP/npm/cred-steal B=$TMP/npm/persistence
+(cd "$A/project" && corpus_env "$A/home" "$A/tmp" \
+	sh -c 'echo $$ >"$0/cgroup.procs" && exec npm ci' "$CG_A") >"$A/install.out" 2>&1 &
+PA=$!
+(cd "$B/project" && corpus_env "$B/home" "$B/tmp" \
+	sh -c 'echo $$ >"$0/cgroup.procs" && exec npm ci' "$CG_B") >"$B/install.out" 2>&1 &
+PB=$!
+(cd "$NEST" && corpus_env "$NEST/home" "$NEST/tmp" npm run hello) >"$NEST/out" 2>&1 &
+PN=$!
+touch "$EARLY/go"
+wait $PA; RA=$?
+wait $PB; RB=$?
+wait $PN; RN=$?
+wait $EARLY_PID
+[ $RA -eq 0 ] && [ $RB -eq 0 ] && ok "both installs succeeded" ||
+	fail "both installs succeeded" "A=$RA B=$RB $(tail -3 "$A/install.out" "$B/install.out")"
+[ $RN -eq 0 ] && [ -s "$NEST/inner.txt" ] && ok "nested npm ran" || fail "nested npm ran" "$(cat "$NEST/out")"
+
+if wait_lines 4; then ok "four reports written"; else fail "four reports written" "$(cut -c1-300 "$OUT")"; fi
+
+# --- the two pod installs ---
+RA_JSON=$(report_where cred '"cred-steal" in r["command"]["cwd"]')
+RB_JSON=$(report_where persist '"persistence" in r["command"]["cwd"]')
+for x in "A:$RA_JSON:$UID_A:$CID_A:ci-runners:build-cred-x7k2p:cred-steal" \
+	"B:$RB_JSON:$UID_B:$CID_B:team-b:build-persist-q9z4m:persistence"; do
+	IFS=: read -r tag file uid cid ns name case <<<"$x"
+	if [ -z "$file" ]; then fail "$case: report line found" "$(cut -c1-300 "$OUT")"; continue; fi
+	ok "$case: report line found"
+	expect_j() {
+		if jpy "$file" "$2" 2>"$TMP/jpy.err"; then ok "$case: $1"; else fail "$case: $1" "$2 $(tail -1 "$TMP/jpy.err")"; fi
+	}
+	expect_j "container id" "j['container'] == {'id': '$cid', 'runtime': 'containerd'}"
+	expect_j "pod uid, name, namespace" "j['pod'] == {'uid': '$uid', 'name': '$name', 'namespace': '$ns'}"
+	expect_j "cgroup path" "j['cgroup'].endswith('/cri-containerd-$cid.scope') and j['cgroup'].startswith('/kubepods.slice/')"
+	expect_j "command is npm ci" "j['command']['argv'][-1] == 'ci' and j['command']['argv'][0].endswith('npm')"
+	expect_j "not partial, not interrupted" "not j['events']['partial'] and not j['events']['interrupted']"
+	# the case's own findings, judged as the corpus does (exit: the
+	# daemon has none per session, so the case's own is passed)
+	PATH=$CORPUS_PATH python3 "$CORPUS_DIR/check.py" "daemon $case" "$CORPUS_DIR/npm/$case/expected.json" \
+		"$file" "$(jpy "$CORPUS_DIR/npm/$case/expected.json" 'str(j.get("exit", 0))')"
+	[ $? -eq 0 ] || T_FAILED=$((T_FAILED + 1))
+done
+if [ -n "$RA_JSON" ] && [ -n "$RB_JSON" ]; then
+	expect_j() { :; }
+	if jpy "$RA_JSON" '"build-cache-warm" not in json.dumps(j) and "persistence" not in json.dumps(j["findings"])' &&
+		jpy "$RB_JSON" '"env-telemetry" not in json.dumps(j) and "credential-access" not in [f["rule"] for f in j["findings"]]'; then
+		ok "no event of one install in the other's report"
+	else
+		fail "no event of one install in the other's report"
+	fi
+fi
+
+# --- nesting: one session for npm run hello and the npm it ran ---
+RN_JSON=$(report_where nest '"/nest" in r["command"]["cwd"]')
+if [ -n "$RN_JSON" ]; then
+	ok "nested: report of the outer npm"
+	if jpy "$RN_JSON" 'j["command"]["argv"][1:] == ["run", "hello"] and j["container"] is None and j["pod"] is None'; then
+		ok "nested: outer command, no container, no pod"
+	else fail "nested: outer command, no container, no pod" "$(cut -c1-400 "$RN_JSON")"; fi
+	if python3 - "$OUT" "$NEST" <<'PY'
+import json, sys
+reps = [json.loads(l) for l in open(sys.argv[1])]
+reps = [r for r in reps if r["format"] == "pkgtrace-report/1"]
+mine = [r for r in reps if r["command"]["cwd"] == sys.argv[2]]
+inner = [r for r in reps if "--version" in r["command"]["argv"]]
+sys.exit(0 if len(mine) == 1 and not inner else 1)
+PY
+	then ok "nested: the inner npm is no session of its own"
+	else fail "nested: the inner npm is no session of its own" "$(grep -o '"argv":\[[^]]*\],"cwd":"[^"]*"' "$OUT")"; fi
+	if jpy "$RN_JSON" 'any("--version" in p for pk in j["packages"] for p in pk["processes"]) or j["events"]["seen"] > 20'; then
+		ok "nested: the inner npm's events are in the outer report"
+	else fail "nested: the inner npm's events are in the outer report" "$(cut -c1-600 "$RN_JSON")"; fi
+else
+	fail "nested: report of the outer npm" "$(cut -c1-300 "$OUT")"
+fi
+
+# --- the install already running at start ---
+RE_JSON=$(report_where early '"/early" in r["command"]["cwd"]')
+if [ -n "$RE_JSON" ]; then
+	ok "partial: report of the running install"
+	if jpy "$RE_JSON" 'j["events"]["partial"] and j["command"]["argv"][-2:] == ["run", "wait"]'; then
+		ok "partial: marked partial, its command from /proc"
+	else fail "partial: marked partial, its command from /proc" "$(cut -c1-400 "$RE_JSON")"; fi
+	if jpy "$RE_JSON" 'any(f["rule"] == "trace-incomplete" for f in j["findings"])'; then
+		ok "partial: trace-incomplete finding"
+	else fail "partial: trace-incomplete finding"; fi
+	# the analysis gives a partial tree's processes to npm itself, so the
+	# events are looked at in the session's trace
+	"$PKGTRACE" replay -q --events "$TMP/early.events.jsonl" "$(jpy "$RE_JSON" 'j["trace"]')" 2>"$TMP/replay.err"
+	if jpy "$TMP/early.events.jsonl" 'any(e["type"] == "open" and e.get("path") == "'"$EARLY"'/home/.npmrc" for e in j)'; then
+		ok "partial: what it did after the start is traced (read ~/.npmrc)"
+	else fail "partial: what it did after the start is traced (read ~/.npmrc)" "$(cat "$TMP/replay.err"; grep npmrc "$TMP/early.events.jsonl" | head -3)"; fi
+	if jpy "$RE_JSON" '"env-telemetry" not in json.dumps(j) and "build-cache-warm" not in json.dumps(j) and "inner.txt" not in json.dumps(j)'; then
+		ok "partial: nothing of the other installs in it"
+	else fail "partial: nothing of the other installs in it"; fi
+else
+	fail "partial: report of the running install" "$(cut -c1-300 "$OUT")"
+fi
+
+# every report line validates against the schema
+if python3 - "$OUT" "$TOP/schemas/report.schema.json" <<'PY'
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[2]))
+for line in open(sys.argv[1]):
+    r = json.loads(line)
+    if r["format"] == "pkgtrace-report/1":
+        jsonschema.validate(r, schema)
+PY
+then ok "every report line validates against the schema"; else fail "every report line validates against the schema"; fi
+
+# --- one trace per session ---
+for f in "$RA_JSON" "$RB_JSON" "$RN_JSON" "$RE_JSON"; do
+	[ -n "$f" ] && t=$(jpy "$f" 'j["trace"] or ""') && [ -n "$t" ] && [ -s "$t" ] && [ "$(dirname "$t")" = "$TMP/rec" ] || t=
+	if [ -n "$t" ]; then ok "--record-dir: $(basename "$f" .json) has its trace $(basename "$t")"
+	else fail "--record-dir: $(basename "$f" .json) has its trace" "$(ls -la "$TMP/rec")"; fi
+done
+for f in "$RA_JSON" "$RB_JSON"; do
+	[ -n "$f" ] || continue
+	t=$(jpy "$f" 'j["trace"] or ""')
+	"$PKGTRACE" replay --format json "$t" >"$TMP/replay.json" 2>"$TMP/replay.err"
+	if python3 - "$f" "$TMP/replay.json" <<'PY'
+import json, sys
+live = json.load(open(sys.argv[1]))
+rep = json.load(open(sys.argv[2]))
+for k in ("container", "pod", "cgroup", "trace"):
+    live.pop(k, None)
+sys.exit(0 if live == rep else 1)
+PY
+	then ok "--record-dir: replay of $(basename "$f" .json) equals the daemon's report (without container/pod/cgroup/trace)"
+	else fail "--record-dir: replay of $(basename "$f" .json) equals the daemon's report" \
+		"$(cat "$TMP/replay.err"; diff <(python3 -m json.tool "$f") <(python3 -m json.tool "$TMP/replay.json") | head -10)"; fi
+done
+
+daemon_stop
+[ "$DRC" -eq 0 ] && ok "daemon exits 0 on SIGTERM" || fail "daemon exits 0 on SIGTERM" "rc=$DRC $(tail -3 "$TMP/daemon.err")"
+if python3 -c 'import json,sys; l=[json.loads(x) for x in open(sys.argv[1])]; sys.exit(0 if l[-1]["event"] == "stopped" and l[-1]["reports"] == sum(x["format"] == "pkgtrace-report/1" for x in l) >= 4 else 1)' "$OUT"
+then ok "stopped notice counts the reports"
+else fail "stopped notice counts the reports" "$(tail -1 "$OUT")"; fi
+if [ ! -s "$TMP/daemon.err" ]; then ok "daemon said nothing on stderr"
+else fail "daemon said nothing on stderr" "$(head -5 "$TMP/daemon.err")"; fi
+done_testing
