@@ -23,6 +23,7 @@
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -924,6 +925,27 @@ static bool proc_matches(struct daemon *d, uint32_t pid)
 	return words_match(d, w, nw);
 }
 
+/* A /proc cmdline (n bytes, room for one more) as argv strings: node
+ * and others rewrite it into one NUL-padded title, "npm run wait", which
+ * is split back into its words.  Returns the new length. */
+static size_t cmdline_words(char *buf, size_t n, bool *title)
+{
+	bool t = false;
+
+	while (n > 1 && !buf[n - 1] && !buf[n - 2]) /* the title's padding */
+		n--;
+	buf[n] = '\0';
+	if (n && !memchr(buf, '\0', n - 1))
+		for (char *c = buf; *c; c++)
+			if (*c == ' ')
+				*c = '\0', t = true;
+	if (title)
+		*title = t;
+	if (n && buf[n - 1])
+		buf[n++] = '\0';
+	return n;
+}
+
 /* The session info of a running process, from /proc. */
 static int session_from_proc(struct daemon *d, struct dsession *s, uint32_t pid)
 {
@@ -933,14 +955,7 @@ static int session_from_proc(struct daemon *d, struct dsession *s, uint32_t pid)
 
 	snprintf(path, sizeof(path), "/proc/%u/cmdline", pid);
 	n = read_file(path, buf, sizeof(buf) - 1);
-	n = n > 0 ? n : 0;
-	while (n > 1 && !buf[n - 1] && !buf[n - 2]) /* a rewritten title's padding */
-		n--;
-	buf[n] = '\0';
-	if (n && !memchr(buf, '\0', (size_t)n - 1)) /* "npm run wait": its words */
-		for (char *c = buf; *c; c++)
-			if (*c == ' ')
-				*c = '\0';
+	n = cmdline_words(buf, n > 0 ? (size_t)n : 0, NULL);
 	err = si_set_argv(&s->si, buf, (size_t)n);
 	if (err)
 		return err;
@@ -986,32 +1001,114 @@ static uint64_t proc_cgroup_id(struct daemon *d, uint32_t pid)
 	return 0;
 }
 
-/* A synthetic ROOT record for a partial session, so the analysis knows
- * its root as for a kernel-started one. */
-static void feed_partial_root(struct dsession *s, uint32_t pid)
-{
+/* Synthetic records for a partial session: what the kernel would have
+ * sent had tracing started earlier - the root mark, and for every process
+ * already running its fork from its parent and its exec (from /proc), so
+ * the analysis attributes them as usual.  Fed to the pipeline, so they are
+ * in the session's trace too. */
+struct synth {
 	struct pt_event ev;
+	uint8_t data[PT_PATH_MAX + PT_ARGV_MAX + PT_PATH_MAX + PT_ENV_MAX];
+};
+
+static void synth_begin(struct synth *r, const struct dsession *s, uint32_t type, uint32_t pid)
+{
 	char path[64], comm[64];
 	ssize_t n;
 
-	memset(&ev, 0, sizeof(ev));
-	ev.time_ns = s->si.start_ns;
-	ev.cgroup_id = s->cgroup_id;
-	ev.type = PT_EV_ROOT;
-	ev.size = sizeof(ev);
-	ev.pid = ev.tid = pid;
-	ev.ppid = proc_ppid(pid);
-	ev.session = s->id;
-	ev.arg[0] = s->id;
+	memset(&r->ev, 0, sizeof(r->ev));
+	r->ev.time_ns = s->si.start_ns; /* before the marks: no kernel record is older */
+	r->ev.cgroup_id = s->cgroup_id;
+	r->ev.type = type;
+	r->ev.pid = r->ev.tid = pid;
+	r->ev.ppid = proc_ppid(pid);
+	r->ev.session = s->id;
 	snprintf(path, sizeof(path), "/proc/%u/comm", pid);
 	n = read_file(path, comm, sizeof(comm) - 1);
 	if (n > 0) {
 		comm[n] = '\0';
 		comm[strcspn(comm, "\n")] = '\0';
-		memcpy(ev.comm, comm, strnlen(comm, sizeof(ev.comm) - 1));
+		memcpy(r->ev.comm, comm, strnlen(comm, sizeof(r->ev.comm) - 1));
 	}
-	pipeline_feed(s->pipe, &ev, sizeof(ev));
+}
+
+/* Field i from a /proc file (link: readlink) or nothing, NUL-terminated. */
+static void synth_field(struct synth *r, size_t *pos, int i, uint32_t pid, const char *name,
+			bool link, size_t max)
+{
+	char path[64];
+	uint8_t *dst = r->data + *pos;
+	ssize_t n;
+
+	snprintf(path, sizeof(path), "/proc/%u/%s", pid, name);
+	n = link ? readlink(path, (char *)dst, max - 2) : read_file(path, (char *)dst, max - 2);
+	if (n < 0)
+		n = 0;
+	if (n == (ssize_t)max - 2)
+		r->ev.flags |= PT_F_TRUNC(i);
+	if (n == 0 || dst[n - 1] != '\0')
+		dst[n++] = '\0';
+	r->ev.len[i] = (uint16_t)n;
+	*pos += (size_t)n;
+}
+
+/* Field 1, argv, after field 0 (the exe).  A rewritten title ("npm run
+ * wait" in node) lost the real argv; the exe followed by the title's words
+ * (["/usr/bin/node", "npm", "run", "wait"]) is the closest honest
+ * reconstruction, and lets the analysis see which package manager runs. */
+static void synth_argv(struct synth *r, size_t *pos, uint32_t pid)
+{
+	char path[64], *dst = (char *)r->data + *pos;
+	size_t max = PT_ARGV_MAX, n, pre = 0;
+	bool title;
+	ssize_t got;
+
+	snprintf(path, sizeof(path), "/proc/%u/cmdline", pid);
+	got = read_file(path, dst, max - 2);
+	n = cmdline_words(dst, got > 0 ? (size_t)got : 0, &title);
+	if (got == (ssize_t)max - 2)
+		r->ev.flags |= PT_F_TRUNC(1);
+	if (title && r->ev.len[0] > 1 && r->ev.len[0] + n <= max) {
+		pre = r->ev.len[0];
+		memmove(dst + pre, dst, n);
+		memcpy(dst, r->data, pre);
+	}
+	if (!n)
+		dst[n++] = '\0';
+	r->ev.len[1] = (uint16_t)(pre + n);
+	*pos += pre + n;
+}
+
+static void synth_feed(struct dsession *s, struct synth *r, size_t data_len)
+{
+	r->ev.size = (uint32_t)(offsetof(struct pt_event, data) + data_len);
+	pipeline_feed(s->pipe, r, r->ev.size);
 	s->si.events++;
+}
+
+static void feed_partial(struct dsession *s, uint32_t pid, uint32_t parent)
+{
+	struct synth *r = malloc(sizeof(*r));
+	size_t pos = 0;
+
+	if (!r)
+		return;
+	if (!parent) {
+		synth_begin(r, s, PT_EV_ROOT, pid);
+		r->ev.arg[0] = s->id;
+		synth_feed(s, r, 0);
+	} else {
+		synth_begin(r, s, PT_EV_FORK, parent);
+		r->ev.arg[0] = pid;
+		synth_feed(s, r, 0);
+	}
+	synth_begin(r, s, PT_EV_EXEC, pid);
+	synth_field(r, &pos, 0, pid, "exe", true, PT_PATH_MAX);
+	synth_argv(r, &pos, pid);
+	synth_field(r, &pos, 2, pid, "cwd", true, PT_PATH_MAX);
+	synth_field(r, &pos, 3, pid, "environ", false, PT_ENV_MAX);
+	synth_feed(s, r, pos);
+	free(r);
 }
 
 static long pinfo_find(const struct pinfo *pi, long n, uint32_t pid)
@@ -1089,7 +1186,7 @@ static int scan_running(struct daemon *d)
 			session_free(d, s);
 			continue;
 		}
-		feed_partial_root(s, pi[i].pid);
+		feed_partial(s, pi[i].pid, 0);
 		pi[i].session = s->id;
 		sessions++;
 	}
@@ -1107,8 +1204,10 @@ static int scan_running(struct daemon *d)
 			pi[i].session = pi[j].session;
 			more = true;
 			s = session_find(d, pi[i].session);
-			if (s && !probe_mark_pid(d->probe, pi[i].pid, s->id))
+			if (s && !probe_mark_pid(d->probe, pi[i].pid, s->id)) {
 				s->live++;
+				feed_partial(s, pi[i].pid, pi[j].pid);
+			}
 		}
 		if (!more)
 			break;
