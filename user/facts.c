@@ -1,6 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /* facts.c - answers to "what does this file say", live or from a trace. */
+#define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
@@ -18,6 +23,7 @@ struct fact {
 
 struct facts {
 	int live;
+	int root_fd;       /* live: paths resolve inside this root; -1: / */
 	facts_record_fn record;
 	void *record_ctx;
 	struct fact *bucket[FACTS_BUCKETS];
@@ -36,8 +42,10 @@ struct facts *facts_new(int live)
 {
 	struct facts *f = calloc(1, sizeof(*f));
 
-	if (f)
+	if (f) {
 		f->live = live;
+		f->root_fd = -1;
+	}
 	return f;
 }
 
@@ -56,6 +64,11 @@ void facts_free(struct facts *f)
 		}
 	}
 	free(f);
+}
+
+void facts_set_root(struct facts *f, int root_fd)
+{
+	f->root_fd = root_fd;
 }
 
 void facts_set_recorder(struct facts *f, facts_record_fn fn, void *ctx)
@@ -100,9 +113,28 @@ int facts_put(struct facts *f, const char *path, int err, const void *data, size
 	return 0;
 }
 
-static int read_disk(const char *path, size_t max, char **data, size_t *len)
+/* A path of the traced process's filesystem: inside root_fd (a container's
+ * root, for the daemon) when set. */
+static FILE *open_in_root(int root_fd, const char *path)
 {
-	FILE *fp = fopen(path, "rb");
+	struct open_how how = { .flags = O_RDONLY | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT };
+	long fd;
+	FILE *fp;
+
+	if (root_fd < 0)
+		return fopen(path, "rb");
+	fd = syscall(SYS_openat2, root_fd, path, &how, sizeof(how));
+	if (fd < 0)
+		return NULL;
+	fp = fdopen((int)fd, "rb");
+	if (!fp)
+		close((int)fd);
+	return fp;
+}
+
+static int read_disk(int root_fd, const char *path, size_t max, char **data, size_t *len)
+{
+	FILE *fp = open_in_root(root_fd, path);
 	char *buf;
 	size_t n;
 
@@ -136,7 +168,7 @@ int facts_read_file(struct facts *f, const char *path, size_t max,
 	int err;
 
 	if (!p && f->live) {
-		err = read_disk(path, max, &buf, &n);
+		err = read_disk(f->root_fd, path, max, &buf, &n);
 		if (facts_put(f, path, err, buf, n)) {
 			free(buf);
 			return -ENOMEM;

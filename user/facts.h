@@ -25,6 +25,12 @@ void facts_free(struct facts *f);
  * fn once (repeated questions are served from memory). */
 void facts_set_recorder(struct facts *f, facts_record_fn fn, void *ctx);
 
+/* facts_set_root: live facts resolve paths inside root_fd (an O_PATH fd
+ * of the traced process's root directory, e.g. /proc/PID/root for an
+ * install in a container; not owned) instead of /; -1 restores /.
+ * Questions and recorded answers keep the process's own paths. */
+void facts_set_root(struct facts *f, int root_fd);
+
 /* facts_put: store an answer (err 0 with data, or a -errno).  Used by the
  * trace reader.  Returns 0 or -ENOMEM. */
 int facts_put(struct facts *f, const char *path, int err, const void *data, size_t len);
