@@ -65,6 +65,65 @@ static __always_inline struct scratch *scratch_get(void)
 extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
 #define KCAST(type, p) ((type *)bpf_rdonly_cast((const void *)(p), bpf_core_type_id_kernel(type)))
 
+/* The walk's state between bpf_loop steps.  Kernel pointers are kept as
+ * plain integers and re-cast each step: the callback's view of the caller's
+ * stack holds scalars only. */
+struct walk_ctx {
+	__u64 d, vm, mnt;      /* current dentry, its vfsmount and struct mount */
+	__u64 root_d, root_m;  /* the task's root */
+	__u64 mnt_off;         /* offsetof(struct mount, mnt) */
+	int pos;               /* start of the path written so far in pbuf */
+	int trunc;             /* 1 until the walk reaches a root */
+};
+
+/* One component (or one mount crossing) of path_walk.  1 stops the loop. */
+static int walk_step(__u32 i, struct walk_ctx *c)
+{
+	struct dentry *d = KCAST(struct dentry, c->d);
+	struct vfsmount *vm = KCAST(struct vfsmount, c->vm);
+	struct mount *mnt = KCAST(struct mount, c->mnt);
+	const unsigned char *name;
+	struct scratch *s;
+	__u64 parent, up;
+	int pos = c->pos;
+	__u32 n;
+
+	if (c->d == c->root_d && c->vm == c->root_m) {
+		c->trunc = 0;
+		return 1;
+	}
+	if (c->d == (__u64)vm->mnt_root) {
+		up = (__u64)mnt->mnt_parent;
+		if (!up || up == c->mnt) { /* top of the mount tree */
+			c->trunc = 0;
+			return 1;
+		}
+		c->d = (__u64)mnt->mnt_mountpoint;
+		c->mnt = up;
+		c->vm = up + c->mnt_off;
+		return 0;
+	}
+	parent = (__u64)d->d_parent;
+	n = d->d_name.len;
+	name = d->d_name.name;
+	s = scratch_get();
+	if (!s || !name || n + 1 > (__u32)pos || pos > PT_PATH_MAX - 1)
+		return 1; /* would not fit: truncated */
+	pos -= n;
+	/* Masks: pos is data-dependent; (pos & PATH_MASK) + n stays inside
+	 * PBUF_SZ, which the verifier needs to see. */
+	bpf_probe_read_kernel(s->pbuf + (pos & PATH_MASK), n & PATH_MASK, name);
+	pos -= 1;
+	s->pbuf[pos & PATH_MASK] = '/';
+	c->pos = pos;
+	if (c->d == parent || !parent) { /* pseudo file: its name is all */
+		c->trunc = 0;
+		return 1;
+	}
+	c->d = parent;
+	return 0;
+}
+
 /*
  * path_walk - write the absolute path of a struct file (file_p != 0) or of
  * the current working directory (file_p == 0) into this CPU's pbuf, ending
@@ -77,83 +136,48 @@ extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
  * the mount tree.  A pseudo file (memfd, pipe) is its own parent: its name
  * is the whole path, as in /proc/PID/fd.
  *
- * A global (non-static) function so the verifier checks its 64-iteration
- * loop once, not at every call site.  Global functions take scalars only,
- * so it gets the file's address and looks at f_path itself.
+ * The steps run under bpf_loop, so the verifier checks one step once
+ * instead of unrolling PATH_DEPTH of them in every program (that was most
+ * of the ~1 s load time).  A global (non-static) function so it is
+ * verified once per program, not at every call site; global functions take
+ * scalars only, so it gets the file's address and looks at f_path itself.
  */
 __noinline int path_walk(__u64 file_p)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	__u64 mnt_off = bpf_core_field_offset(struct mount, mnt);
-	struct dentry *d, *root_d, *parent;
-	struct vfsmount *vm, *root_m;
-	struct mount *mnt, *up;
+	struct walk_ctx c = {};
 	struct fs_struct *fs;
 	struct scratch *s;
-	const unsigned char *name;
-	__u32 n;
-	int pos = PT_PATH_MAX - 1;
-	int i;
 
 	s = scratch_get();
 	fs = task->fs;
 	if (!s || !fs)
 		return -1;
-	root_d = fs->root.dentry;
-	root_m = fs->root.mnt;
+	c.root_d = (__u64)fs->root.dentry;
+	c.root_m = (__u64)fs->root.mnt;
 	if (file_p) {
 		struct file *f = KCAST(struct file, file_p);
 
-		d = f->f_path.dentry;
-		vm = f->f_path.mnt;
+		c.d = (__u64)f->f_path.dentry;
+		c.vm = (__u64)f->f_path.mnt;
 	} else {
-		d = fs->pwd.dentry;
-		vm = fs->pwd.mnt;
+		c.d = (__u64)fs->pwd.dentry;
+		c.vm = (__u64)fs->pwd.mnt;
 	}
-	if (!d || !vm)
+	if (!c.d || !c.vm)
 		return -1;
-	mnt = KCAST(struct mount, (__u64)vm - mnt_off);
+	c.mnt_off = bpf_core_field_offset(struct mount, mnt);
+	c.mnt = c.vm - c.mnt_off;
+	c.pos = PT_PATH_MAX - 1;
+	c.trunc = 1;
 	s->pbuf[PT_PATH_MAX - 1] = 0;
-	s->walk_trunc = 1;
-
-	for (i = 0; i < PATH_DEPTH; i++) {
-		if ((__u64)d == (__u64)root_d && (__u64)vm == (__u64)root_m) {
-			s->walk_trunc = 0;
-			break;
-		}
-		if ((__u64)d == (__u64)vm->mnt_root) {
-			up = mnt->mnt_parent;
-			if (!up || (__u64)up == (__u64)mnt) { /* top of the mount tree */
-				s->walk_trunc = 0;
-				break;
-			}
-			d = KCAST(struct dentry, mnt->mnt_mountpoint);
-			mnt = KCAST(struct mount, up);
-			vm = KCAST(struct vfsmount, (__u64)up + mnt_off);
-			continue;
-		}
-		parent = d->d_parent;
-		n = d->d_name.len;
-		name = d->d_name.name;
-		if (!name || n + 1 > (__u32)pos)
-			break; /* would not fit: truncated */
-		pos -= n;
-		/* Masks: pos is data-dependent; (pos & PATH_MASK) + n stays
-		 * inside PBUF_SZ, which the verifier needs to see. */
-		bpf_probe_read_kernel(s->pbuf + (pos & PATH_MASK), n & PATH_MASK, name);
-		pos -= 1;
-		s->pbuf[pos & PATH_MASK] = '/';
-		if ((__u64)d == (__u64)parent || !parent) { /* pseudo file: name is all */
-			s->walk_trunc = 0;
-			break;
-		}
-		d = KCAST(struct dentry, parent);
+	bpf_loop(PATH_DEPTH, walk_step, &c, 0);
+	s->walk_trunc = c.trunc;
+	if (c.pos == PT_PATH_MAX - 1) { /* the root itself */
+		c.pos -= 1;
+		s->pbuf[c.pos & PATH_MASK] = '/';
 	}
-	if (pos == PT_PATH_MAX - 1) { /* the root itself */
-		pos -= 1;
-		s->pbuf[pos & PATH_MASK] = '/';
-	}
-	return pos & PATH_MASK;
+	return c.pos & PATH_MASK;
 }
 
 /* Record builders.  s->pos is the write cursor into data[]; a field is the
