@@ -103,14 +103,8 @@ int pipeline_feed(struct pipeline *p, const void *raw, size_t size)
 	struct event_view v;
 	int err;
 
-	if (event_decode(raw, size, &v)) {
-		if (!p->malformed++)
-			p_warn("skipping a malformed record (%zu bytes)", size);
-		return -EINVAL;
-	}
-	/* a write error is sticky in the FILE and reported once, at finish */
-	if (p->events)
-		event_write_json(p->events, &v, p->boot_offset_ns);
+	/* every record goes into the trace, malformed ones too: the trace is
+	 * the evidence, and replay skips them exactly as this run does */
 	if (p->tw && !p->record_err) {
 		err = trace_writer_event(p->tw, raw, size);
 		if (err) {
@@ -119,6 +113,14 @@ int pipeline_feed(struct pipeline *p, const void *raw, size_t size)
 			      strerror(-err));
 		}
 	}
+	if (event_decode(raw, size, &v)) {
+		if (!p->malformed++)
+			p_warn("skipping a malformed record (%zu bytes)", size);
+		return -EINVAL;
+	}
+	/* a write error is sticky in the FILE and reported once, at finish */
+	if (p->events)
+		event_write_json(p->events, &v, p->boot_offset_ns);
 	analyzer_feed(p->an, &v);
 	return 0;
 }

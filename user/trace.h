@@ -23,4 +23,46 @@ int trace_writer_fact(struct trace_writer *w, const char *path, int err, const v
  * 0 or -errno (the file is still readable up to its last complete block). */
 int trace_writer_close(struct trace_writer *w, const struct session_info *final);
 
+/* ---- reading ------------------------------------------------------------ */
+
+enum trace_item_kind { TRACE_ITEM_EVENT = 1, TRACE_ITEM_FACT, TRACE_ITEM_END };
+
+/* One record of a trace; pointers stay valid until the next call. */
+struct trace_item {
+	int kind;
+	const void *raw;                /* EVENT: the raw pt_event record */
+	size_t size;
+	const char *path;               /* FACT: as facts_put() takes it */
+	int err;
+	const void *data;
+	size_t len;
+	const struct session_info *si;  /* END: the final session info */
+};
+
+/* trace_reader_open: opens a trace and reads its header.  Returns 0 and
+ * *out, or -errno with one line naming the problem and its byte offset in
+ * err (-EBADMSG: not a trace, wrong version, truncated or corrupt header). */
+int trace_reader_open(const char *path, struct trace_reader **out, char *err, size_t errlen);
+/* trace_reader_open_mem: the same over len bytes at buf (not copied: buf
+ * must outlive the reader). */
+int trace_reader_open_mem(const void *buf, size_t len, struct trace_reader **out,
+			  char *err, size_t errlen);
+/* trace_reader_session: the session info as recorded at the start. */
+const struct session_info *trace_reader_session(const struct trace_reader *r);
+/* trace_reader_version: the pkgtrace version that wrote the trace. */
+const char *trace_reader_version(const struct trace_reader *r);
+/* trace_reader_next: the next record.  Returns 1 and *it, 0 after the end
+ * record at the end of the file, or -errno (-EBADMSG: truncated or corrupt;
+ * trace_reader_problem() says what and where).  Every record before a
+ * problem was returned: a torn tail loses only its last block. */
+int trace_reader_next(struct trace_reader *r, struct trace_item *it);
+/* trace_reader_problem: one line naming the last problem and its offset. */
+const char *trace_reader_problem(const struct trace_reader *r);
+void trace_reader_free(struct trace_reader *r);
+
+/* trace_session_copy: a deep copy of src (0 or -ENOMEM); free it with
+ * trace_session_free(), which frees the strings and arrays, not si. */
+int trace_session_copy(struct session_info *dst, const struct session_info *src);
+void trace_session_free(struct session_info *si);
+
 #endif

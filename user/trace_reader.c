@@ -1,0 +1,850 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * trace_reader.c - reads a trace (schemas/trace-format.md) back into raw
+ * pt_event records, facts and session info.  The file is untrusted: every
+ * length is checked before it is used, and every problem is one line that
+ * names what is wrong and the byte offset where it is.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <zlib.h>
+#include "trace.h"
+#include "trace_int.h"
+
+/* The largest counts a session info may claim (argv, env entries). */
+#define SI_LIST_MAX 65536
+
+struct cur {
+	const uint8_t *p, *end;
+	bool bad;
+};
+
+struct trace_reader {
+	int fd;                 /* -1 for a memory source */
+	const uint8_t *mem;
+	size_t memlen;
+	void *map;              /* mem is this mapping of the file */
+	uint64_t off;           /* file offset of the next unread byte */
+	uint8_t *zbuf;          /* compressed block (file source) */
+	size_t zcap;
+	uint8_t *blk;           /* the current block, uncompressed */
+	size_t blen, bcap;
+	struct cur ctl, tb, tm, hx, str; /* its five streams */
+	uint64_t bits;          /* tm bits read ahead */
+	unsigned int nbits;
+	uint64_t blk_off;       /* file offset of the current block's frame */
+	z_stream zs;
+	bool zinit;
+	bool ended;             /* the end record was read */
+	bool failed;            /* a problem was reported: stay failed */
+	struct tc_state *st;
+	uint8_t *ev;            /* the decoded raw record, 8-aligned */
+	char *path;             /* the current fact's path, NUL-terminated */
+	size_t pathcap;
+	char *version;
+	struct session_info si, fin;
+	char problem[256];
+};
+
+static int problem(struct trace_reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static int problem(struct trace_reader *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(r->problem, sizeof(r->problem), fmt, ap);
+	va_end(ap);
+	r->failed = true;
+	return -EBADMSG;
+}
+
+/* Up to n bytes at the current offset; returns how many (fewer at EOF),
+ * or -errno. */
+static ssize_t src_read(struct trace_reader *r, void *buf, size_t n)
+{
+	size_t got = 0;
+
+	if (r->fd < 0) {
+		size_t left = r->off < r->memlen ? r->memlen - r->off : 0;
+
+		got = n < left ? n : left;
+		if (got)
+			memcpy(buf, r->mem + r->off, got);
+	} else {
+		while (got < n) {
+			ssize_t k = read(r->fd, (uint8_t *)buf + got, n - got);
+
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k < 0)
+				return -errno;
+			if (k == 0)
+				break;
+			got += (size_t)k;
+		}
+	}
+	r->off += got;
+	return (ssize_t)got;
+}
+
+static uint64_t get_varint(struct cur *c)
+{
+	uint64_t v = 0;
+
+	for (int shift = 0; shift < 64; shift += 7) {
+		uint8_t b;
+
+		if (c->p >= c->end) {
+			c->bad = true;
+			return 0;
+		}
+		b = *c->p++;
+		v |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80))
+			return v;
+	}
+	c->bad = true;
+	return 0;
+}
+
+static uint8_t get_u8(struct cur *c)
+{
+	if (c->p >= c->end) {
+		c->bad = true;
+		return 0;
+	}
+	return *c->p++;
+}
+
+static const uint8_t *get_bytes(struct cur *c, uint64_t n)
+{
+	const uint8_t *p = c->p;
+
+	if (n > (uint64_t)(c->end - c->p)) {
+		c->bad = true;
+		return NULL;
+	}
+	c->p += n;
+	return p;
+}
+
+/* ---- block layer -------------------------------------------------------- */
+
+/* next_block: reads, checks and inflates the next block.  1 when read, 0 at
+ * a clean end of file, -errno on a problem. */
+static int next_block(struct trace_reader *r)
+{
+	uint8_t frame[TRACE_FRAME_HDR];
+	const uint8_t *z;
+	uint32_t raw_len, comp_len, crc;
+	ssize_t n;
+	int zr;
+
+	r->blk_off = r->off;
+	r->blen = 0;
+	r->ctl = r->tb = r->tm = r->hx = r->str = (struct cur){ NULL, NULL, false };
+	r->bits = 0;
+	r->nbits = 0;
+	n = src_read(r, frame, sizeof(frame));
+	if (n < 0)
+		return problem(r, "read error at byte %llu: %s", (unsigned long long)r->blk_off,
+			       strerror((int)-n)), (int)n;
+	if (n == 0)
+		return 0;
+	if ((size_t)n < sizeof(frame))
+		return problem(r, "truncated at byte %llu: the block frame there is cut short",
+			       (unsigned long long)r->blk_off);
+	raw_len = tc_get32(frame);
+	comp_len = tc_get32(frame + 4);
+	crc = tc_get32(frame + 8);
+	if (!raw_len || raw_len > TRACE_BLOCK_MAX || !comp_len || comp_len > compressBound(raw_len))
+		return problem(r, "corrupt block frame at byte %llu (lengths %u/%u)",
+			       (unsigned long long)r->blk_off, raw_len, comp_len);
+	if (r->fd < 0) {
+		/* memory: inflate in place, no copy */
+		if (r->memlen - r->off < comp_len)
+			return problem(r, "truncated at byte %llu: the block there is cut short "
+				       "(%u of %u bytes)", (unsigned long long)r->blk_off,
+				       (unsigned)(r->memlen - r->off), comp_len);
+		z = r->mem + r->off;
+		r->off += comp_len;
+	} else {
+		if (comp_len > r->zcap) {
+			uint8_t *nz = realloc(r->zbuf, comp_len);
+
+			if (!nz)
+				return problem(r, "out of memory reading the block at byte %llu",
+					       (unsigned long long)r->blk_off), -ENOMEM;
+			r->zbuf = nz;
+			r->zcap = comp_len;
+		}
+		n = src_read(r, r->zbuf, comp_len);
+		if (n < 0)
+			return problem(r, "read error at byte %llu: %s",
+				       (unsigned long long)r->blk_off, strerror((int)-n)), (int)n;
+		if ((size_t)n < comp_len)
+			return problem(r, "truncated at byte %llu: the block there is cut short "
+				       "(%zd of %u bytes)", (unsigned long long)r->blk_off, n, comp_len);
+		z = r->zbuf;
+	}
+	if ((uint32_t)crc32(crc32(0, frame, 8), z, comp_len) != crc)
+		return problem(r, "corrupt block at byte %llu: CRC mismatch",
+			       (unsigned long long)r->blk_off);
+	if (raw_len > r->bcap) {
+		/* prefaulted in one go: page faults, one by one, cost more than
+		 * inflating on a virtual machine */
+		size_t cap = raw_len < TRACE_BLOCK_TARGET + (64u << 10) ? TRACE_BLOCK_TARGET + (64u << 10) : raw_len;
+		uint8_t *nb = mmap(NULL, cap, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+
+		if (nb == MAP_FAILED)
+			nb = NULL;
+		else if (r->blk)
+			munmap(r->blk, r->bcap);
+
+		if (!nb)
+			return problem(r, "out of memory reading the block at byte %llu",
+				       (unsigned long long)r->blk_off), -ENOMEM;
+		r->blk = nb;
+		r->bcap = cap;
+	}
+	inflateReset(&r->zs);
+	r->zs.next_in = (Bytef *)z;
+	r->zs.avail_in = comp_len;
+	r->zs.next_out = r->blk;
+	r->zs.avail_out = raw_len;
+	zr = inflate(&r->zs, Z_FINISH);
+	if (zr != Z_STREAM_END || r->zs.avail_out || r->zs.avail_in)
+		return problem(r, "corrupt block at byte %llu: bad compressed data",
+			       (unsigned long long)r->blk_off);
+	r->blen = raw_len;
+	{
+		struct cur c = { r->blk, r->blk + raw_len, false };
+		uint64_t n[4];
+		struct cur *part[4] = { &r->ctl, &r->tb, &r->tm, &r->hx };
+		const uint8_t *p;
+
+		for (int i = 0; i < 4; i++)
+			n[i] = get_varint(&c);
+		p = c.p;
+		for (int i = 0; i < 4; i++) {
+			if (c.bad || n[i] > (uint64_t)(c.end - p))
+				return problem(r, "corrupt block at byte %llu: bad stream lengths",
+					       (unsigned long long)r->blk_off);
+			*part[i] = (struct cur){ p, p + n[i], false };
+			p += n[i];
+		}
+		r->str = (struct cur){ p, c.end, false };
+	}
+	/* the prediction state carries on from the previous block */
+	return 1;
+}
+
+/* ---- record parsing ------------------------------------------------------ */
+
+/* A string (varint len + 1, 0 for NULL) into *out (malloc'd). */
+static int get_str(struct cur *c, char **out)
+{
+	uint64_t n = get_varint(c);
+	const uint8_t *p;
+
+	*out = NULL;
+	if (c->bad || !n)
+		return c->bad ? -EBADMSG : 0;
+	p = get_bytes(c, n - 1);
+	if (!p)
+		return -EBADMSG;
+	*out = malloc(n);
+	if (!*out)
+		return -ENOMEM;
+	memcpy(*out, p, n - 1);
+	(*out)[n - 1] = '\0';
+	return 0;
+}
+
+void trace_session_free(struct session_info *si)
+{
+	if (!si)
+		return;
+	for (int i = 0; si->argv && i < si->argc; i++)
+		free(si->argv[i]);
+	for (int i = 0; si->env && i < si->envc; i++)
+		free(si->env[i]);
+	free(si->argv);
+	free(si->env);
+	free(si->cwd);
+	free(si->hostname);
+	free(si->kernel);
+	memset(si, 0, sizeof(*si));
+}
+
+static int get_list(struct cur *c, int *count, char ***list)
+{
+	uint64_t n = get_varint(c);
+	int err;
+
+	if (c->bad || n > SI_LIST_MAX || n > (uint64_t)(c->end - c->p))
+		return -EBADMSG;
+	*list = calloc(n + 1, sizeof(char *));
+	if (!*list)
+		return -ENOMEM;
+	*count = (int)n;
+	for (uint64_t i = 0; i < n; i++) {
+		err = get_str(c, &(*list)[i]);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* get_si: the session info encoding; si is freed on failure. */
+static int get_si(struct cur *c, struct session_info *si)
+{
+	uint64_t fl;
+	int err;
+
+	memset(si, 0, sizeof(*si));
+	err = get_list(c, &si->argc, &si->argv);
+	if (!err)
+		err = get_str(c, &si->cwd);
+	if (!err)
+		err = get_list(c, &si->envc, &si->env);
+	if (!err)
+		err = get_str(c, &si->hostname);
+	if (!err)
+		err = get_str(c, &si->kernel);
+	if (err)
+		goto cleanup;
+	si->boot_offset_ns = get_varint(c);
+	si->start_ns = get_varint(c);
+	si->end_ns = get_varint(c);
+	si->root_pid = (uint32_t)get_varint(c);
+	si->exit_status = (int)tc_unzigzag(get_varint(c));
+	si->events = get_varint(c);
+	si->drops = get_varint(c);
+	fl = get_varint(c);
+	si->interrupted = fl & 1;
+	si->partial = fl & 2;
+	if (!c->bad)
+		return 0; /* bytes after the known fields: a newer minor version */
+	err = -EBADMSG;
+cleanup:
+	trace_session_free(si);
+	return err;
+}
+
+int trace_session_copy(struct session_info *dst, const struct session_info *src)
+{
+	*dst = *src;
+	dst->argv = calloc((size_t)src->argc + 1, sizeof(char *));
+	dst->env = calloc((size_t)src->envc + 1, sizeof(char *));
+	dst->cwd = src->cwd ? strdup(src->cwd) : NULL;
+	dst->hostname = src->hostname ? strdup(src->hostname) : NULL;
+	dst->kernel = src->kernel ? strdup(src->kernel) : NULL;
+	if (!dst->argv || !dst->env || (src->cwd && !dst->cwd) ||
+	    (src->hostname && !dst->hostname) || (src->kernel && !dst->kernel))
+		goto fail;
+	for (int i = 0; i < src->argc; i++)
+		if (src->argv[i] && !(dst->argv[i] = strdup(src->argv[i])))
+			goto fail;
+	for (int i = 0; i < src->envc; i++)
+		if (src->env[i] && !(dst->env[i] = strdup(src->env[i])))
+			goto fail;
+	return 0;
+fail:
+	trace_session_free(dst);
+	return -ENOMEM;
+}
+
+static int record_problem(struct trace_reader *r, const uint8_t *at, const char *what)
+{
+	return problem(r, "corrupt record at byte %zu of the (uncompressed) block at byte %llu: %s",
+		       (size_t)(at - r->blk), (unsigned long long)r->blk_off, what);
+}
+
+/* get_bits: n <= 32 bits from tm. */
+static uint64_t get_bits(struct trace_reader *r, unsigned int n)
+{
+	uint64_t v;
+
+	while (r->nbits < n) {
+		if (r->tm.p >= r->tm.end) {
+			r->tm.bad = true;
+			return 0;
+		}
+		r->bits |= (uint64_t)*r->tm.p++ << r->nbits;
+		r->nbits += 8;
+	}
+	v = r->bits & ((1ull << n) - 1);
+	r->bits >>= n;
+	r->nbits -= n;
+	return v;
+}
+
+/* get_time: the next time delta applied to before (see tc_bitlen). */
+static uint64_t get_time(struct trace_reader *r, uint64_t before)
+{
+	uint8_t c = get_u8(&r->tb);
+	unsigned int n = c > 64 ? c - 64u : c;
+	uint64_t mag;
+
+	if (c == 0 || c > 128) {
+		r->tb.bad |= c > 128;
+		return before;
+	}
+	mag = 1ull << (n - 1);
+	if (n > 33) {
+		mag |= get_bits(r, 32);
+		mag |= get_bits(r, n - 33) << 32;
+	} else if (n > 1) {
+		mag |= get_bits(r, n - 1);
+	}
+	return c > 64 ? before - mag : before + mag;
+}
+
+/* decode_event: one compact event (ctl at c, time and field bytes from
+ * their streams) into r->ev. */
+static int decode_event(struct trace_reader *r, struct cur *c, uint32_t type, struct trace_item *it)
+{
+	struct tc_state *s = r->st;
+	struct pt_event *ev = (struct pt_event *)r->ev;
+	const struct pt_event *last = &s->last;
+	uint8_t m1 = get_u8(c), m2 = get_u8(c);
+	uint32_t tid = (m1 & EM_TID) ? (uint32_t)get_varint(c) : last->tid;
+	int hit;
+	struct tc_slot *sl;
+	char *d = (char *)ev->data;
+	size_t total = 0;
+
+	if (c->bad || (m1 & EM_RESERVED) || (m2 & EM2_RESERVED))
+		return -EBADMSG;
+	sl = tc_slot(s, tid, &hit);
+	memset(ev, 0, TRACE_EV_HDR);
+	ev->type = type;
+	ev->tid = tid;
+	ev->time_ns = get_time(r, last->time_ns);
+	ev->pid = (m1 & EM_PID) ? (uint32_t)get_varint(c) : hit ? sl->pid : tid;
+	ev->ppid = hit ? sl->ppid : last->ppid;
+	ev->uid = hit ? sl->uid : last->uid;
+	ev->session = hit ? sl->session : last->session;
+	ev->cgroup_id = hit ? sl->cgroup : last->cgroup_id;
+	memcpy(ev->comm, hit ? sl->comm : last->comm, PT_COMM_LEN);
+	if (m1 & EM_IDS) {
+		uint8_t mi = get_u8(c);
+
+		if (!mi || (mi & ~(EI_PPID | EI_UID | EI_SESSION | EI_CGROUP)))
+			return -EBADMSG;
+		if (mi & EI_PPID)
+			ev->ppid = (uint32_t)get_varint(c);
+		if (mi & EI_UID)
+			ev->uid = (uint32_t)get_varint(c);
+		if (mi & EI_SESSION)
+			ev->session = (uint32_t)get_varint(c);
+		if (mi & EI_CGROUP)
+			ev->cgroup_id = get_varint(c);
+	}
+	if (m1 & EM_COMM) {
+		uint8_t n = get_u8(c);
+		const uint8_t *p;
+
+		if (n != 0xff && n > PT_COMM_LEN)
+			return -EBADMSG;
+		p = get_bytes(&r->str, n == 0xff ? PT_COMM_LEN : n);
+		if (!p)
+			return -EBADMSG;
+		memset(ev->comm, 0, PT_COMM_LEN);
+		memcpy(ev->comm, p, n == 0xff ? PT_COMM_LEN : n);
+	}
+	ev->flags = (m1 & EM_FLAGS) ? (uint32_t)get_varint(c) : s->flags[type];
+	ev->ret = s->ret[type];
+	if (m1 & EM_RET)
+		ev->ret = (int64_t)((uint64_t)s->ret[type] + (uint64_t)tc_unzigzag(get_varint(c)));
+	for (int i = 0; i < 3; i++) {
+		ev->arg[i] = s->arg[type][i];
+		if (m2 & EM2_ARG(i))
+			ev->arg[i] += (uint64_t)tc_unzigzag(get_varint(c));
+	}
+	if (c->bad || r->tb.bad || r->tm.bad)
+		return -EBADMSG;
+	for (int i = 0; i < PT_NFIELDS; i++) {
+		const char *ref;
+		uint64_t sel, pre, suf, hex;
+		const uint8_t *p;
+		size_t reflen;
+
+		if (!(m2 & (1u << i)))
+			continue;
+		sel = get_varint(c);
+		if (sel >= FS_RING) {
+			uint64_t k = (sel - FS_RING) / 3, how = (sel - FS_RING) % 3;
+			size_t elen = 0;
+			const char *e = !tc_is_path(type, i) ? NULL :
+				tc_ring_get(how == FR_PATH ? s->paths : s->dirs, k, &elen);
+
+			if (!e)
+				return -EBADMSG;
+			ref = e;
+			pre = elen;
+			if (how != FR_DIR) { /* the whole field, nothing follows */
+				memcpy(d, ref, pre);
+				if (how == FR_DIRNS) {
+					if (pre < 2)
+						return -EBADMSG;
+					d[pre - 1] = '\0'; /* "a/b/" -> "a/b" */
+				}
+				ev->len[i] = (uint16_t)pre;
+				d += pre;
+				total += pre;
+				continue;
+			}
+		} else {
+			if (sel == FS_SLOT && (i != 0 || !hit))
+				return -EBADMSG;
+			if (sel == FS_SLOT) {
+				ref = sl->path;
+				reflen = sl->pathlen;
+			} else if (i == 1 && (type == PT_EV_RENAME || type == PT_EV_LINK)) {
+				ref = (const char *)ev->data; /* this event's field 0 */
+				reflen = ev->len[0];
+			} else {
+				ref = s->ref[i];
+				reflen = s->reflen[i];
+			}
+			pre = get_varint(c);
+			if (pre > reflen)
+				return -EBADMSG;
+		}
+		suf = get_varint(c);
+		hex = suf & 1 ? get_varint(c) : 0;
+		suf >>= 1;
+		if (c->bad || (hex && hex < TC_HEX_MIN) || suf > 65535 || hex > 65535 ||
+		    pre + suf + hex + (hex ? 1 : 0) > 65535 || pre + suf + hex == 0)
+			return -EBADMSG;
+		p = get_bytes(&r->str, suf);
+		if (!p)
+			return -EBADMSG;
+		memcpy(d, ref, pre);
+		memcpy(d + pre, p, suf);
+		if (hex) {
+			static const char digit[16] = "0123456789abcdef";
+			const uint8_t *x = get_bytes(&r->hx, (hex + 1) / 2);
+			char *o = d + pre + suf;
+
+			if (!x)
+				return -EBADMSG;
+			for (uint64_t k = 0; k < hex; k++)
+				o[k] = digit[(x[k / 2] >> (k & 1 ? 0 : 4)) & 15];
+			o[hex] = '\0';
+			suf += hex + 1;
+		}
+		ev->len[i] = (uint16_t)(pre + suf);
+		d += pre + suf;
+		total += pre + suf;
+	}
+	ev->size = (uint32_t)(TRACE_EV_HDR + total);
+	tc_update(s, sl, ev, (const char *)ev->data, NULL, NULL);
+	it->kind = TRACE_ITEM_EVENT;
+	it->raw = ev;
+	it->size = ev->size;
+	return 0;
+}
+
+static int parse_fact(struct trace_reader *r, struct cur *c, struct trace_item *it)
+{
+	uint64_t n = get_varint(c), len;
+	const uint8_t *p = c->bad || !n ? NULL : get_bytes(c, n - 1);
+	int64_t err;
+
+	if (!p)
+		return -EBADMSG;
+	if (n > r->pathcap) {
+		char *np = realloc(r->path, n);
+
+		if (!np)
+			return -ENOMEM;
+		r->path = np;
+		r->pathcap = n;
+	}
+	memcpy(r->path, p, n - 1);
+	r->path[n - 1] = '\0';
+	if (memchr(r->path, '\0', n - 1))
+		return -EBADMSG;
+	err = tc_unzigzag(get_varint(c));
+	len = get_varint(c);
+	if (c->bad || err > 0 || err < -4095 || (err && len))
+		return -EBADMSG;
+	p = get_bytes(c, len);
+	if (!p && len)
+		return -EBADMSG;
+	it->kind = TRACE_ITEM_FACT;
+	it->path = r->path;
+	it->err = (int)err;
+	it->data = p;
+	it->len = len;
+	return 0;
+}
+
+/* next_record: parses the record at the ctl cursor.  1 with an item, 0 for
+ * a record that yields nothing (an unknown meta record), -errno. */
+static int next_record(struct trace_reader *r, struct trace_item *it)
+{
+	const uint8_t *at = r->ctl.p;
+	struct cur c = r->ctl;
+	uint8_t tag = get_u8(&c);
+	int err = 0;
+
+	if (tag >= TR_EVENT && tag <= TR_EVENT_LAST) {
+		if (tag == TR_EVENT)
+			return record_problem(r, at, "event of type 0");
+		err = decode_event(r, &c, tag - TR_EVENT, it);
+		if (err)
+			return err == -ENOMEM ? err : record_problem(r, at, "bad event encoding");
+	} else if (tag >= 1 && tag <= TR_META_LAST) {
+		uint64_t n = get_varint(&c);
+		struct cur m;
+
+		if (c.bad || n > (uint64_t)(c.end - c.p))
+			return record_problem(r, at, "record length past the end of its block");
+		m = (struct cur){ c.p, c.p + n, false };
+		c.p += n;
+		switch (tag) {
+		case TR_HEADER:
+			return record_problem(r, at, "a second header record");
+		case TR_FACT:
+			err = parse_fact(r, &m, it);
+			if (err)
+				return err == -ENOMEM ? err : record_problem(r, at, "bad fact record");
+			break;
+		case TR_END:
+			err = get_si(&m, &r->fin);
+			if (err)
+				return err == -ENOMEM ? err : record_problem(r, at, "bad end record");
+			r->ended = true;
+			it->kind = TRACE_ITEM_END;
+			it->si = &r->fin;
+			break;
+		case TR_RAW:
+			if (n < 1 || n > TRACE_EV_MAX)
+				return record_problem(r, at, "bad raw event length");
+			memcpy(r->ev, m.p, n);
+			it->kind = TRACE_ITEM_EVENT;
+			it->raw = r->ev;
+			it->size = n;
+			break;
+		default: /* a newer minor version's record: skip it */
+			r->ctl.p = c.p;
+			return 0;
+		}
+	} else {
+		return record_problem(r, at, tag ? "unknown record tag" : "record tag 0");
+	}
+	r->ctl.p = c.p;
+	return 1;
+}
+
+int trace_reader_next(struct trace_reader *r, struct trace_item *it)
+{
+	int ret;
+
+	if (r->failed)
+		return -EBADMSG;
+	memset(it, 0, sizeof(*it));
+	for (;;) {
+		if (r->ctl.p >= r->ctl.end) {
+			if (r->tb.p != r->tb.end || r->tm.p != r->tm.end || r->hx.p != r->hx.end ||
+			    r->str.p != r->str.end)
+				return problem(r, "corrupt block at byte %llu: its streams do not "
+					       "end together", (unsigned long long)r->blk_off);
+			ret = next_block(r);
+			if (ret < 0)
+				return ret;
+			if (ret == 0 && r->ended)
+				return 0;
+			if (ret == 0)
+				return problem(r, "truncated at byte %llu: the recording stopped "
+					       "before its end record", (unsigned long long)r->off);
+			if (r->ended)
+				return problem(r, "corrupt: data after the end record at byte %llu",
+					       (unsigned long long)r->blk_off);
+		}
+		if (r->ended)
+			return problem(r, "corrupt: data after the end record in the block at byte %llu",
+				       (unsigned long long)r->blk_off);
+		ret = next_record(r, it);
+		if (ret)
+			return ret;
+	}
+}
+
+/* ---- open ----------------------------------------------------------------- */
+
+static int open_common(struct trace_reader *r)
+{
+	uint8_t hdr[TRACE_FILE_HDR];
+	struct cur c;
+	ssize_t n;
+	int err;
+
+	r->st = tc_new();
+	r->ev = aligned_alloc(8, (TRACE_EV_MAX + 7) & ~(size_t)7);
+	if (!r->st || !r->ev)
+		return problem(r, "out of memory"), -ENOMEM;
+	if (inflateInit(&r->zs) != Z_OK)
+		return problem(r, "out of memory"), -ENOMEM;
+	r->zinit = true;
+	n = src_read(r, hdr, sizeof(hdr));
+	if (n < 0)
+		return problem(r, "read error at byte 0: %s", strerror((int)-n)), (int)n;
+	if (n == 0)
+		return problem(r, "not a pkgtrace trace: the file is empty");
+	if (memcmp(hdr, TRACE_MAGIC, (size_t)n < 8 ? (size_t)n : 8))
+		return problem(r, "not a pkgtrace trace: no PKGTRACE magic at byte 0");
+	if ((size_t)n < sizeof(hdr))
+		return problem(r, "truncated at byte %zd: the file header is cut short", n);
+	if (hdr[8] != TRACE_MAJOR || hdr[9])
+		return problem(r, "unsupported trace format version %u.%u at byte 8 (this pkgtrace "
+			       "reads version %u.x)", hdr[8] | hdr[9] << 8, hdr[10] | hdr[11] << 8,
+			       TRACE_MAJOR);
+	if ((uint32_t)crc32(0, hdr, 12) != tc_get32(hdr + 12))
+		return problem(r, "corrupt file header at byte 0: CRC mismatch");
+	err = next_block(r);
+	if (err < 0)
+		return err;
+	if (err == 0)
+		return problem(r, "truncated at byte %u: no header record", TRACE_FILE_HDR);
+	c = r->ctl;
+	if (get_u8(&c) != TR_HEADER)
+		return record_problem(r, r->blk, "the first record is not the header");
+	{
+		uint64_t len = get_varint(&c);
+		struct cur m;
+
+		if (c.bad || len > (uint64_t)(c.end - c.p))
+			return record_problem(r, r->blk, "header length past the end of its block");
+		m = (struct cur){ c.p, c.p + len, false };
+		err = get_str(&m, &r->version);
+		if (!err && !r->version)
+			err = -EBADMSG;
+		if (!err)
+			err = get_si(&m, &r->si);
+		if (err)
+			return err == -ENOMEM ? (problem(r, "out of memory"), err) :
+				record_problem(r, r->blk, "bad header record");
+		r->ctl.p = c.p + len;
+	}
+	return 0;
+}
+
+static int open_finish(struct trace_reader *r, int err, struct trace_reader **out,
+		       char *msg, size_t msglen)
+{
+	if (err) {
+		if (msg && msglen)
+			snprintf(msg, msglen, "%s", r->problem[0] ? r->problem : strerror(-err));
+		trace_reader_free(r);
+		return err;
+	}
+	*out = r;
+	return 0;
+}
+
+int trace_reader_open(const char *path, struct trace_reader **out, char *msg, size_t msglen)
+{
+	struct trace_reader *r = calloc(1, sizeof(*r));
+	struct stat st;
+	int err;
+
+	if (!r) {
+		snprintf(msg, msglen, "out of memory");
+		return -ENOMEM;
+	}
+	r->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (r->fd < 0) {
+		err = -errno;
+		problem(r, "cannot open: %s", strerror(errno));
+	} else if (fstat(r->fd, &st)) {
+		err = -errno;
+		problem(r, "cannot stat: %s", strerror(errno));
+	} else if (S_ISDIR(st.st_mode)) {
+		err = -EISDIR;
+		problem(r, "not a pkgtrace trace: a directory");
+	} else {
+		/* a regular file is read through a mapping: no copy of the
+		 * compressed blocks; a pipe is read() */
+		if (S_ISREG(st.st_mode) && st.st_size > 0 && (uint64_t)st.st_size <= SIZE_MAX) {
+			r->map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE,
+				      r->fd, 0);
+			if (r->map == MAP_FAILED) {
+				r->map = NULL;
+			} else {
+				r->mem = r->map;
+				r->memlen = (size_t)st.st_size;
+				close(r->fd);
+				r->fd = -1;
+			}
+		}
+		err = open_common(r);
+	}
+	return open_finish(r, err, out, msg, msglen);
+}
+
+int trace_reader_open_mem(const void *buf, size_t len, struct trace_reader **out,
+			  char *msg, size_t msglen)
+{
+	struct trace_reader *r = calloc(1, sizeof(*r));
+
+	if (!r) {
+		snprintf(msg, msglen, "out of memory");
+		return -ENOMEM;
+	}
+	r->fd = -1;
+	r->mem = buf;
+	r->memlen = buf ? len : 0;
+	return open_finish(r, open_common(r), out, msg, msglen);
+}
+
+const struct session_info *trace_reader_session(const struct trace_reader *r)
+{
+	return &r->si;
+}
+
+const char *trace_reader_version(const struct trace_reader *r)
+{
+	return r->version;
+}
+
+const char *trace_reader_problem(const struct trace_reader *r)
+{
+	return r->problem[0] ? r->problem : "no problem";
+}
+
+void trace_reader_free(struct trace_reader *r)
+{
+	if (!r)
+		return;
+	if (r->fd >= 0)
+		close(r->fd);
+	if (r->zinit)
+		inflateEnd(&r->zs);
+	trace_session_free(&r->si);
+	trace_session_free(&r->fin);
+	free(r->version);
+	free(r->path);
+	tc_free(r->st);
+	free(r->ev);
+	if (r->blk)
+		munmap(r->blk, r->bcap);
+	if (r->map)
+		munmap(r->map, r->memlen);
+	free(r->zbuf);
+	free(r);
+}
