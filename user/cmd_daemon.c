@@ -47,6 +47,7 @@
 #define GRACE_DEFAULT_MS 2000
 #define MAX_SESSIONS_DEFAULT 64
 #define MAX_SESSIONS_LIMIT 4096
+#define MAX_DURATION_DEFAULT_S 3600
 #define POLL_MS 100
 #define TREE_CHECK_MS 200     /* how often a draining session asks the kernel */
 #define PREEXIST_BASE 0x80000000u
@@ -66,6 +67,7 @@ struct daemon_opts {
 	const char *cmds;
 	long grace_ms;
 	long max_sessions;
+	long max_duration_s;
 };
 
 struct dsession {
@@ -74,12 +76,15 @@ struct dsession {
 	struct pipeline *pipe;      /* NULL until the root's exec is seen */
 	struct facts *facts;
 	int report_fd;              /* memfd the pipeline writes the JSON report to */
+	int root_fd;                /* O_PATH /proc/<root>/root: its files, for facts */
+	int mntns_fd;               /* its mount namespace, kept alive until the report */
 	char report_path[32];       /* /proc/self/fd/N */
 	char *record_path;
 	void *pending;              /* the ROOT record, until the exec arrives */
 	size_t pending_len;
 	uint64_t cgroup_id;
 	uint64_t drops_at_start;
+	uint64_t start_mono_ns;     /* when the daemon took the session */
 	uint64_t root_exit_ns;      /* monotonic; 0 while the root runs */
 	uint64_t last_check_ns;
 	long live;                  /* processes in the tree, from forks/exits */
@@ -146,6 +151,8 @@ static void usage(FILE *f)
 "                           version suffixes are ignored (pip = pip3 = pip3.11)\n"
 "      --max-sessions N     sessions traced at once (default 64); more are\n"
 "                           reported as dropped\n"
+"      --max-duration S     a session still running after S seconds is reported\n"
+"                           (interrupted) and no longer followed (default 3600)\n"
 "  -v, --verbose            more detail on stderr\n"
 "      --json-errors        errors as JSON objects on stderr\n"
 "  -h, --help               this help\n"
@@ -185,7 +192,7 @@ static int parse_long(const char *opt, const char *s, long lo, long hi, long *ou
 static int parse_args(int argc, char **argv, struct daemon_opts *o)
 {
 	enum { O_OUTPUT = 256, O_RECORD_DIR, O_BASELINE, O_PODS_DIR, O_CGROUP_ROOT, O_GRACE,
-	       O_CMDS, O_MAX, O_JSON_ERRORS };
+	       O_CMDS, O_MAX, O_MAX_DURATION, O_JSON_ERRORS };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, O_OUTPUT },
 		{ "record-dir", required_argument, NULL, O_RECORD_DIR },
@@ -195,6 +202,7 @@ static int parse_args(int argc, char **argv, struct daemon_opts *o)
 		{ "grace", required_argument, NULL, O_GRACE },
 		{ "session-cmds", required_argument, NULL, O_CMDS },
 		{ "max-sessions", required_argument, NULL, O_MAX },
+		{ "max-duration", required_argument, NULL, O_MAX_DURATION },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "json-errors", no_argument, NULL, O_JSON_ERRORS },
 		{ "help", no_argument, NULL, 'h' },
@@ -204,6 +212,7 @@ static int parse_args(int argc, char **argv, struct daemon_opts *o)
 
 	o->grace_ms = GRACE_DEFAULT_MS;
 	o->max_sessions = MAX_SESSIONS_DEFAULT;
+	o->max_duration_s = MAX_DURATION_DEFAULT_S;
 	o->cmds = DEFAULT_CMDS;
 	opterr = 0;
 	optind = 1;
@@ -221,6 +230,10 @@ static int parse_args(int argc, char **argv, struct daemon_opts *o)
 			break;
 		case O_MAX:
 			if (parse_long("--max-sessions", optarg, 1, MAX_SESSIONS_LIMIT, &o->max_sessions))
+				return -EINVAL;
+			break;
+		case O_MAX_DURATION:
+			if (parse_long("--max-duration", optarg, 1, 7 * 86400, &o->max_duration_s))
 				return -EINVAL;
 			break;
 		case 'v': verbose++; break;
@@ -589,6 +602,10 @@ static void session_free(struct daemon *d, struct dsession *s)
 		pipeline_finish(s->pipe, &s->si);
 	if (s->report_fd >= 0)
 		close(s->report_fd);
+	if (s->root_fd >= 0)
+		close(s->root_fd);
+	if (s->mntns_fd >= 0)
+		close(s->mntns_fd);
 	facts_free(s->facts);
 	free(s->record_path);
 	free(s->pending);
@@ -613,8 +630,18 @@ static struct dsession *session_new(struct daemon *d, uint32_t id, uint32_t root
 		return NULL;
 	s->id = id;
 	s->report_fd = -1;
+	/* The analysis reads the install's files (package.json, lockfiles) as
+	 * the install sees them: in a container, through its root.  Opened now,
+	 * while the root process surely lives; holding its mount namespace
+	 * keeps the container's mounts in place after its processes exit. */
+	snprintf(s->report_path, sizeof(s->report_path), "/proc/%u/root", root_pid);
+	s->root_fd = open(s->report_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	snprintf(s->report_path, sizeof(s->report_path), "/proc/%u/ns/mnt", root_pid);
+	s->mntns_fd = open(s->report_path, O_RDONLY | O_CLOEXEC);
+	s->report_path[0] = '\0';
 	s->cgroup_id = cgroup_id;
 	s->live = 1;
+	s->start_mono_ns = clock_ns(CLOCK_MONOTONIC);
 	s->drops_at_start = probe_drops(d->probe);
 	if (si_init(d, &s->si)) {
 		free(s);
@@ -641,6 +668,7 @@ static int session_start(struct daemon *d, struct dsession *s)
 		p_err("daemon: session %u: %s", s->id, s->report_fd < 0 ? strerror(errno) : "out of memory");
 		return -ENOMEM;
 	}
+	facts_set_root(s->facts, s->root_fd);
 	/* The pipeline writes the JSON report to a path: the memfd's; it is
 	 * read back to add the container and pod. */
 	snprintf(s->report_path, sizeof(s->report_path), "/proc/self/fd/%d", s->report_fd);
@@ -846,6 +874,13 @@ static void reap_sessions(struct daemon *d)
 		struct dsession *s = d->s[i];
 		bool done;
 
+		if (s && now - s->start_mono_ns >= (uint64_t)d->o.max_duration_s * 1000000000ull) {
+			/* a server started by npm start: reported, slot freed */
+			drain(d);
+			if (d->s[i] == s)
+				session_finish(d, s, true);
+			continue;
+		}
 		if (!s || !s->root_exited)
 			continue;
 		done = now - s->root_exit_ns >= grace;

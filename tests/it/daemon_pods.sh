@@ -50,8 +50,13 @@ ok "kubelet-style cgroups created under $CG_ROOT"
 
 corpus_reset_logs
 A=$TMP/npm/cred-steal B=$TMP/npm/persistence
-(cd "$A/project" && corpus_env "$A/home" "$A/tmp" \
-	sh -c 'echo $$ >"$0/cgroup.procs" && exec npm ci' "$CG_A") >"$A/install.out" 2>&1 &
+# A's project is only visible in its own mount namespace, at a path that
+# is an empty folder on the host, as in a container: what the analysis
+# reads (package.json allowScripts) must come from the install's view.
+mkdir -p "$TMP/ctr-a"
+(corpus_env "$A/home" "$A/tmp" unshare -m sh -c \
+	'mount --bind "$1" "$2" && echo $$ >"$0/cgroup.procs" && cd "$2" && exec npm ci' \
+	"$CG_A" "$A/project" "$TMP/ctr-a") >"$A/install.out" 2>&1 &
 PA=$!
 (cd "$B/project" && corpus_env "$B/home" "$B/tmp" \
 	sh -c 'echo $$ >"$0/cgroup.procs" && exec npm ci' "$CG_B") >"$B/install.out" 2>&1 &
@@ -70,7 +75,7 @@ wait $EARLY_PID
 if wait_lines 4; then ok "four reports written"; else fail "four reports written" "$(cut -c1-300 "$OUT")"; fi
 
 # --- the two pod installs ---
-RA_JSON=$(report_where cred '"cred-steal" in r["command"]["cwd"]')
+RA_JSON=$(report_where cred '"/ctr-a" in r["command"]["cwd"]')
 RB_JSON=$(report_where persist '"persistence" in r["command"]["cwd"]')
 for x in "A:$RA_JSON:$UID_A:$CID_A:ci-runners:build-cred-x7k2p:cred-steal" \
 	"B:$RB_JSON:$UID_B:$CID_B:team-b:build-persist-q9z4m:persistence"; do

@@ -117,4 +117,17 @@ touch "$W/block1/go" "$W/block2/go"
 wait $B1 $B2
 if [ ! -s "$TMP/daemon.err" ]; then ok "daemon said nothing on stderr"
 else fail "daemon said nothing on stderr" "$(head -5 "$TMP/daemon.err")"; fi
+
+# --max-duration: a session that never ends (npm start) is reported and
+# its slot freed while the daemon runs on.
+daemon_start --session-cmds ptwait --max-duration 1 || done_testing
+run block3 ptwait &
+B3=$!
+if wait_lines 1 30 && f=$(report_where block3 "r['command']['cwd'] == '$W/block3'") &&
+	jpy "$f" 'j["events"]["interrupted"] and j["command"]["exit_status"] == -1' && kill -0 "$DPID"; then
+	ok "--max-duration: a never-ending session is reported, the daemon runs on"
+else fail "--max-duration: a never-ending session is reported, the daemon runs on" "$(cut -c1-300 "$OUT")"; fi
+touch "$W/block3/go"
+wait $B3
+daemon_stop
 done_testing
