@@ -65,6 +65,15 @@ static __always_inline struct scratch *scratch_get(void)
 extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
 #define KCAST(type, p) ((type *)bpf_rdonly_cast((const void *)(p), bpf_core_type_id_kernel(type)))
 
+/* The current task as a read-only (untrusted) BTF pointer.  Not
+ * bpf_get_current_task_btf(): every field walked from a trusted pointer
+ * makes the verifier scan all of vmlinux's BTF by name for a __safe_trusted
+ * type (btf_nested_type_is_trusted), a quarter of the load time. */
+static __always_inline struct task_struct *cur_task(void)
+{
+	return KCAST(struct task_struct, bpf_get_current_task());
+}
+
 /* The walk's state between bpf_loop steps.  Kernel pointers are kept as
  * plain integers and re-cast each step: the callback's view of the caller's
  * stack holds scalars only. */
@@ -144,7 +153,7 @@ static int walk_step(__u32 i, struct walk_ctx *c)
  */
 __noinline int path_walk(__u64 file_p)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
+	struct task_struct *task = cur_task();
 	struct walk_ctx c = {};
 	struct fs_struct *fs;
 	struct scratch *s;
@@ -247,7 +256,7 @@ static __always_inline bool put_ubytes(struct scratch *s, const void *uptr, __u6
  * probe read, as a variable index into it cannot be verified. */
 static __always_inline struct file *fd_file(int fd)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
+	struct task_struct *task = cur_task();
 	struct files_struct *files = task->files;
 	struct fdtable *fdt;
 	struct file **fds;

@@ -105,7 +105,7 @@ static __always_inline struct pt_tree_val *tree_lookup_current(void)
 
 static __always_inline void ev_begin(struct scratch *s, __u32 type, __u32 session)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
+	struct task_struct *task = cur_task();
 	struct pt_event *e = EV(s);
 	__u64 id = bpf_get_current_pid_tgid();
 
