@@ -4,6 +4,7 @@
 #   make test       build and run every test (what .ci/run calls)
 #   make demo       trace the bundled demo project's npm install
 #   make vmlinux    regenerate vmlinux.h from the running kernel's BTF
+#   make fuzz       fuzz the trace reader for FUZZ_SECONDS (default 60)
 #   make install    install to $(PREFIX)/bin
 
 PREFIX ?= /usr/local
@@ -39,9 +40,9 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 DEB_BUILD_DEPS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libjson-c-dev make gcc pkg-config
 DEB_TEST_DEPS := nodejs python3 python3-venv python3-pip-whl python3-setuptools-whl \
 	python3-wheel-whl python3-jsonschema python3-yaml util-linux iproute2 procps \
-	git curl
+	git curl libclang-rt-14-dev
 
-.PHONY: all deps test unit demo vmlinux install clean
+.PHONY: all deps test unit demo vmlinux install clean fuzz
 # Keep the BPF object and skeleton: as intermediates make would delete them
 # and rebuild every user object on each run.
 .SECONDARY: $(BPF_OBJS) $(SKELS)
@@ -88,6 +89,20 @@ demo: pkgtrace
 
 vmlinux:
 	$(BPFTOOL) btf dump file /sys/kernel/btf/vmlinux format c > vmlinux.h
+
+# The trace reader under libFuzzer + ASan + UBSan, seeded from the committed
+# traces (tests/fixtures) and anything it found before (build/fuzz/corpus).
+FUZZ_SECONDS ?= 60
+FUZZ_SRCS := tests/fuzz/fuzz_trace.c user/trace_reader.c user/event.c user/dns.c user/pathfold.c
+$(BUILD)/fuzz/fuzz_trace: $(FUZZ_SRCS) user/trace.h user/trace_int.h user/event.h bpf/events.h
+	mkdir -p $(BUILD)/fuzz
+	$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
+		-Wno-gnu-variable-sized-type-not-at-end -Iuser -Ibpf $(FUZZ_SRCS) -o $@ -lz
+
+fuzz: $(BUILD)/fuzz/fuzz_trace
+	python3 tests/fuzz/mkseeds.py $(BUILD)/fuzz/corpus $(wildcard tests/fixtures/*.ptr)
+	$(BUILD)/fuzz/fuzz_trace -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
+		-rss_limit_mb=2048 -artifact_prefix=$(BUILD)/fuzz/ $(BUILD)/fuzz/corpus
 
 install: pkgtrace
 	install -D -m 0755 pkgtrace $(DESTDIR)$(PREFIX)/bin/pkgtrace

@@ -91,7 +91,8 @@ struct tc_state {
 	uint64_t arg[TC_TYPES][3];
 	uint32_t flags[TC_TYPES];
 	uint32_t reflen[PT_NFIELDS];
-	char ref[PT_NFIELDS][65536];  /* the previous field i of any event */
+	char (*ref)[65536];           /* [PT_NFIELDS]: the previous field i of any
+				       * event (not zeroed: reflen says) */
 	struct tc_slot slot[TC_SLOTS];
 	struct tc_ring *dirs, *paths; /* separately allocated: tc_new */
 };
@@ -224,9 +225,11 @@ static inline struct tc_state *tc_new(void)
 		return NULL;
 	s->dirs = tc_ring_new(TC_DIRS, TC_DIRS_ARENA);
 	s->paths = tc_ring_new(TC_PATHS, TC_PATHS_ARENA);
-	if (!s->dirs || !s->paths) {
+	s->ref = malloc(PT_NFIELDS * sizeof(*s->ref));
+	if (!s->dirs || !s->paths || !s->ref) {
 		tc_ring_free(s->dirs);
 		tc_ring_free(s->paths);
+		free(s->ref);
 		free(s);
 		return NULL;
 	}
@@ -239,6 +242,7 @@ static inline void tc_free(struct tc_state *s)
 	if (s) {
 		tc_ring_free(s->dirs);
 		tc_ring_free(s->paths);
+		free(s->ref);
 		free(s);
 	}
 }

@@ -32,6 +32,7 @@ struct trace_reader {
 	const uint8_t *mem;
 	size_t memlen;
 	void *map;              /* mem is this mapping of the file */
+	bool populate;          /* a file: blk is a prefaulted mapping */
 	uint64_t off;           /* file offset of the next unread byte */
 	uint8_t *zbuf;          /* compressed block (file source) */
 	size_t zcap;
@@ -139,6 +140,29 @@ static const uint8_t *get_bytes(struct cur *c, uint64_t n)
 
 /* ---- block layer -------------------------------------------------------- */
 
+/* blk_alloc: room for a block of n bytes.  Reading a file, it is mapped
+ * prefaulted in one go, at least the usual block size: page faults one by
+ * one cost more than inflating on a virtual machine. */
+static uint8_t *blk_alloc(struct trace_reader *r, size_t n)
+{
+	void *p;
+
+	if (!r->populate)
+		return malloc(n);
+	p = mmap(NULL, n, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+	return p == MAP_FAILED ? NULL : p;
+}
+
+static void blk_free(struct trace_reader *r)
+{
+	if (r->blk && r->populate)
+		munmap(r->blk, r->bcap);
+	else
+		free(r->blk);
+	r->blk = NULL;
+	r->bcap = 0;
+}
+
 /* next_block: reads, checks and inflates the next block.  1 when read, 0 at
  * a clean end of file, -errno on a problem. */
 static int next_block(struct trace_reader *r)
@@ -200,22 +224,14 @@ static int next_block(struct trace_reader *r)
 		return problem(r, "corrupt block at byte %llu: CRC mismatch",
 			       (unsigned long long)r->blk_off);
 	if (raw_len > r->bcap) {
-		/* prefaulted in one go: page faults, one by one, cost more than
-		 * inflating on a virtual machine */
-		size_t cap = raw_len < TRACE_BLOCK_TARGET + (64u << 10) ? TRACE_BLOCK_TARGET + (64u << 10) : raw_len;
-		uint8_t *nb = mmap(NULL, cap, PROT_READ | PROT_WRITE,
-				   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
-
-		if (nb == MAP_FAILED)
-			nb = NULL;
-		else if (r->blk)
-			munmap(r->blk, r->bcap);
+		uint8_t *nb = blk_alloc(r, raw_len);
 
 		if (!nb)
 			return problem(r, "out of memory reading the block at byte %llu",
 				       (unsigned long long)r->blk_off), -ENOMEM;
+		blk_free(r);
 		r->blk = nb;
-		r->bcap = cap;
+		r->bcap = raw_len;
 	}
 	inflateReset(&r->zs);
 	r->zs.next_in = (Bytef *)z;
@@ -664,17 +680,24 @@ int trace_reader_next(struct trace_reader *r, struct trace_item *it)
 			    r->str.p != r->str.end)
 				return problem(r, "corrupt block at byte %llu: its streams do not "
 					       "end together", (unsigned long long)r->blk_off);
+			if (r->ended) {
+				uint8_t b;
+				ssize_t k = src_read(r, &b, 1);
+
+				if (k < 0)
+					return problem(r, "read error at byte %llu: %s",
+						       (unsigned long long)r->off, strerror((int)-k)), (int)k;
+				if (k == 0)
+					return 0;
+				return problem(r, "corrupt: data after the end record at byte %llu",
+					       (unsigned long long)(r->off - 1));
+			}
 			ret = next_block(r);
 			if (ret < 0)
 				return ret;
-			if (ret == 0 && r->ended)
-				return 0;
 			if (ret == 0)
 				return problem(r, "truncated at byte %llu: the recording stopped "
 					       "before its end record", (unsigned long long)r->off);
-			if (r->ended)
-				return problem(r, "corrupt: data after the end record at byte %llu",
-					       (unsigned long long)r->blk_off);
 		}
 		if (r->ended)
 			return problem(r, "corrupt: data after the end record in the block at byte %llu",
@@ -780,6 +803,7 @@ int trace_reader_open(const char *path, struct trace_reader **out, char *msg, si
 	} else {
 		/* a regular file is read through a mapping: no copy of the
 		 * compressed blocks; a pipe is read() */
+		r->populate = true;
 		if (S_ISREG(st.st_mode) && st.st_size > 0 && (uint64_t)st.st_size <= SIZE_MAX) {
 			r->map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE,
 				      r->fd, 0);
@@ -841,8 +865,7 @@ void trace_reader_free(struct trace_reader *r)
 	free(r->path);
 	tc_free(r->st);
 	free(r->ev);
-	if (r->blk)
-		munmap(r->blk, r->bcap);
+	blk_free(r);
 	if (r->map)
 		munmap(r->map, r->memlen);
 	free(r->zbuf);

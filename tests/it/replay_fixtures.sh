@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# replay_fixtures.sh - pkgtrace replay on the committed traces of
+# tests/fixtures (recorded live from corpus cases; no root, no BPF needed):
+# each report is byte for byte the live one; damaged traces get one line
+# naming the problem and its offset, and exit 65; replay runs as nobody.
+. "$(dirname "$0")/../lib.sh"
+FIX=$TOP/tests/fixtures
+
+# one_line NAME FILE: FILE (stderr) is exactly one line
+one_line() {
+	local n
+	n=$(wc -l <"$2")
+	if [ "$n" -eq 1 ]; then ok "$1: one line on stderr"; else fail "$1: one line on stderr" "$n lines: $(cat "$2")"; fi
+}
+
+for t in "$FIX"/*.ptr; do
+	name=$(basename "$t" .ptr)
+	"$PKGTRACE" replay -q --fail-on never --report "$TMP/$name.json" "$t" 2>"$TMP/$name.err"
+	rc=$?
+	if [ "$rc" -eq 0 ] && cmp -s "$TMP/$name.json" "$FIX/$name.report.json"; then
+		ok "$name: replay report == live report"
+	else
+		fail "$name: replay report == live report" "exit $rc $(cat "$TMP/$name.err"); $(diff "$FIX/$name.report.json" "$TMP/$name.json" | head -5)"
+	fi
+	# stdout --format json is the --report file; findings at high -> 10
+	"$PKGTRACE" replay --format json "$t" >"$TMP/$name.stdout.json" 2>/dev/null
+	rc=$?
+	if [ "$rc" -eq 10 ] && cmp -s "$TMP/$name.stdout.json" "$FIX/$name.report.json"; then
+		ok "$name: --format json on stdout, exit 10"
+	else
+		fail "$name: --format json on stdout, exit 10" "exit $rc"
+	fi
+	"$PKGTRACE" replay -q --events "$TMP/$name.jsonl" --fail-on never "$t"
+	seen=$(jpy "$FIX/$name.report.json" 'str(j["events"]["seen"])')
+	if [ "$(wc -l <"$TMP/$name.jsonl")" -eq "$seen" ]; then
+		ok "$name: --events has the $seen events"
+	else
+		fail "$name: --events has the $seen events" "$(wc -l <"$TMP/$name.jsonl") lines"
+	fi
+done
+
+t=$FIX/npm-cred-steal.ptr
+exp=$FIX/npm-cred-steal.report.json
+
+# the other formats and exit codes
+"$PKGTRACE" replay --format sarif "$t" >"$TMP/s.sarif" 2>/dev/null
+rc=$?
+if [ "$rc" -eq 10 ] && jpy "$TMP/s.sarif" 'j["version"] == "2.1.0"'; then ok "sarif replay"; else fail "sarif replay" "exit $rc"; fi
+"$PKGTRACE" replay --format text --no-color "$t" >"$TMP/s.txt" 2>/dev/null
+if [ -s "$TMP/s.txt" ]; then ok "text replay"; else fail "text replay"; fi
+"$PKGTRACE" replay -q --fail-on critical "$t" 2>/dev/null
+rc=$?
+want=$(jpy "$exp" '"10" if any(f["severity"] == "critical" for f in j["findings"]) else "0"')
+if [ "$rc" -eq "$want" ]; then ok "--fail-on critical: exit $want"; else fail "--fail-on critical: exit $want" "exit $rc"; fi
+"$PKGTRACE" replay -q "$t" "$t" 2>/dev/null
+rc=$?
+if [ "$rc" -eq 2 ]; then ok "two traces: usage error"; else fail "two traces: usage error" "exit $rc"; fi
+"$PKGTRACE" replay -q 2>/dev/null
+rc=$?
+if [ "$rc" -eq 2 ]; then ok "no trace: usage error"; else fail "no trace: usage error" "exit $rc"; fi
+
+# a newer baseline applies to an old trace: one that lists nothing as
+# benign flags at least what the default one does
+python3 - "$TOP/baseline/default.json" "$TMP/strict.json" <<'PY'
+import json, sys
+b = json.load(open(sys.argv[1]))
+def empty(o):
+    if isinstance(o, dict):
+        return {k: empty(v) for k, v in o.items()}
+    return [] if isinstance(o, list) else o
+json.dump(empty(b), open(sys.argv[2], "w"))
+PY
+"$PKGTRACE" replay -q --fail-on never --baseline "$TMP/strict.json" --report "$TMP/strict.report.json" "$t" 2>"$TMP/strict.err"
+rc=$?
+if [ "$rc" -eq 0 ] && jpy "$TMP/strict.report.json" "len(j['findings']) >= $(jpy "$exp" 'str(len(j["findings"]))')"; then
+	ok "replay with another baseline"
+else
+	fail "replay with another baseline" "exit $rc $(cat "$TMP/strict.err")"
+fi
+printf '{ not json' >"$TMP/broken-baseline.json"
+"$PKGTRACE" replay -q --baseline "$TMP/broken-baseline.json" "$t" 2>"$TMP/bb.err"
+rc=$?
+if [ "$rc" -eq 65 ]; then ok "malformed baseline: 65"; else fail "malformed baseline: 65" "exit $rc"; fi
+
+# as an unprivileged user, from a directory it can read
+mkdir -p "$TMP/pub" && cp "$t" "$TMP/pub/t.ptr" && chmod -R a+rX "$TMP" && chmod a+w "$TMP/pub"
+if command -v setpriv >/dev/null && [ "$(id -u)" -eq 0 ]; then
+	setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$PKGTRACE" replay -q --fail-on never --report "$TMP/pub/nobody.json" "$TMP/pub/t.ptr" 2>"$TMP/nobody.err"
+	rc=$?
+	if [ "$rc" -eq 0 ] && cmp -s "$TMP/pub/nobody.json" "$exp"; then
+		ok "replay as nobody: same report"
+	else
+		fail "replay as nobody: same report" "exit $rc $(cat "$TMP/nobody.err")"
+	fi
+else
+	ok "replay as nobody: skipped (not root, so this run already is unprivileged)"
+fi
+
+# damaged traces: exit 65, one line naming the problem and the offset
+bad() {
+	local name=$1 file=$2 want=$3 rc
+	"$PKGTRACE" replay -q --fail-on never --report "$TMP/bad.json" "$file" 2>"$TMP/bad.err"
+	rc=$?
+	if [ "$rc" -eq 65 ] && grep -q -- "$want" "$TMP/bad.err"; then
+		ok "$name: exit 65, says '$want'"
+	else
+		fail "$name: exit 65, says '$want'" "exit $rc: $(cat "$TMP/bad.err")"
+	fi
+	one_line "$name" "$TMP/bad.err"
+}
+: >"$TMP/empty.ptr"
+bad "empty file" "$TMP/empty.ptr" "the file is empty"
+head -c 5000 /dev/urandom | tr -d 'P' >"$TMP/garbage.ptr"
+bad "garbage" "$TMP/garbage.ptr" "not a pkgtrace trace: no PKGTRACE magic at byte 0"
+cp "$TOP/README.md" "$TMP/readme.ptr" 2>/dev/null || echo "some text" >"$TMP/readme.ptr"
+bad "a text file" "$TMP/readme.ptr" "not a pkgtrace trace"
+bad "a directory" "$TMP" "a directory"
+bad "missing file" "$TMP/nope.ptr" "cannot open"
+python3 - "$t" "$TMP/v2.ptr" <<'PY'
+import sys
+d = bytearray(open(sys.argv[1], "rb").read())
+d[8] = 2
+open(sys.argv[2], "wb").write(d)
+PY
+bad "wrong version" "$TMP/v2.ptr" "unsupported trace format version 2.0 at byte 8"
+head -c 10 "$t" >"$TMP/cut10.ptr"
+bad "cut in the file header" "$TMP/cut10.ptr" "truncated at byte 10"
+# blocks: [(offset, end)] of the frames
+blocks=$(python3 - "$t" <<'PY'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+off = 16
+while off + 12 <= len(d):
+    raw, comp, crc = struct.unpack_from("<III", d, off)
+    print(off, off + 12 + comp)
+    off += 12 + comp
+PY
+)
+read -r b0 e0 <<<"$(echo "$blocks" | sed -n 1p)"
+read -r b1 e1 <<<"$(echo "$blocks" | sed -n 2p)"
+head -c $((b1 + 100)) "$t" >"$TMP/torn.ptr"
+bad "torn last block" "$TMP/torn.ptr" "truncated at byte $b1: the block there is cut short"
+head -c "$e0" "$t" >"$TMP/noend.ptr"
+bad "no end record (killed)" "$TMP/noend.ptr" "truncated at byte $e0: the recording stopped before its end record"
+if jpy "$TMP/bad.json" 'j["events"]["interrupted"] and j["events"]["seen"] == 0 and any(f["rule"] == "trace-incomplete" for f in j["findings"])'; then
+	ok "a truncated trace's report says it was interrupted"
+else
+	fail "a truncated trace's report says it was interrupted" "$(head -c 400 "$TMP/bad.json")"
+fi
+python3 - "$t" "$TMP/flip.ptr" "$((b1 + 40))" <<'PY'
+import sys
+d = bytearray(open(sys.argv[1], "rb").read())
+d[int(sys.argv[3])] ^= 0x20
+open(sys.argv[2], "wb").write(d)
+PY
+bad "a flipped bit" "$TMP/flip.ptr" "corrupt block at byte $b1: CRC mismatch"
+{ cat "$t"; printf 'trailing'; } >"$TMP/trail.ptr"
+bad "bytes after the end" "$TMP/trail.ptr" "after the end record"
+done_testing
