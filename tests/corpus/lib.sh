@@ -15,7 +15,9 @@
 #   CORPUS_KEEP=1       keep $TMP for inspection
 #   CORPUS_RECORD=1     also pass --record STAGE/trace.ptr; a sourcing script
 #                       may define corpus_after_case CASE STAGE, called after
-#                       each case is judged (replay tests compare reports)
+#                       each case is judged (replay tests compare reports);
+#                       corpus_npm.sh and corpus_pip.sh record by default and
+#                       check each replay (CORPUS_RECORD= to skip)
 CORPUS_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 if [ -z "${PKGTRACE_CORPUS_NETNS:-}" ]; then
 	exec unshare -n env PKGTRACE_CORPUS_NETNS=1 \
@@ -174,6 +176,25 @@ corpus_run() {
 			"${trace[@]}" -- "$@") >"$log.out" 2>"$log.err"
 	fi
 	CORPUS_RC=$?
+}
+
+# corpus_replay_check CASE ST: replays ST/trace.ptr (recorded live with
+# CORPUS_RECORD) and requires its report to be the live one, byte for byte.
+corpus_replay_check() {
+	local case=$1 st=$2 rc
+	[ -n "${CORPUS_BARE:-}" ] && return 0
+	if [ ! -s "$st/trace.ptr" ]; then
+		fail "$case: live run recorded a trace" "$(tail -3 "$st/install.err")"
+		return
+	fi
+	"$PKGTRACE" replay -q --fail-on never --report "$st/replay.json" "$st/trace.ptr" 2>"$st/replay.err"
+	rc=$?
+	if [ "$rc" -eq 0 ] && [ -s "$st/r.json" ] && cmp -s "$st/r.json" "$st/replay.json"; then
+		ok "$case: replayed report == live report"
+	else
+		fail "$case: replayed report == live report" \
+			"exit $rc $(head -c 300 "$st/replay.err") $(diff "$st/r.json" "$st/replay.json" 2>&1 | head -6)"
+	fi
 }
 
 # corpus_judge CASE EXPECTED ST: the report against expected.json.
