@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /* pathclass.c - sensitive path categories. */
+#define _GNU_SOURCE
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,27 +53,32 @@ struct pat {
 
 /* may_match: a cheap necessary condition for fnmatch(glob, s, 0): the
  * literal text before the first special character is a prefix of s, or,
- * after a leading '*', occurs in s.  Every file event is classified, and
- * fnmatch's setup and backtracking dominated replay time. */
-static bool may_match(const char *glob, const char *s)
+ * after a leading '*', occurs in s (slen long; slashdot: s holds "/.").
+ * Every file event is classified, and fnmatch's setup and backtracking
+ * dominated replay time. */
+static bool may_match(const char *glob, const char *s, size_t slen, bool slashdot)
 {
-	bool star = glob[0] == '*';
-	size_t n = strcspn(glob + star, "*?[\\");
-	char lit[128];
+	size_t n;
 
-	if (!star)
-		return !strncmp(glob, s, n);
-	if (!n || n >= sizeof(lit))
+	if (glob[0] != '*') {
+		for (; *glob && *glob != '*' && *glob != '?' && *glob != '[' && *glob != '\\'; glob++, s++)
+			if (*glob != *s)
+				return false;
 		return true;
-	memcpy(lit, glob + 1, n);
-	lit[n] = '\0';
-	return strstr(s, lit) != NULL;
+	}
+	if (glob[1] == '/' && glob[2] == '.' && !slashdot)
+		return false;
+	n = strcspn(glob + 1, "*?[\\");
+	return !n || memmem(s, slen, glob + 1, n);
 }
 
 static const char *match(const struct pat *p, const char *s)
 {
+	size_t slen = strlen(s);
+	bool slashdot = strstr(s, "/.") != NULL;
+
 	for (; p->glob; p++)
-		if (may_match(p->glob, s) && !fnmatch(p->glob, s, 0))
+		if (may_match(p->glob, s, slen, slashdot) && !fnmatch(p->glob, s, 0))
 			return p->cat;
 	return NULL;
 }
