@@ -36,6 +36,7 @@ struct scratch {
 	char key[PT_COMM_LEN];
 	__u32 pos;        /* bytes of data[] used by the record */
 	__u32 walk_trunc; /* last walk hit PATH_DEPTH or PT_PATH_MAX */
+	__u32 nsub;       /* records sent from this CPU (ev_submit) */
 };
 
 /* An ARRAY indexed by CPU rather than a PERCPU_ARRAY: per-CPU map values are

@@ -179,6 +179,11 @@ int probe_new(const struct probe_opts *opts, probe_event_fn fn, void *ctx, struc
 	p->skel->rodata->daemon_mode = opts && opts->daemon;
 	p->skel->rodata->wake_bytes = rsize / 4;
 	p->skel->rodata->nr_prctl = SYS_prctl;
+	/* sys_exit looks at these syscalls only; any other returns at once. */
+	for (size_t i = 0; i < sizeof(sc_table) / sizeof(sc_table[0]); i++)
+		if (sc_table[i].nr < (long)sizeof(p->skel->rodata->sc_wanted))
+			p->skel->rodata->sc_wanted[sc_table[i].nr] = 1;
+	p->skel->rodata->sc_wanted[SYS_prctl] = 1;
 	bpf_map__set_max_entries(p->skel->maps.events, rsize);
 	bpf_map__set_max_entries(p->skel->maps.heap, p->ncpus);
 
