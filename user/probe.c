@@ -301,7 +301,8 @@ int probe_mark_pid(struct probe *p, uint32_t pid, uint32_t session)
 {
 	struct pt_tree_val val = { .session = session, .flags = PT_TREE_ROOT };
 
-	if (bpf_map_update_elem(bpf_map__fd(p->skel->maps.tree), &pid, &val, BPF_ANY))
+	/* NOEXIST: a process the kernel already put in a session stays there */
+	if (bpf_map_update_elem(bpf_map__fd(p->skel->maps.tree), &pid, &val, BPF_NOEXIST))
 		return -errno;
 	return 0;
 }

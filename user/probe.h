@@ -48,7 +48,9 @@ int probe_tree_size(struct probe *p, uint32_t session);
 /* probe_mark_pid: put a running process (host tgid) in the tree as the root
  * of session (daemon: installs already running at start).  Kernel-started
  * daemon sessions count up from 2; use ids >= 0x80000000 to avoid them.
- * Its children forked from now on inherit the mark.  0 or -errno. */
+ * Its children forked from now on inherit the mark.  0 or -errno
+ * (-EEXIST: it is in the tree already, e.g. a session the kernel started;
+ * the check and the mark are one atomic map update). */
 int probe_mark_pid(struct probe *p, uint32_t pid, uint32_t session);
 
 #endif
