@@ -1157,12 +1157,16 @@ static long pinfo_find(const struct pinfo *pi, long n, uint32_t pid)
 /* Installs already running: the outermost matching process not in a
  * kernel session becomes the root of a partial session; it and its
  * running descendants are marked, so children forked from now on are
- * traced.  Anything the kernel already traces (seen in its records, which
- * were drained first) is left alone, so nothing is counted twice. */
+ * traced.  Anything the kernel already traces is left alone, so nothing
+ * is split or counted twice: what its records (drained first) name is
+ * skipped, and the mark itself refuses a process already in the tree.
+ * Children forked between the scan and the mark are missed (not
+ * mis-attributed): the report says partial. */
 static int scan_running(struct daemon *d)
 {
 	struct pinfo *pi = NULL;
 	long n = 0, cap = 0, sessions = 0;
+	int err;
 	struct dirent *de;
 	DIR *dir = opendir("/proc");
 	uint32_t self = (uint32_t)getpid();
@@ -1215,9 +1219,16 @@ static int scan_running(struct daemon *d)
 		}
 		s->si.partial = true;
 		s->si.start_ns = clock_ns(CLOCK_BOOTTIME);
-		if (session_from_proc(d, s, pi[i].pid) || session_start(d, s) ||
-		    probe_mark_pid(d->probe, pi[i].pid, s->id)) {
-			p_warn("daemon: install pid %u already running cannot be traced", pi[i].pid);
+		err = session_from_proc(d, s, pi[i].pid);
+		if (!err)
+			err = probe_mark_pid(d->probe, pi[i].pid, s->id);
+		if (!err)
+			err = session_start(d, s);
+		if (err) {
+			/* EEXIST: it exec'd after the drain, the kernel has it */
+			if (err != -EEXIST)
+				p_warn("daemon: install pid %u already running cannot be traced: %s",
+				       pi[i].pid, strerror(-err));
 			session_free(d, s);
 			continue;
 		}
