@@ -63,7 +63,7 @@ enum {
 #define FR_PATH 1      /* ... path: the whole field */
 #define FR_DIRNS 2     /* ... directory without its '/', then a NUL: mkdir */
 
-#define TC_HEX_MIN 16             /* shorter hex runs stay in str */
+#define TC_HEX_MIN 8             /* shorter hex runs stay in str */
 #define TC_DIRS 1024              /* recent directories kept (a ring) */
 #define TC_DIRS_ARENA (64u << 10) /* ... in this many bytes */
 #define TC_PATHS 4096             /* recent whole paths kept (a ring) */
@@ -179,10 +179,12 @@ static inline uint64_t tc_ring_push(struct tc_ring *r, const char *s, size_t len
 
 static inline struct tc_ring *tc_ring_new(uint64_t n, uint64_t asize)
 {
-	struct tc_ring *r = calloc(1, sizeof(*r) + (size_t)n * sizeof(r->e[0]));
+	/* not zeroed: only entries below seq are ever read */
+	struct tc_ring *r = malloc(sizeof(*r) + (size_t)n * sizeof(r->e[0]));
 
 	if (!r)
 		return NULL;
+	r->seq = r->base = r->wp = 0;
 	r->arena = malloc(asize);
 	if (!r->arena) {
 		free(r);

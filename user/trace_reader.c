@@ -38,7 +38,7 @@ struct trace_reader {
 	size_t zcap;
 	uint8_t *blk;           /* the current block, uncompressed */
 	size_t blen, bcap;
-	struct cur ctl, tb, tm, hx, str; /* its five streams */
+	struct cur ctl, fs, tb, tm, hx, str; /* its six streams */
 	uint64_t bits;          /* tm bits read ahead */
 	unsigned int nbits;
 	uint64_t blk_off;       /* file offset of the current block's frame */
@@ -175,7 +175,7 @@ static int next_block(struct trace_reader *r)
 
 	r->blk_off = r->off;
 	r->blen = 0;
-	r->ctl = r->tb = r->tm = r->hx = r->str = (struct cur){ NULL, NULL, false };
+	r->ctl = r->fs = r->tb = r->tm = r->hx = r->str = (struct cur){ NULL, NULL, false };
 	r->bits = 0;
 	r->nbits = 0;
 	n = src_read(r, frame, sizeof(frame));
@@ -245,14 +245,14 @@ static int next_block(struct trace_reader *r)
 	r->blen = raw_len;
 	{
 		struct cur c = { r->blk, r->blk + raw_len, false };
-		uint64_t n[4];
-		struct cur *part[4] = { &r->ctl, &r->tb, &r->tm, &r->hx };
+		uint64_t n[5];
+		struct cur *part[5] = { &r->ctl, &r->fs, &r->tb, &r->tm, &r->hx };
 		const uint8_t *p;
 
-		for (int i = 0; i < 4; i++)
+		for (int i = 0; i < 5; i++)
 			n[i] = get_varint(&c);
 		p = c.p;
-		for (int i = 0; i < 4; i++) {
+		for (int i = 0; i < 5; i++) {
 			if (c.bad || n[i] > (uint64_t)(c.end - p))
 				return problem(r, "corrupt block at byte %llu: bad stream lengths",
 					       (unsigned long long)r->blk_off);
@@ -480,16 +480,16 @@ static int decode_event(struct trace_reader *r, struct cur *c, uint32_t type, st
 		memset(ev->comm, 0, PT_COMM_LEN);
 		memcpy(ev->comm, p, n == 0xff ? PT_COMM_LEN : n);
 	}
-	ev->flags = (m1 & EM_FLAGS) ? (uint32_t)get_varint(c) : s->flags[type];
+	ev->flags = (m1 & EM_FLAGS) ? (uint32_t)get_varint(&r->fs) : s->flags[type];
 	ev->ret = s->ret[type];
 	if (m1 & EM_RET)
-		ev->ret = (int64_t)((uint64_t)s->ret[type] + (uint64_t)tc_unzigzag(get_varint(c)));
+		ev->ret = (int64_t)((uint64_t)s->ret[type] + (uint64_t)tc_unzigzag(get_varint(&r->fs)));
 	for (int i = 0; i < 3; i++) {
 		ev->arg[i] = s->arg[type][i];
 		if (m2 & EM2_ARG(i))
-			ev->arg[i] += (uint64_t)tc_unzigzag(get_varint(c));
+			ev->arg[i] += (uint64_t)tc_unzigzag(get_varint(&r->fs));
 	}
-	if (c->bad || r->tb.bad || r->tm.bad)
+	if (c->bad || r->fs.bad || r->tb.bad || r->tm.bad)
 		return -EBADMSG;
 	for (int i = 0; i < PT_NFIELDS; i++) {
 		const char *ref;
@@ -499,7 +499,7 @@ static int decode_event(struct trace_reader *r, struct cur *c, uint32_t type, st
 
 		if (!(m2 & (1u << i)))
 			continue;
-		sel = get_varint(c);
+		sel = get_varint(&r->fs);
 		if (sel >= FS_RING) {
 			uint64_t k = (sel - FS_RING) / 3, how = (sel - FS_RING) % 3;
 			size_t elen = 0;
@@ -535,14 +535,14 @@ static int decode_event(struct trace_reader *r, struct cur *c, uint32_t type, st
 				ref = s->ref[i];
 				reflen = s->reflen[i];
 			}
-			pre = get_varint(c);
+			pre = get_varint(&r->fs);
 			if (pre > reflen)
 				return -EBADMSG;
 		}
-		suf = get_varint(c);
-		hex = suf & 1 ? get_varint(c) : 0;
+		suf = get_varint(&r->fs);
+		hex = suf & 1 ? get_varint(&r->fs) : 0;
 		suf >>= 1;
-		if (c->bad || (hex && hex < TC_HEX_MIN) || suf > 65535 || hex > 65535 ||
+		if (r->fs.bad || (hex && hex < TC_HEX_MIN) || suf > 65535 || hex > 65535 ||
 		    pre + suf + hex + (hex ? 1 : 0) > 65535 || pre + suf + hex == 0)
 			return -EBADMSG;
 		p = get_bytes(&r->str, suf);
@@ -676,7 +676,8 @@ int trace_reader_next(struct trace_reader *r, struct trace_item *it)
 	memset(it, 0, sizeof(*it));
 	for (;;) {
 		if (r->ctl.p >= r->ctl.end) {
-			if (r->tb.p != r->tb.end || r->tm.p != r->tm.end || r->hx.p != r->hx.end ||
+			if (r->fs.p != r->fs.end || r->tb.p != r->tb.end || r->tm.p != r->tm.end ||
+			    r->hx.p != r->hx.end ||
 			    r->str.p != r->str.end)
 				return problem(r, "corrupt block at byte %llu: its streams do not "
 					       "end together", (unsigned long long)r->blk_off);

@@ -3,7 +3,7 @@
  * trace_writer.c - writes a trace (schemas/trace-format.md): a file header,
  * then blocks of records, each block deflated on its own and framed with
  * its lengths and a CRC32, so a torn tail is detected and everything before
- * it stays readable.  Events are coded compactly against a prediction
+ * it stays readable.  A block is six streams (schemas/trace-format.md).  Events are coded compactly against a prediction
  * (trace_int.h) before deflate: a raw pt_event header alone is 104 bytes.
  */
 #define _GNU_SOURCE
@@ -30,7 +30,9 @@ struct wbuf {
 struct trace_writer {
 	int fd;
 	int err;                /* sticky: the first write error */
-	struct wbuf ctl;        /* records: tags, masks, integers, meta payloads */
+	struct wbuf ctl;        /* records: tags, masks, ids, meta payloads */
+	struct wbuf fs;         /* event values: flags, ret, args, and how each
+				 * field is coded (selectors, lengths) */
 	struct wbuf tb;         /* time delta classes */
 	struct wbuf tm;         /* time delta bits */
 	struct wbuf hx;         /* hex digit runs, two a byte */
@@ -99,7 +101,7 @@ static int reserve(struct wbuf *b, size_t need)
 
 static size_t block_len(const struct trace_writer *w)
 {
-	return w->ctl.len + w->tb.len + w->tm.len + w->hx.len + w->str.len;
+	return w->ctl.len + w->fs.len + w->tb.len + w->tm.len + w->hx.len + w->str.len;
 }
 
 static size_t varint_to(uint8_t *p, uint64_t v)
@@ -114,12 +116,13 @@ static size_t varint_to(uint8_t *p, uint64_t v)
 	return n;
 }
 
-/* flush: deflates the open block (stream lengths, ctl, tb, tm, hx, str)
- * and writes it with its frame. */
+/* flush: deflates the open block (stream lengths, ctl, fs, tb, tm, hx,
+ * str) and writes it with its frame.  Like data sits together: deflate's
+ * window and Huffman tables do much better than on interleaved records. */
 static int flush(struct trace_writer *w)
 {
-	uint8_t frame[TRACE_FRAME_HDR], lens[30];
-	const struct wbuf *part[5] = { &w->ctl, &w->tb, &w->tm, &w->hx, &w->str };
+	uint8_t frame[TRACE_FRAME_HDR], lens[60];
+	const struct wbuf *part[6] = { &w->ctl, &w->fs, &w->tb, &w->tm, &w->hx, &w->str };
 	struct iovec iov[2];
 	size_t bound, raw, nl;
 	uLong crc;
@@ -133,6 +136,7 @@ static int flush(struct trace_writer *w)
 		w->nbits = 0;
 	}
 	nl = varint_to(lens, w->ctl.len);
+	nl += varint_to(lens + nl, w->fs.len);
 	nl += varint_to(lens + nl, w->tb.len);
 	nl += varint_to(lens + nl, w->tm.len);
 	nl += varint_to(lens + nl, w->hx.len);
@@ -152,12 +156,12 @@ static int flush(struct trace_writer *w)
 	w->zs.next_in = lens;
 	w->zs.avail_in = (uInt)nl;
 	ret = deflate(&w->zs, Z_NO_FLUSH);
-	for (int i = 0; i < 5 && ret == Z_OK; i++) {
-		if (i < 4 && !part[i]->len)
+	for (int i = 0; i < 6 && ret == Z_OK; i++) {
+		if (i < 5 && !part[i]->len)
 			continue; /* no progress possible: deflate would say Z_BUF_ERROR */
 		w->zs.next_in = part[i]->p;
 		w->zs.avail_in = (uInt)part[i]->len;
-		ret = deflate(&w->zs, i == 4 ? Z_FINISH : Z_NO_FLUSH);
+		ret = deflate(&w->zs, i == 5 ? Z_FINISH : Z_NO_FLUSH);
 	}
 	if (ret != Z_STREAM_END)
 		return w->err = -EIO;
@@ -171,7 +175,7 @@ static int flush(struct trace_writer *w)
 	ret = write_all(w->fd, iov, 2);
 	if (ret)
 		return w->err = ret;
-	w->ctl.len = w->tb.len = w->tm.len = w->hx.len = w->str.len = 0;
+	w->ctl.len = w->fs.len = w->tb.len = w->tm.len = w->hx.len = w->str.len = 0;
 	/* the prediction state carries on: blocks are read in order */
 	return 0;
 }
@@ -359,13 +363,13 @@ static void put_tail(struct trace_writer *w, const char *t, size_t n)
 		while (run < n - 1 && is_hex(t[n - 2 - run]))
 			run++;
 	if (run < TC_HEX_MIN) {
-		put_varint(&w->ctl, (uint64_t)n << 1);
+		put_varint(&w->fs, (uint64_t)n << 1);
 		put_bytes(&w->str, t, n);
 		return;
 	}
 	n -= run + 1;
-	put_varint(&w->ctl, (uint64_t)n << 1 | 1);
-	put_varint(&w->ctl, run);
+	put_varint(&w->fs, (uint64_t)n << 1 | 1);
+	put_varint(&w->fs, run);
 	put_bytes(&w->str, t, n);
 	for (size_t i = 0; i < run; i += 2) {
 		unsigned int hi = tc_hex_val(t[n + i]);
@@ -404,7 +408,7 @@ static void put_field(struct trace_writer *w, const struct pt_event *ev, int i,
 		int64_t k = ring_find(s->paths, w->path_hash, PATH_HASH, f, len);
 
 		if (k >= 0) { /* seen lately: its position says it all */
-			put_varint(&w->ctl, FS_RING + 3 * (uint64_t)k + FR_PATH);
+			put_varint(&w->fs, FS_RING + 3 * (uint64_t)k + FR_PATH);
 			return;
 		}
 		if (len >= 2 && len <= TC_RING_MAX && f[len - 1] == '\0' && f[len - 2] != '/') {
@@ -415,7 +419,7 @@ static void put_field(struct trace_writer *w, const struct pt_event *ev, int i,
 			dir[len - 1] = '/';
 			k = ring_find(s->dirs, w->dir_hash, DIR_HASH, dir, len);
 			if (k >= 0) {
-				put_varint(&w->ctl, FS_RING + 3 * (uint64_t)k + FR_DIRNS);
+				put_varint(&w->fs, FS_RING + 3 * (uint64_t)k + FR_DIRNS);
 				return;
 			}
 		}
@@ -424,13 +428,13 @@ static void put_field(struct trace_writer *w, const struct pt_event *ev, int i,
 		while (dl && (k = ring_find(s->dirs, w->dir_hash, DIR_HASH, f, dl)) < 0)
 			dl = tc_dir_len(f, dl - 1);
 		if (k >= 0 && varint_len(FS_RING + 3 * (uint64_t)k) + varint_len(len - dl) + len - dl < cost) {
-			put_varint(&w->ctl, FS_RING + 3 * (uint64_t)k + FR_DIR);
+			put_varint(&w->fs, FS_RING + 3 * (uint64_t)k + FR_DIR);
 			put_tail(w, f + dl, len - dl);
 			return;
 		}
 	}
-	put_varint(&w->ctl, sel);
-	put_varint(&w->ctl, best_pre);
+	put_varint(&w->fs, sel);
+	put_varint(&w->fs, best_pre);
 	put_tail(w, f + best_pre, len - best_pre);
 }
 
@@ -504,12 +508,12 @@ static void put_event(struct trace_writer *w, const struct pt_event *ev, const c
 		put_bytes(&w->str, ev->comm, padded ? n : PT_COMM_LEN);
 	}
 	if (m1 & EM_FLAGS)
-		put_varint(c, ev->flags);
+		put_varint(&w->fs, ev->flags);
 	if (m1 & EM_RET)
-		put_varint(c, tc_zigzag((int64_t)((uint64_t)ev->ret - (uint64_t)s->ret[t])));
+		put_varint(&w->fs, tc_zigzag((int64_t)((uint64_t)ev->ret - (uint64_t)s->ret[t])));
 	for (int i = 0; i < 3; i++)
 		if (m2 & EM2_ARG(i))
-			put_varint(c, tc_zigzag((int64_t)(ev->arg[i] - s->arg[t][i])));
+			put_varint(&w->fs, tc_zigzag((int64_t)(ev->arg[i] - s->arg[t][i])));
 	for (int i = 0; i < PT_NFIELDS; i++)
 		if (ev->len[i])
 			put_field(w, ev, i, f[i], ev->len[i], f[0], sl, hit);
@@ -551,6 +555,7 @@ static void writer_free(struct trace_writer *w)
 		deflateEnd(&w->zs);
 	tc_free(w->st);
 	free(w->ctl.p);
+	free(w->fs.p);
 	free(w->tb.p);
 	free(w->tm.p);
 	free(w->hx.p);
@@ -622,6 +627,8 @@ int trace_writer_event(struct trace_writer *w, const void *raw, size_t size)
 		return -EINVAL;
 	/* worst case of a compact event: 3 + 5 varints + ids + comm + fields */
 	err = reserve(&w->ctl, size + 128);
+	if (!err)
+		err = reserve(&w->fs, 64);
 	if (!err)
 		err = reserve(&w->tb, 1);
 	if (!err)

@@ -23,7 +23,7 @@
 /* The header block's payload: stream lengths (ctl only), then a header
  * record: version "fuzz", an empty session info. */
 static const uint8_t header_payload[] = {
-	20, 0, 0, 0,
+	20, 0, 0, 0, 0,
 	TR_HEADER, 18, 5, 'f', 'u', 'z', 'z',
 	0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
 };
