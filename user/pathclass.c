@@ -53,10 +53,11 @@ struct pat {
 
 /* may_match: a cheap necessary condition for fnmatch(glob, s, 0): the
  * literal text before the first special character is a prefix of s, or,
- * after a leading '*', occurs in s (slen long; slashdot: s holds "/.").
- * Every file event is classified, and fnmatch's setup and backtracking
- * dominated replay time. */
-static bool may_match(const char *glob, const char *s, size_t slen, bool slashdot)
+ * after a leading '*', occurs in s (slen long).  dots has bit (c & 63) set
+ * for each "/.c" in s: a "*" "/.c..." glob needs its c there.  Every file
+ * event is classified, and fnmatch's setup and backtracking dominated
+ * replay time. */
+static bool may_match(const char *glob, const char *s, size_t slen, uint64_t dots)
 {
 	size_t n;
 
@@ -66,7 +67,8 @@ static bool may_match(const char *glob, const char *s, size_t slen, bool slashdo
 				return false;
 		return true;
 	}
-	if (glob[1] == '/' && glob[2] == '.' && !slashdot)
+	if (glob[1] == '/' && glob[2] == '.' && glob[3] && !strchr("*?[\\", glob[3]) &&
+	    !(dots & (1ull << (glob[3] & 63))))
 		return false;
 	n = strcspn(glob + 1, "*?[\\");
 	return !n || memmem(s, slen, glob + 1, n);
@@ -75,10 +77,12 @@ static bool may_match(const char *glob, const char *s, size_t slen, bool slashdo
 static const char *match(const struct pat *p, const char *s)
 {
 	size_t slen = strlen(s);
-	bool slashdot = strstr(s, "/.") != NULL;
+	uint64_t dots = 0;
 
+	for (const char *d = strstr(s, "/."); d; d = strstr(d + 2, "/."))
+		dots |= 1ull << (d[2] & 63);
 	for (; p->glob; p++)
-		if (may_match(p->glob, s, slen, slashdot) && !fnmatch(p->glob, s, 0))
+		if (may_match(p->glob, s, slen, dots) && !fnmatch(p->glob, s, 0))
 			return p->cat;
 	return NULL;
 }
