@@ -31,6 +31,12 @@ struct replay_opts {
 	bool no_color;
 };
 
+static void usage(FILE *out)
+{
+	fprintf(out, "Usage: pkgtrace replay [--baseline F] [--report F] [--format text|json|sarif]\n"
+		"                       [--events F] [--fail-on SEV] [-q] [--no-color] TRACE\n");
+}
+
 static void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static void usage_error(const char *fmt, ...)
@@ -42,8 +48,7 @@ static void usage_error(const char *fmt, ...)
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	p_err("%s", msg);
-	fprintf(stderr, "Usage: pkgtrace replay [--baseline F] [--report F] [--format text|json|sarif]\n"
-		"                       [--events F] [--fail-on SEV] [-q] [--no-color] TRACE\n");
+	usage(stderr);
 }
 
 static int parse_args(int argc, char **argv, struct replay_opts *o)
@@ -60,6 +65,7 @@ static int parse_args(int argc, char **argv, struct replay_opts *o)
 		{ "no-color", no_argument, NULL, O_NO_COLOR },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "json-errors", no_argument, NULL, O_JSON_ERRORS },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -68,8 +74,11 @@ static int parse_args(int argc, char **argv, struct replay_opts *o)
 	o->po.format = FMT_TEXT;
 	opterr = 0;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, ":qv", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":qvh", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'h':
+			usage(stdout);
+			return 1; /* not an error: the caller exits 0 */
 		case O_EVENTS: o->po.events_path = optarg; break;
 		case O_REPORT: o->po.report_path = optarg; break;
 		case O_BASELINE: o->baseline_path = optarg; break;
@@ -131,8 +140,9 @@ int cmd_replay(int argc, char **argv)
 	double t0, t1, t2;
 
 	memset(&fin, 0, sizeof(fin));
-	if (parse_args(argc, argv, &o))
-		return PT_EXIT_USAGE;
+	n = parse_args(argc, argv, &o);
+	if (n)
+		return n > 0 ? PT_EXIT_OK : PT_EXIT_USAGE;
 	bl = baseline_load(o.baseline_path, msg, sizeof(msg));
 	if (!bl) {
 		p_err("%s", msg);
