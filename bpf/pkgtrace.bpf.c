@@ -46,7 +46,7 @@ struct {
 
 /* A syscall's arguments, read back from the user registers at sys_exit. */
 struct sc_args {
-	__u64 a[6];
+	__u64 a[8]; /* 6 used; 8 so an index masked with 7 stays inside */
 };
 
 /* Daemon mode: basenames (char[16], NUL-padded) that start a session. */
@@ -656,68 +656,63 @@ EXIT(openat2, PT_EV_OPEN)
 	do_open(s, ret, a->a[0], UPTR(a->a[1]), how.flags, how.mode);
 }
 
-EXIT(unlink, PT_EV_UNLINK) { put_user_path(s, 0, AT_FDCWD_, UPTR(a->a[0])); }
-EXIT(unlinkat, PT_EV_UNLINK)
+/*
+ * Path syscalls that differ only in where their arguments are (unlink,
+ * rename, mkdir, chmod, link, truncate and their *at forms) share one
+ * program, exit_paths, which reads the layout from the sc_p_* arrays,
+ * filled by probe.c by syscall number.  Each program costs milliseconds to load
+ * whatever its size, so one instead of fourteen.
+ */
+/* The layout by syscall number, as plain arrays (the skeleton has no
+ * struct types): type (enum pt_event_type, 0: not such a syscall), the
+ * arguments holding the dirfd (-1: AT_FDCWD) and path (-1: none) of paths 0
+ * and 1, the argument copied to arg[0] (-1: sc_p_c0 instead). */
+const volatile __u8 sc_p_type[NR_MAX] = {};
+const volatile __s8 sc_p_dfd0[NR_MAX] = {}, sc_p_dfd1[NR_MAX] = {};
+const volatile __s8 sc_p_path0[NR_MAX] = {}, sc_p_path1[NR_MAX] = {};
+const volatile __s8 sc_p_a0[NR_MAX] = {};
+const volatile __u32 sc_p_c0[NR_MAX] = {};
+
+SEC("raw_tp")
+int exit_paths(__u64 *ctx)
 {
-	EV(s)->arg[0] = a->a[2];
-	put_user_path(s, 0, a->a[0], UPTR(a->a[1]));
-}
-EXIT(rmdir, PT_EV_UNLINK)
-{
-	EV(s)->arg[0] = AT_REMOVEDIR_;
-	put_user_path(s, 0, AT_FDCWD_, UPTR(a->a[0]));
+	struct pt_regs *regs = (struct pt_regs *)ctx[0];
+	struct pt_tree_val *tv = tree_lookup_current();
+	struct scratch *s = scratch_get();
+	__u32 nr = syscall_nr(regs);
+	__s8 dfd0, dfd1, p0, p1, a0;
+	struct sc_args a = {};
+	__u32 type, c0;
+
+	if (!tv || !s || nr >= NR_MAX)
+		return 0;
+	barrier_var(nr); /* see sys_exit */
+	nr &= NR_MAX - 1;
+	type = sc_p_type[nr];
+	if (!type)
+		return 0;
+	dfd0 = sc_p_dfd0[nr];
+	dfd1 = sc_p_dfd1[nr];
+	p0 = sc_p_path0[nr];
+	p1 = sc_p_path1[nr];
+	a0 = sc_p_a0[nr];
+	c0 = sc_p_c0[nr];
+	load_args(regs, &a);
+	ev_begin(s, type, tv->session);
+	EV(s)->ret = (long)ctx[1];
+	EV(s)->arg[0] = a0 >= 0 ? a.a[a0 & 7] : c0;
+	put_user_path(s, 0, dfd0 >= 0 ? (int)a.a[dfd0 & 7] : AT_FDCWD_, UPTR(a.a[p0 & 7]));
+	if (p1 >= 0)
+		put_user_path(s, 1, dfd1 >= 0 ? (int)a.a[dfd1 & 7] : AT_FDCWD_, UPTR(a.a[p1 & 7]));
+	ev_submit(s);
+	return 0;
 }
 
-EXIT(rename, PT_EV_RENAME)
-{
-	put_user_path(s, 0, AT_FDCWD_, UPTR(a->a[0]));
-	put_user_path(s, 1, AT_FDCWD_, UPTR(a->a[1]));
-}
-EXIT(renameat, PT_EV_RENAME)
-{
-	put_user_path(s, 0, a->a[0], UPTR(a->a[1]));
-	put_user_path(s, 1, a->a[2], UPTR(a->a[3]));
-}
-EXIT(renameat2, PT_EV_RENAME)
-{
-	EV(s)->arg[0] = a->a[4];
-	put_user_path(s, 0, a->a[0], UPTR(a->a[1]));
-	put_user_path(s, 1, a->a[2], UPTR(a->a[3]));
-}
-
-EXIT(mkdir, PT_EV_MKDIR)
-{
-	EV(s)->arg[0] = a->a[1];
-	put_user_path(s, 0, AT_FDCWD_, UPTR(a->a[0]));
-}
-EXIT(mkdirat, PT_EV_MKDIR)
-{
-	EV(s)->arg[0] = a->a[2];
-	put_user_path(s, 0, a->a[0], UPTR(a->a[1]));
-}
-
-EXIT(chmod, PT_EV_CHMOD)
-{
-	EV(s)->arg[0] = a->a[1];
-	put_user_path(s, 0, AT_FDCWD_, UPTR(a->a[0]));
-}
 EXIT(fchmod, PT_EV_CHMOD)
 {
 	EV(s)->arg[0] = a->a[1];
 	put_file_path(s, 0, fd_file(a->a[0]));
 }
-EXIT(fchmodat, PT_EV_CHMOD)
-{
-	EV(s)->arg[0] = a->a[2];
-	put_user_path(s, 0, a->a[0], UPTR(a->a[1]));
-}
-/* fchmodat2 (6.6+) is attached leniently by probe.c. */
-EXIT(fchmodat2, PT_EV_CHMOD)
-{
-	EV(s)->arg[0] = a->a[2];
-	put_user_path(s, 0, a->a[0], UPTR(a->a[1]));
-}
-
 EXIT(symlink, PT_EV_SYMLINK)
 {
 	__u32 start;
@@ -739,22 +734,6 @@ EXIT(symlinkat, PT_EV_SYMLINK)
 	field_close(s, 1, start);
 }
 
-EXIT(link, PT_EV_LINK)
-{
-	put_user_path(s, 0, AT_FDCWD_, UPTR(a->a[0]));
-	put_user_path(s, 1, AT_FDCWD_, UPTR(a->a[1]));
-}
-EXIT(linkat, PT_EV_LINK)
-{
-	put_user_path(s, 0, a->a[0], UPTR(a->a[1]));
-	put_user_path(s, 1, a->a[2], UPTR(a->a[3]));
-}
-
-EXIT(truncate, PT_EV_TRUNCATE)
-{
-	EV(s)->arg[0] = a->a[1];
-	put_user_path(s, 0, AT_FDCWD_, UPTR(a->a[0]));
-}
 EXIT(ftruncate, PT_EV_TRUNCATE)
 {
 	EV(s)->arg[0] = a->a[1];
@@ -988,20 +967,31 @@ EXIT(sendmmsg, PT_EV_SEND) { do_sendmsg(s, a->a[0], UPTR(a->a[1])); }
 
 /* credentials and ptrace: arg0 kind, arg1/arg2 the (first two) ids */
 
-#define SETID(sc, kind) \
-	EXIT(sc, PT_EV_SETID) \
-	{ \
-		EV(s)->arg[0] = kind; \
-		EV(s)->arg[1] = (__u32)a->a[0]; \
-		EV(s)->arg[2] = (__u32)a->a[1]; \
-	}
+/* One program for the six set*id calls: the kind by syscall number, filled
+ * by probe.c (one program instead of six, see exit_paths). */
+const volatile __u8 sc_setid_kind[NR_MAX] = {};
 
-SETID(setuid, PT_SETID_UID)
-SETID(setgid, PT_SETID_GID)
-SETID(setreuid, PT_SETID_REUID)
-SETID(setregid, PT_SETID_REGID)
-SETID(setresuid, PT_SETID_RESUID)
-SETID(setresgid, PT_SETID_RESGID)
+SEC("raw_tp")
+int exit_setid(__u64 *ctx)
+{
+	struct pt_regs *regs = (struct pt_regs *)ctx[0];
+	struct pt_tree_val *tv = tree_lookup_current();
+	struct scratch *s = scratch_get();
+	__u32 nr = syscall_nr(regs);
+	struct sc_args a = {};
+
+	if (!tv || !s || nr >= NR_MAX)
+		return 0;
+	barrier_var(nr); /* see sys_exit */
+	load_args(regs, &a);
+	ev_begin(s, PT_EV_SETID, tv->session);
+	EV(s)->ret = (long)ctx[1];
+	EV(s)->arg[0] = sc_setid_kind[nr & (NR_MAX - 1)];
+	EV(s)->arg[1] = (__u32)a.a[0];
+	EV(s)->arg[2] = (__u32)a.a[1];
+	ev_submit(s);
+	return 0;
+}
 
 EXIT(ptrace, PT_EV_PTRACE)
 {

@@ -43,26 +43,26 @@ static const struct {
 #ifdef SYS_open
 	{ SYS_open, "exit_open" },
 	{ SYS_creat, "exit_creat" },
-	{ SYS_unlink, "exit_unlink" },
-	{ SYS_rmdir, "exit_rmdir" },
-	{ SYS_rename, "exit_rename" },
-	{ SYS_mkdir, "exit_mkdir" },
-	{ SYS_chmod, "exit_chmod" },
+	{ SYS_unlink, "exit_paths" },
+	{ SYS_rmdir, "exit_paths" },
+	{ SYS_rename, "exit_paths" },
+	{ SYS_mkdir, "exit_paths" },
+	{ SYS_chmod, "exit_paths" },
 	{ SYS_symlink, "exit_symlink" },
-	{ SYS_link, "exit_link" },
+	{ SYS_link, "exit_paths" },
 #endif
 	{ SYS_openat, "exit_openat" },
 	{ SYS_openat2, "exit_openat2" },
-	{ SYS_unlinkat, "exit_unlinkat" },
-	{ SYS_renameat, "exit_renameat" },
-	{ SYS_renameat2, "exit_renameat2" },
-	{ SYS_mkdirat, "exit_mkdirat" },
+	{ SYS_unlinkat, "exit_paths" },
+	{ SYS_renameat, "exit_paths" },
+	{ SYS_renameat2, "exit_paths" },
+	{ SYS_mkdirat, "exit_paths" },
 	{ SYS_fchmod, "exit_fchmod" },
-	{ SYS_fchmodat, "exit_fchmodat" },
-	{ SYS_fchmodat2, "exit_fchmodat2" },
+	{ SYS_fchmodat, "exit_paths" },
+	{ SYS_fchmodat2, "exit_paths" },
 	{ SYS_symlinkat, "exit_symlinkat" },
-	{ SYS_linkat, "exit_linkat" },
-	{ SYS_truncate, "exit_truncate" },
+	{ SYS_linkat, "exit_paths" },
+	{ SYS_truncate, "exit_paths" },
 	{ SYS_ftruncate, "exit_ftruncate" },
 	{ SYS_memfd_create, "exit_memfd_create" },
 	{ SYS_execve, "exit_execve" },
@@ -75,13 +75,52 @@ static const struct {
 	{ SYS_sendto, "exit_sendto" },
 	{ SYS_sendmsg, "exit_sendmsg" },
 	{ SYS_sendmmsg, "exit_sendmmsg" },
-	{ SYS_setuid, "exit_setuid" },
-	{ SYS_setgid, "exit_setgid" },
-	{ SYS_setreuid, "exit_setreuid" },
-	{ SYS_setregid, "exit_setregid" },
-	{ SYS_setresuid, "exit_setresuid" },
-	{ SYS_setresgid, "exit_setresgid" },
+	{ SYS_setuid, "exit_setid" },
+	{ SYS_setgid, "exit_setid" },
+	{ SYS_setreuid, "exit_setid" },
+	{ SYS_setregid, "exit_setid" },
+	{ SYS_setresuid, "exit_setid" },
+	{ SYS_setresgid, "exit_setid" },
 	{ SYS_ptrace, "exit_ptrace" },
+};
+
+/* The syscalls exit_paths handles: where each keeps its arguments, for the
+ * sc_p_* arrays of bpf/pkgtrace.bpf.c (-1: AT_FDCWD / no path / c0). */
+#define AT_REMOVEDIR_ 0x200
+static const struct {
+	long nr;
+	struct {
+		uint8_t type;
+		int8_t dfd[2], path[2], a0;
+		uint32_t c0;
+	} d;
+} sc_path_table[] = {
+#ifdef SYS_unlink
+	{ SYS_unlink, { PT_EV_UNLINK, { -1, -1 }, { 0, -1 }, -1, 0 } },
+	{ SYS_rmdir, { PT_EV_UNLINK, { -1, -1 }, { 0, -1 }, -1, AT_REMOVEDIR_ } },
+	{ SYS_rename, { PT_EV_RENAME, { -1, -1 }, { 0, 1 }, -1, 0 } },
+	{ SYS_mkdir, { PT_EV_MKDIR, { -1, -1 }, { 0, -1 }, 1, 0 } },
+	{ SYS_chmod, { PT_EV_CHMOD, { -1, -1 }, { 0, -1 }, 1, 0 } },
+	{ SYS_link, { PT_EV_LINK, { -1, -1 }, { 0, 1 }, -1, 0 } },
+#endif
+	{ SYS_unlinkat, { PT_EV_UNLINK, { 0, -1 }, { 1, -1 }, 2, 0 } },
+	{ SYS_renameat, { PT_EV_RENAME, { 0, 2 }, { 1, 3 }, -1, 0 } },
+	{ SYS_renameat2, { PT_EV_RENAME, { 0, 2 }, { 1, 3 }, 4, 0 } },
+	{ SYS_mkdirat, { PT_EV_MKDIR, { 0, -1 }, { 1, -1 }, 2, 0 } },
+	{ SYS_fchmodat, { PT_EV_CHMOD, { 0, -1 }, { 1, -1 }, 2, 0 } },
+	{ SYS_fchmodat2, { PT_EV_CHMOD, { 0, -1 }, { 1, -1 }, 2, 0 } },
+	{ SYS_linkat, { PT_EV_LINK, { 0, 2 }, { 1, 3 }, -1, 0 } },
+	{ SYS_truncate, { PT_EV_TRUNCATE, { -1, -1 }, { 0, -1 }, 1, 0 } },
+};
+
+/* exit_setid: which call it was. */
+static const struct {
+	long nr;
+	uint8_t kind;
+} sc_setid_table[] = {
+	{ SYS_setuid, PT_SETID_UID }, { SYS_setgid, PT_SETID_GID },
+	{ SYS_setreuid, PT_SETID_REUID }, { SYS_setregid, PT_SETID_REGID },
+	{ SYS_setresuid, PT_SETID_RESUID }, { SYS_setresgid, PT_SETID_RESGID },
 };
 
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
@@ -184,6 +223,19 @@ int probe_new(const struct probe_opts *opts, probe_event_fn fn, void *ctx, struc
 		if (sc_table[i].nr < (long)sizeof(p->skel->rodata->sc_wanted))
 			p->skel->rodata->sc_wanted[sc_table[i].nr] = 1;
 	p->skel->rodata->sc_wanted[SYS_prctl] = 1;
+	for (size_t i = 0; i < sizeof(sc_path_table) / sizeof(sc_path_table[0]); i++) {
+		long nr = sc_path_table[i].nr;
+
+		p->skel->rodata->sc_p_type[nr] = sc_path_table[i].d.type;
+		p->skel->rodata->sc_p_dfd0[nr] = sc_path_table[i].d.dfd[0];
+		p->skel->rodata->sc_p_dfd1[nr] = sc_path_table[i].d.dfd[1];
+		p->skel->rodata->sc_p_path0[nr] = sc_path_table[i].d.path[0];
+		p->skel->rodata->sc_p_path1[nr] = sc_path_table[i].d.path[1];
+		p->skel->rodata->sc_p_a0[nr] = sc_path_table[i].d.a0;
+		p->skel->rodata->sc_p_c0[nr] = sc_path_table[i].d.c0;
+	}
+	for (size_t i = 0; i < sizeof(sc_setid_table) / sizeof(sc_setid_table[0]); i++)
+		p->skel->rodata->sc_setid_kind[sc_setid_table[i].nr] = sc_setid_table[i].kind;
 	bpf_map__set_max_entries(p->skel->maps.events, rsize);
 	bpf_map__set_max_entries(p->skel->maps.heap, p->ncpus);
 
