@@ -336,13 +336,14 @@ static bool spec_known(const struct daemon *d, const char *spec)
 
 /* Userspace twin of the kernel match, for processes found in /proc: one of
  * the first words (interpreter, its argument, script) is a session program,
- * alone or followed by the spec's words.  node rewrites its argv into one
- * "npm ci" string: such a string is split into words. */
-static bool words_match(const struct daemon *d, char **w, int n)
+ * alone or followed by the spec's words (among the first "first" words).
+ * node rewrites its argv into one "npm ci" string: split into words by
+ * the caller. */
+static bool words_match(const struct daemon *d, char **w, int n, int first)
 {
 	char spec[64];
 
-	for (int i = 0; i < n && i < 4; i++) {
+	for (int i = 0; i < n && i < first; i++) {
 		const char *b = strrchr(w[i], '/');
 		size_t bl;
 
@@ -372,19 +373,9 @@ static bool words_match(const struct daemon *d, char **w, int n)
  * "ci"]); the report shows the command as typed (["/usr/bin/npm", "ci"]). */
 static int prog_index(const struct daemon *d, char **argv, int argc)
 {
-	for (int i = 0; i < argc && i < 4; i++) {
-		const char *b = strrchr(argv[i], '/');
-		size_t bl;
-
-		b = b ? b + 1 : argv[i];
-		bl = prog_len(b, strlen(b));
-		for (int k = 0; k < d->nspecs; k++) {
-			size_t pl = strcspn(d->specs[k], " ");
-
-			if (pl == bl && !strncmp(d->specs[k], b, bl))
-				return i;
-		}
-	}
+	for (int i = 0; i < argc && i < 4; i++)
+		if (words_match(d, argv + i, argc - i, 1))
+			return i;
 	return 0;
 }
 
@@ -957,7 +948,7 @@ static bool proc_matches(struct daemon *d, uint32_t pid)
 		for (t = strtok_r(buf, " ", &save); t && nw < 8; t = strtok_r(NULL, " ", &save))
 			w[nw++] = t;
 	}
-	return words_match(d, w, nw);
+	return words_match(d, w, nw, 4);
 }
 
 /* A /proc cmdline (n bytes, room for one more) as argv strings: node
