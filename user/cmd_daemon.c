@@ -543,6 +543,7 @@ static void notice_stopped(struct daemon *d)
 	json_object_object_add(o, "dropped_sessions", json_object_new_int64((int64_t)d->dropped_sessions));
 	json_object_object_add(o, "kernel_drops", json_object_new_int64((int64_t)probe_drops(d->probe)));
 	json_object_object_add(o, "stray_records", json_object_new_int64((int64_t)d->stray_records));
+	json_object_object_add(o, "malformed_records", json_object_new_int64((int64_t)d->malformed));
 	emit(d, o);
 	json_object_put(o);
 }
