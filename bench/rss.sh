@@ -75,6 +75,7 @@ if [ "$dur" -gt 0 ]; then
 	# Installs loop in the background, in their own process group so the
 	# one running at the end is stopped with it; the daemon's RSS is
 	# sampled here.
+	: >"$WORK/installs"
 	PROJ=$proj INST=$WORK/installs setsid bash -c '
 		while :; do
 			rm -rf "$PROJ/node_modules"
@@ -87,13 +88,13 @@ if [ "$dur" -gt 0 ]; then
 	while [ $(($(date +%s) - t0)) -lt "$dur" ]; do
 		kill -0 "$dpid" 2>/dev/null || bench_die "the daemon died: $(tail -2 "$WORK/daemon.err")"
 		rss=$(sed -n 's/^VmRSS:[[:space:]]*\([0-9]*\).*/\1/p' /proc/"$dpid"/status)
-		done_n=$(wc -l <"$WORK/installs" 2>/dev/null || echo 0)
+		done_n=$(wc -l <"$WORK/installs")
 		echo "$(($(date +%s) - t0)) $rss $done_n" >>"$D"
 		sleep 5
 	done
 	kill -- "-$lpid" 2>/dev/null
 	wait "$lpid" 2>/dev/null
-	installs=$(wc -l <"$WORK/installs" 2>/dev/null || echo 0)
+	installs=$(wc -l <"$WORK/installs")
 	hwm=$(sed -n 's/^VmHWM:[[:space:]]*\([0-9]*\).*/\1/p' /proc/"$dpid"/status)
 	kill -TERM "$dpid"
 	wait "$dpid" 2>/dev/null

@@ -56,7 +56,6 @@ one() { # MODE WORKERS ROUND VARIANT
 for ((r = 1; r <= rounds; r++)); do
 	for m in open openfail; do
 		for j in 1 "$workers"; do
-			[ "$j" = 1 ] && [ "$workers" = 1 ] && [ "$r" = 0 ] && continue
 			if ((r % 2)); then one $m $j $r bare; one $m $j $r pkgtrace
 			else one $m $j $r pkgtrace; one $m $j $r bare; fi
 			[ "$workers" = 1 ] && break
