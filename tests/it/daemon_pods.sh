@@ -213,4 +213,9 @@ then ok "stopped notice counts the reports"
 else fail "stopped notice counts the reports" "$(tail -1 "$OUT")"; fi
 if [ ! -s "$TMP/daemon.err" ]; then ok "daemon said nothing on stderr"
 else fail "daemon said nothing on stderr" "$(head -5 "$TMP/daemon.err")"; fi
+corpus_kill_payloads "$TMP"
+cgroups_cleanup
+if [ ! -e "$CG_A" ] && [ ! -e "$CG_B" ] && [ ! -e "$CG_C" ] && [ ! -e "$(dirname "$CG_A")" ]; then
+	ok "test cgroups removed"
+else fail "test cgroups removed" "$(ls -d "$CG_A" "$CG_B" "$CG_C" 2>&1)"; fi
 done_testing
