@@ -51,7 +51,7 @@ enum pt_event_type {
 	PT_EV_LISTEN = 15,  /*   LISTEN/ACCEPT: the local / peer address          */
 	PT_EV_ACCEPT = 16,
 	PT_EV_SEND = 17,    /* UDP send: dest as above; f1 payload (port 53 only); arg? */
-	PT_EV_SETID = 18,   /* credential change: arg0 PT_SETID_*, arg1, arg2 ids */
+	PT_EV_SETID = 18,   /* arg0 PT_SETID_*, arg1, arg2 ids (arg2 -1 for setuid/setgid) */
 	PT_EV_PTRACE = 19,  /* arg0 request, arg1 target pid */
 	PT_EV_ROOT = 20,    /* pid became the root of session arg0 (tree mark set) */
 	PT_EV_MAX

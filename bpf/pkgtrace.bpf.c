@@ -988,7 +988,8 @@ int exit_setid(__u64 *ctx)
 	EV(s)->ret = (long)ctx[1];
 	EV(s)->arg[0] = sc_setid_kind[nr & (NR_MAX - 1)];
 	EV(s)->arg[1] = (__u32)a.a[0];
-	EV(s)->arg[2] = (__u32)a.a[1];
+	/* setuid/setgid have one argument: the second register is garbage */
+	EV(s)->arg[2] = EV(s)->arg[0] <= PT_SETID_GID ? (__u32)-1 : (__u32)a.a[1];
 	ev_submit(s);
 	return 0;
 }

@@ -531,7 +531,12 @@ int event_write_json(FILE *out, const struct event_view *v, uint64_t boot_offset
 
 		json_key(out, "call");
 		json_cstr(out, k < ARRAY_LEN(setid_names) && setid_names[k] ? setid_names[k] : "unknown");
-		fprintf(out, ",\"ids\":[%lld,%lld]", (long long)(int)ev->arg[1], (long long)(int)ev->arg[2]);
+		/* setuid/setgid take one id: the second register is not theirs */
+		if (k == PT_SETID_UID || k == PT_SETID_GID)
+			fprintf(out, ",\"ids\":[%lld]", (long long)(int)ev->arg[1]);
+		else
+			fprintf(out, ",\"ids\":[%lld,%lld]", (long long)(int)ev->arg[1],
+				(long long)(int)ev->arg[2]);
 		break;
 	}
 	case PT_EV_PTRACE:
