@@ -15,7 +15,11 @@
 set -eu
 TOP=$(cd "$(dirname "$0")/.." && pwd)
 PKGTRACE=$TOP/pkgtrace
+case ${1:-} in
+-h|--help) sed -n '2,/^set -eu/p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
+esac
 N=${1:-11}
+case $N in ''|*[!0-9]*|0) echo "bench/replay.sh: '$N' is not a positive number of replays (see --help)" >&2; exit 2 ;; esac
 SRC=${NPM_MEDIUM:-$TOP/../shared/bench/npm-medium}
 WORK=$(mktemp -d /tmp/pkgtrace-bench-replay.XXXXXX)
 cleanup() { if [ -n "${KEEP:-}" ]; then echo "# kept $WORK" >&2; else rm -rf "$WORK"; fi; }

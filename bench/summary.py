@@ -48,7 +48,7 @@ def table(rows, head):
 
 
 def npm_medium(d):
-    variants = [v for v in ("bare", "pkgtrace", "strace") if (v, "wall_s") in d]
+    variants = [v for v in ("bare", "pkgtrace", "pt-stats", "strace") if (v, "wall_s") in d]
     n = len(d[("bare", "wall_s")])
     print(f"\nnpm-medium, {n} interleaved round(s); median (min–max)\n")
     rows = []
@@ -56,16 +56,19 @@ def npm_medium(d):
         wall = mmm(d[(v, "wall_s")].values())
         cpu = mmm(d[(v, "cpu_s")].values())
         rat = "1" if v == "bare" else fmt(mmm(ratios(d, v, "wall_s")), "{:.3f}", "x")
-        name = {"strace": "strace -f"}.get(v, v)
+        name = {"strace": "strace -f", "pt-stats": "pkgtrace+stats"}.get(v, v)
         rows.append([name, fmt(wall, "{:.1f}", " s"), rat, fmt(cpu, "{:.1f}", " s")])
     table(rows, ["variant", "wall", "wall / bare", "CPU (incl. children)"])
     if ("pkgtrace", "events") not in d:
         return
     p = lambda k: d.get(("pkgtrace", k), {})
+    # BPF run time only exists with the stats on (pt-stats); collector CPU,
+    # events, drops and RSS come from the plain pkgtrace rounds.
+    ps = lambda k: d.get(("pt-stats", k), {}) or p(k)
     bare_cpu = d[("bare", "cpu_s")]
     share, coll, bpf = [], [], []
     for r, self_s in p("self_cpu_s").items():
-        b = p("bpf_run_ns").get(r, 0) / 1e9
+        b = ps("bpf_run_ns").get(r, 0) / 1e9
         coll.append(self_s)
         bpf.append(b)
         if r in bare_cpu:
@@ -75,7 +78,7 @@ def npm_medium(d):
         ["events", fmt(mmm(p("events").values()), "{:.0f}")],
         ["dropped (total over rounds)", "%d" % sum(p("dropped").values())],
         ["collector CPU", fmt(mmm(coll), "{:.2f}", " s")],
-        ["BPF run time", fmt(mmm(bpf), "{:.2f}", " s")],
+        ["BPF run time (pkgtrace+stats rounds)", fmt(mmm(bpf), "{:.2f}", " s")],
         ["CPU share (collector+BPF) / bare install CPU", fmt(mmm(share), "{:.1f}", " %")],
         ["collector peak RSS", fmt(mmm([x / 1024 for x in p("hwm_kb").values()]), "{:.1f}", " MB")],
     ]
