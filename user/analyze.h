@@ -56,4 +56,7 @@ struct json_object *report_json(const struct report *r);
 int severity_parse(const char *s);
 const char *severity_name(int sev);
 
+/* report_format_parse: "text", "json" or "sarif"; -1 when unknown. */
+int report_format_parse(const char *s);
+
 #endif

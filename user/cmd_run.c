@@ -105,16 +105,14 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		case O_REPORT: o->po.report_path = optarg; break;
 		case O_RECORD: o->po.record_path = optarg; break;
 		case O_BASELINE: o->baseline_path = optarg; break;
-		case O_FORMAT:
-			if (!strcmp(optarg, "text"))
-				o->po.format = FMT_TEXT;
-			else if (!strcmp(optarg, "json"))
-				o->po.format = FMT_JSON;
-			else if (!strcmp(optarg, "sarif"))
-				o->po.format = FMT_SARIF;
-			else
+		case O_FORMAT: {
+			int fmt = report_format_parse(optarg);
+
+			if (fmt < 0)
 				return usage_error("--format: '%s' is not text, json or sarif", optarg), -EINVAL;
+			o->po.format = (enum report_format)fmt;
 			break;
+		}
 		case O_FAIL_ON:
 			o->fail_on = severity_parse(optarg);
 			if (o->fail_on < 0)

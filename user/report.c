@@ -28,6 +28,17 @@ int severity_parse(const char *s)
 	return -1;
 }
 
+int report_format_parse(const char *s)
+{
+	static const char *const names[] = { [FMT_TEXT] = "text", [FMT_JSON] = "json",
+					     [FMT_SARIF] = "sarif" };
+
+	for (int i = 0; s && i <= FMT_SARIF; i++)
+		if (!strcmp(s, names[i]))
+			return i;
+	return -1;
+}
+
 const char *severity_name(int sev)
 {
 	return sev >= 0 && sev <= SEV_NEVER ? sev_names[sev] : "none";
