@@ -228,14 +228,26 @@ static void on_signal(int sig, siginfo_t *info, void *uc)
 		kill(child_pid, sig);
 }
 
+/* Does nothing but exist: an ignored SIGCHLD is discarded, while a caught
+ * one interrupts the ring buffer's epoll_wait (no SA_RESTART), so the end
+ * of the command is seen at once instead of at the next poll timeout
+ * (POLL_MS: 50 ms on average added to every run). */
+static void on_sigchld(int sig)
+{
+	(void)sig;
+}
+
 static void install_handlers(void)
 {
 	struct sigaction sa = { .sa_sigaction = on_signal, .sa_flags = SA_SIGINFO };
+	struct sigaction chld = { .sa_handler = on_sigchld, .sa_flags = SA_NOCLDSTOP };
 
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	sigemptyset(&chld.sa_mask);
+	sigaction(SIGCHLD, &chld, NULL);
 }
 
 /* ---- parent ------------------------------------------------------------ */
