@@ -22,7 +22,6 @@
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,6 +67,7 @@ struct daemon_opts {
 	long grace_ms;
 	long max_sessions;
 	long max_duration_s;
+	bool help;
 };
 
 struct dsession {
@@ -162,21 +162,10 @@ static void usage(FILE *f)
 "78 BPF unavailable; 125 internal error.\n");
 }
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#define DAEMON_SYNOPSIS "pkgtrace daemon [OPTIONS]  (pkgtrace daemon --help for more)"
 
-static int usage_error(const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	p_err("daemon: %s", msg);
-	fprintf(stderr, "Usage: pkgtrace daemon [OPTIONS]  (pkgtrace daemon --help for more)\n");
-	return -EINVAL;
-}
-
+/* parse_long: *out from s in lo..hi.  Returns 0, or PT_EXIT_USAGE with the
+ * problem reported (p_usage). */
 static int parse_long(const char *opt, const char *s, long lo, long hi, long *out)
 {
 	char *end;
@@ -184,11 +173,13 @@ static int parse_long(const char *opt, const char *s, long lo, long hi, long *ou
 	errno = 0;
 	*out = strtol(s, &end, 10);
 	if (errno || end == s || *end || *out < lo || *out > hi)
-		return usage_error("%s: '%s' is not a number in %ld..%ld", opt, s, lo, hi);
+		return p_usage(DAEMON_SYNOPSIS, "daemon: %s: '%s' is not a number in %ld..%ld", opt, s,
+			       lo, hi);
 	return 0;
 }
 
-/* Returns 1 for --help, 0, or -EINVAL (reported). */
+/* parse_args: fills o.  Returns 0 (o->help set after --help), or
+ * PT_EXIT_USAGE with the problem reported (p_usage). */
 static int parse_args(int argc, char **argv, struct daemon_opts *o)
 {
 	enum { O_OUTPUT = 256, O_RECORD_DIR, O_BASELINE, O_PODS_DIR, O_CGROUP_ROOT, O_GRACE,
@@ -208,7 +199,7 @@ static int parse_args(int argc, char **argv, struct daemon_opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	int c;
+	int c, err;
 
 	o->grace_ms = GRACE_DEFAULT_MS;
 	o->max_sessions = MAX_SESSIONS_DEFAULT;
@@ -225,28 +216,34 @@ static int parse_args(int argc, char **argv, struct daemon_opts *o)
 		case O_CGROUP_ROOT: o->cgroup_root = optarg; break;
 		case O_CMDS: o->cmds = optarg; break;
 		case O_GRACE:
-			if (parse_long("--grace", optarg, 0, 3600000, &o->grace_ms))
-				return -EINVAL;
+			err = parse_long("--grace", optarg, 0, 3600000, &o->grace_ms);
+			if (err)
+				return err;
 			break;
 		case O_MAX:
-			if (parse_long("--max-sessions", optarg, 1, MAX_SESSIONS_LIMIT, &o->max_sessions))
-				return -EINVAL;
+			err = parse_long("--max-sessions", optarg, 1, MAX_SESSIONS_LIMIT, &o->max_sessions);
+			if (err)
+				return err;
 			break;
 		case O_MAX_DURATION:
-			if (parse_long("--max-duration", optarg, 1, 7 * 86400, &o->max_duration_s))
-				return -EINVAL;
+			err = parse_long("--max-duration", optarg, 1, 7 * 86400, &o->max_duration_s);
+			if (err)
+				return err;
 			break;
 		case 'v': verbose++; break;
 		case O_JSON_ERRORS: err_json = true; break;
-		case 'h': return 1;
+		case 'h':
+			o->help = true;
+			return 0;
 		case ':':
-			return usage_error("option '%s' needs an argument", argv[optind - 1]);
+			return p_usage(DAEMON_SYNOPSIS, "daemon: option '%s' needs an argument",
+				       argv[optind - 1]);
 		default:
-			return usage_error("unknown option '%s'", argv[optind - 1]);
+			return p_usage(DAEMON_SYNOPSIS, "daemon: unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
-		return usage_error("unexpected argument '%s'", argv[optind]);
+		return p_usage(DAEMON_SYNOPSIS, "daemon: unexpected argument '%s'", argv[optind]);
 	return 0;
 }
 
@@ -262,7 +259,8 @@ static size_t prog_len(const char *s, size_t n)
 }
 
 /* --session-cmds: comma-separated specs, words separated by spaces; each
- * normalised to "prog word..." with prog's version suffix cut. */
+ * normalised to "prog word..." with prog's version suffix cut.  Returns 0,
+ * -ENOMEM, or PT_EXIT_USAGE with the problem reported (p_usage). */
 static int parse_specs(struct daemon *d, const char *list)
 {
 	char *copy = strdup(list), *save = NULL, *tok;
@@ -289,8 +287,8 @@ static int parse_specs(struct daemon *d, const char *list)
 				wl = prog_len(w, wl);
 			}
 			if (n + (n ? 1 : 0) + wl > SPEC_MAX || !wl) {
-				err = usage_error("--session-cmds: '%s' is longer than %d characters", tok,
-						  SPEC_MAX);
+				err = p_usage(DAEMON_SYNOPSIS, "daemon: --session-cmds: '%s' is longer "
+					      "than %d characters", tok, SPEC_MAX);
 				goto cleanup;
 			}
 			n += (size_t)snprintf(spec + n, sizeof(spec) - n, "%s%.*s", n ? " " : "",
@@ -300,8 +298,8 @@ static int parse_specs(struct daemon *d, const char *list)
 			continue;
 		if (strchr(spec, ' ') && strchr(strchr(spec, ' ') + 1, ' ') &&
 		    strchr(strchr(strchr(spec, ' ') + 1, ' ') + 1, ' ')) {
-			err = usage_error("--session-cmds: '%s' has more than two words after the program",
-					  spec);
+			err = p_usage(DAEMON_SYNOPSIS, "daemon: --session-cmds: '%s' has more than two "
+				      "words after the program", spec);
 			goto cleanup;
 		}
 		for (int i = 0; i < d->nspecs && !dup; i++)
@@ -309,7 +307,7 @@ static int parse_specs(struct daemon *d, const char *list)
 		if (dup)
 			continue;
 		if (d->nspecs >= SPECS_MAX) {
-			err = usage_error("--session-cmds: more than %d commands", SPECS_MAX);
+			err = p_usage(DAEMON_SYNOPSIS, "daemon: --session-cmds: more than %d commands", SPECS_MAX);
 			goto cleanup;
 		}
 		d->specs[d->nspecs] = strdup(spec);
@@ -320,7 +318,7 @@ static int parse_specs(struct daemon *d, const char *list)
 		d->nspecs++;
 	}
 	if (!d->nspecs)
-		err = usage_error("--session-cmds: no command given");
+		err = p_usage(DAEMON_SYNOPSIS, "daemon: --session-cmds: no command given");
 cleanup:
 	free(copy);
 	return err;
@@ -1288,15 +1286,15 @@ int cmd_daemon(int argc, char **argv)
 	struct stat st;
 
 	err = parse_args(argc, argv, &d.o);
-	if (err > 0) {
+	if (err)
+		return err;
+	if (d.o.help) {
 		usage(stdout);
 		return PT_EXIT_OK;
 	}
-	if (err)
-		return PT_EXIT_USAGE;
 	err = parse_specs(&d, d.o.cmds);
 	if (err) {
-		ret = err == -EINVAL ? PT_EXIT_USAGE : PT_EXIT_INTERNAL;
+		ret = err == PT_EXIT_USAGE ? PT_EXIT_USAGE : PT_EXIT_INTERNAL;
 		goto cleanup;
 	}
 	if (d.o.record_dir && (stat(d.o.record_dir, &st) || !S_ISDIR(st.st_mode))) {

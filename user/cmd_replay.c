@@ -10,7 +10,6 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,6 +28,7 @@ struct replay_opts {
 	const char *trace_path;
 	int fail_on;
 	bool no_color;
+	bool help;
 };
 
 static void usage(FILE *out)
@@ -37,20 +37,10 @@ static void usage(FILE *out)
 		"                       [--events F] [--fail-on SEV] [-q] [--no-color] TRACE\n");
 }
 
-static void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#define REPLAY_SYNOPSIS "pkgtrace replay [OPTIONS] TRACE  (pkgtrace replay --help for more)"
 
-static void usage_error(const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	p_err("%s", msg);
-	usage(stderr);
-}
-
+/* parse_args: fills o.  Returns 0 (o->help set after --help), or
+ * PT_EXIT_USAGE with the problem reported (p_usage). */
 static int parse_args(int argc, char **argv, struct replay_opts *o)
 {
 	enum { O_EVENTS = 256, O_REPORT, O_FORMAT, O_FAIL_ON, O_BASELINE, O_NO_COLOR,
@@ -77,8 +67,8 @@ static int parse_args(int argc, char **argv, struct replay_opts *o)
 	while ((c = getopt_long(argc, argv, ":qvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'h':
-			usage(stdout);
-			return 1; /* not an error: the caller exits 0 */
+			o->help = true;
+			return 0;
 		case O_EVENTS: o->po.events_path = optarg; break;
 		case O_REPORT: o->po.report_path = optarg; break;
 		case O_BASELINE: o->baseline_path = optarg; break;
@@ -86,29 +76,29 @@ static int parse_args(int argc, char **argv, struct replay_opts *o)
 			int fmt = report_format_parse(optarg);
 
 			if (fmt < 0)
-				return usage_error("--format: '%s' is not text, json or sarif", optarg), -EINVAL;
+				return p_usage(REPLAY_SYNOPSIS, "--format: '%s' is not text, json or sarif", optarg);
 			o->po.format = (enum report_format)fmt;
 			break;
 		}
 		case O_FAIL_ON:
 			o->fail_on = severity_parse(optarg);
 			if (o->fail_on < 0)
-				return usage_error("--fail-on: '%s' is not info, low, medium, high, critical or never", optarg), -EINVAL;
+				return p_usage(REPLAY_SYNOPSIS, "--fail-on: '%s' is not info, low, medium, high, critical or never", optarg);
 			break;
 		case 'q': o->po.quiet = true; break;
 		case O_NO_COLOR: o->no_color = true; break;
 		case 'v': verbose++; break;
 		case O_JSON_ERRORS: err_json = true; break;
 		case ':':
-			return usage_error("option '%s' needs an argument", argv[optind - 1]), -EINVAL;
+			return p_usage(REPLAY_SYNOPSIS, "option '%s' needs an argument", argv[optind - 1]);
 		default:
-			return usage_error("unknown option '%s'", argv[optind - 1]), -EINVAL;
+			return p_usage(REPLAY_SYNOPSIS, "unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind >= argc)
-		return usage_error("missing the trace file"), -EINVAL;
+		return p_usage(REPLAY_SYNOPSIS, "missing the trace file");
 	if (optind + 1 < argc)
-		return usage_error("one trace file only ('%s' is extra)", argv[optind + 1]), -EINVAL;
+		return p_usage(REPLAY_SYNOPSIS, "one trace file only ('%s' is extra)", argv[optind + 1]);
 	o->trace_path = argv[optind];
 	return 0;
 }
@@ -140,7 +130,11 @@ int cmd_replay(int argc, char **argv)
 	memset(&fin, 0, sizeof(fin));
 	n = parse_args(argc, argv, &o);
 	if (n)
-		return n > 0 ? PT_EXIT_OK : PT_EXIT_USAGE;
+		return n;
+	if (o.help) {
+		usage(stdout);
+		return PT_EXIT_OK;
+	}
 	bl = baseline_load(o.baseline_path, msg, sizeof(msg));
 	if (!bl) {
 		p_err("%s", msg);

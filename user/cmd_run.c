@@ -15,7 +15,6 @@
 #include <getopt.h>
 #include <limits.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -58,20 +57,10 @@ enum { CHILD_REGISTER = 1, CHILD_EXEC = 2 };
 static volatile sig_atomic_t child_pid;
 static volatile sig_atomic_t got_signal;
 
-static void usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#define RUN_SYNOPSIS "pkgtrace [OPTIONS] -- CMD [ARGS...]  (pkgtrace --help for more)"
 
-static void usage_error(const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	p_err("%s", msg);
-	fprintf(stderr, "Usage: pkgtrace [OPTIONS] -- CMD [ARGS...]  (pkgtrace --help for more)\n");
-}
-
+/* parse_args: fills o.  Returns 0, or PT_EXIT_USAGE with the problem
+ * reported (p_usage). */
 static int parse_args(int argc, char **argv, struct run_opts *o)
 {
 	enum { O_EVENTS = 256, O_REPORT, O_RECORD, O_FORMAT, O_FAIL_ON, O_BASELINE,
@@ -109,35 +98,35 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 			int fmt = report_format_parse(optarg);
 
 			if (fmt < 0)
-				return usage_error("--format: '%s' is not text, json or sarif", optarg), -EINVAL;
+				return p_usage(RUN_SYNOPSIS, "--format: '%s' is not text, json or sarif", optarg);
 			o->po.format = (enum report_format)fmt;
 			break;
 		}
 		case O_FAIL_ON:
 			o->fail_on = severity_parse(optarg);
 			if (o->fail_on < 0)
-				return usage_error("--fail-on: '%s' is not info, low, medium, high, critical or never", optarg), -EINVAL;
+				return p_usage(RUN_SYNOPSIS, "--fail-on: '%s' is not info, low, medium, high, critical or never", optarg);
 			break;
 		case O_GRACE:
 			errno = 0;
 			o->grace_ms = strtol(optarg, &end, 10);
 			if (errno || end == optarg || *end || o->grace_ms < 0 || o->grace_ms > 3600000)
-				return usage_error("--grace: '%s' is not a number of milliseconds (0..3600000)", optarg), -EINVAL;
+				return p_usage(RUN_SYNOPSIS, "--grace: '%s' is not a number of milliseconds (0..3600000)", optarg);
 			break;
 		case 'q': o->po.quiet = true; break;
 		case O_NO_COLOR: o->no_color = true; break;
 		case 'v': verbose++; break;
 		case O_JSON_ERRORS: err_json = true; break;
 		case ':':
-			return usage_error("option '%s' needs an argument", argv[optind - 1]), -EINVAL;
+			return p_usage(RUN_SYNOPSIS, "option '%s' needs an argument", argv[optind - 1]);
 		default:
-			return usage_error("unknown option '%s'", argv[optind - 1]), -EINVAL;
+			return p_usage(RUN_SYNOPSIS, "unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind < 2 || strcmp(argv[optind - 1], "--"))
-		return usage_error("missing '--' before the command"), -EINVAL;
+		return p_usage(RUN_SYNOPSIS, "missing '--' before the command");
 	if (optind >= argc)
-		return usage_error("missing the command after '--'"), -EINVAL;
+		return p_usage(RUN_SYNOPSIS, "missing the command after '--'");
 	o->cmd = argv + optind;
 	o->cmdc = argc - optind;
 	return 0;

@@ -7,7 +7,8 @@
 bool err_json;
 int verbose;
 
-static void vreport(const char *level, const char *fmt, va_list ap)
+/* usage: NULL, or the synopsis a usage error carries (see p_usage) */
+static void vreport(const char *level, const char *usage, const char *fmt, va_list ap)
 {
 	char msg[1024];
 
@@ -16,10 +17,14 @@ static void vreport(const char *level, const char *fmt, va_list ap)
 		json_object *o = json_object_new_object();
 
 		json_object_object_add(o, level, json_object_new_string(msg));
+		if (usage)
+			json_object_object_add(o, "usage", json_object_new_string(usage));
 		fprintf(stderr, "%s\n", json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
 		json_object_put(o);
 	} else {
 		fprintf(stderr, "pkgtrace: %s%s\n", level[0] == 'e' ? "" : "warning: ", msg);
+		if (usage)
+			fprintf(stderr, "Usage: %s\n", usage);
 	}
 }
 
@@ -28,7 +33,7 @@ void p_err(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vreport("error", fmt, ap);
+	vreport("error", NULL, fmt, ap);
 	va_end(ap);
 }
 
@@ -37,8 +42,18 @@ void p_warn(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vreport("warning", fmt, ap);
+	vreport("warning", NULL, fmt, ap);
 	va_end(ap);
+}
+
+int p_usage(const char *synopsis, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vreport("error", synopsis, fmt, ap);
+	va_end(ap);
+	return PT_EXIT_USAGE;
 }
 
 void p_info(const char *fmt, ...)

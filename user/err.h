@@ -27,4 +27,11 @@ void p_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void p_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void p_info(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* p_usage: a bad argument.  Says what is wrong on one line as p_err does
+ * ("pkgtrace: ..."), then the command's one-line synopsis ("Usage: " and
+ * synopsis) on the next; with --json-errors, one JSON object
+ * {"error": ..., "usage": ...} on one line.  Returns PT_EXIT_USAGE, so a
+ * parser can "return p_usage(...)" straight to its command's exit status. */
+int p_usage(const char *synopsis, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 #endif

@@ -52,12 +52,33 @@ if [ -s "$TMP/s.txt" ]; then ok "text replay"; else fail "text replay"; fi
 rc=$?
 want=$(jpy "$exp" '"10" if any(f["severity"] == "critical" for f in j["findings"]) else "0"')
 if [ "$rc" -eq "$want" ]; then ok "--fail-on critical: exit $want"; else fail "--fail-on critical: exit $want" "exit $rc"; fi
-"$PKGTRACE" replay -q "$t" "$t" 2>/dev/null
+# usage errors: exit 2, the problem on one line and the synopsis on the
+# next; with --json-errors both in one JSON object
+synopsis="pkgtrace replay [OPTIONS] TRACE  (pkgtrace replay --help for more)"
+"$PKGTRACE" replay -q "$t" "$t" >"$TMP/u.out" 2>"$TMP/u.err"
 rc=$?
-if [ "$rc" -eq 2 ]; then ok "two traces: usage error"; else fail "two traces: usage error" "exit $rc"; fi
-"$PKGTRACE" replay -q 2>/dev/null
+if [ "$rc" -eq 2 ] && [ ! -s "$TMP/u.out" ] && [ "$(cat "$TMP/u.err")" = "pkgtrace: one trace file only ('$t' is extra)
+Usage: $synopsis" ]; then
+	ok "two traces: usage error"
+else
+	fail "two traces: usage error" "exit $rc: $(cat "$TMP/u.err")"
+fi
+"$PKGTRACE" replay -q 2>"$TMP/u.err"
 rc=$?
-if [ "$rc" -eq 2 ]; then ok "no trace: usage error"; else fail "no trace: usage error" "exit $rc"; fi
+if [ "$rc" -eq 2 ] && [ "$(cat "$TMP/u.err")" = "pkgtrace: missing the trace file
+Usage: $synopsis" ]; then
+	ok "no trace: usage error"
+else
+	fail "no trace: usage error" "exit $rc: $(cat "$TMP/u.err")"
+fi
+"$PKGTRACE" --json-errors replay --format xml "$t" 2>"$TMP/u.err"
+rc=$?
+if [ "$rc" -eq 2 ] && [ "$(wc -l <"$TMP/u.err")" -eq 1 ] &&
+	jpy "$TMP/u.err" 'j == {"error": "--format: \x27xml\x27 is not text, json or sarif", "usage": "'"$synopsis"'"}'; then
+	ok "--json-errors usage error: one JSON object"
+else
+	fail "--json-errors usage error: one JSON object" "exit $rc: $(cat "$TMP/u.err")"
+fi
 
 # a newer baseline applies to an old trace: one that lists nothing as
 # benign flags at least what the default one does
