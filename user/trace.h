@@ -6,7 +6,9 @@
 #ifndef PKGTRACE_TRACE_H
 #define PKGTRACE_TRACE_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include "session.h"
 
 struct trace_writer;
@@ -59,6 +61,37 @@ int trace_reader_next(struct trace_reader *r, struct trace_item *it);
 /* trace_reader_problem: one line naming the last problem and its offset. */
 const char *trace_reader_problem(const struct trace_reader *r);
 void trace_reader_free(struct trace_reader *r);
+
+/* What made a trace unreadable past some point (schemas/trace-format.md,
+ * "Errors").  A report judged from such a trace covers only what came
+ * before; the command may well have run to its end. */
+enum trace_damage_kind {
+	TRACE_DAMAGE_NONE = 0,
+	TRACE_DAMAGE_HEADER,         /* not a trace, other version, bad file header */
+	TRACE_DAMAGE_READ_ERROR,     /* the file could not be read */
+	TRACE_DAMAGE_TRUNCATED,      /* the file ends inside a block */
+	TRACE_DAMAGE_NO_END,         /* it ends between blocks, before the end record */
+	TRACE_DAMAGE_CORRUPT_BLOCK,  /* a block's frame, CRC, zlib data or streams */
+	TRACE_DAMAGE_CORRUPT_RECORD, /* a record inside a sound block */
+	TRACE_DAMAGE_TRAILING,       /* bytes after the end record */
+};
+
+struct trace_damage {
+	enum trace_damage_kind kind;
+	uint64_t offset;     /* file byte offset of the problem; inside a block:
+			      * of that block's frame */
+	uint64_t events;     /* event records read before it */
+	bool end_record;     /* the end record was read before it */
+	char message[256];   /* trace_reader_problem()'s line */
+};
+
+/* trace_reader_damage: the problem that ended reading (after
+ * trace_reader_next() returned -EBADMSG, or -errno for a read error): 0 and
+ * *d, or -ENOENT when there was none. */
+int trace_reader_damage(const struct trace_reader *r, struct trace_damage *d);
+/* trace_damage_name: "truncated", "missing-end-record", "corrupt-block",
+ * "corrupt-record", "trailing-data", "read-error", "bad-header" ("none"). */
+const char *trace_damage_name(enum trace_damage_kind kind);
 
 /* trace_session_copy: a deep copy of src (0 or -ENOMEM); free it with
  * trace_session_free(), which frees the strings and arrays, not si. */

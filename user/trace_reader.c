@@ -52,18 +52,27 @@ struct trace_reader {
 	size_t pathcap;
 	char *version;
 	struct session_info si, fin;
-	char problem[256];
+	uint64_t events;        /* event records returned */
+	struct trace_damage damage; /* the problem: kind, offset, line */
 };
 
-static int problem(struct trace_reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int problem(struct trace_reader *r, enum trace_damage_kind kind, uint64_t off,
+		   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-static int problem(struct trace_reader *r, const char *fmt, ...)
+/* problem: records what is wrong (kind, the file offset, one line) and
+ * fails the reader for good.  Returns -EBADMSG. */
+static int problem(struct trace_reader *r, enum trace_damage_kind kind, uint64_t off,
+		   const char *fmt, ...)
 {
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(r->problem, sizeof(r->problem), fmt, ap);
+	vsnprintf(r->damage.message, sizeof(r->damage.message), fmt, ap);
 	va_end(ap);
+	r->damage.kind = kind;
+	r->damage.offset = off;
+	r->damage.events = r->events;
+	r->damage.end_record = r->ended;
 	r->failed = true;
 	return -EBADMSG;
 }
@@ -180,23 +189,27 @@ static int next_block(struct trace_reader *r)
 	r->nbits = 0;
 	n = src_read(r, frame, sizeof(frame));
 	if (n < 0)
-		return problem(r, "read error at byte %llu: %s", (unsigned long long)r->blk_off,
+		return problem(r, TRACE_DAMAGE_READ_ERROR, r->blk_off,
+			       "read error at byte %llu: %s", (unsigned long long)r->blk_off,
 			       strerror((int)-n)), (int)n;
 	if (n == 0)
 		return 0;
 	if ((size_t)n < sizeof(frame))
-		return problem(r, "truncated at byte %llu: the block frame there is cut short",
+		return problem(r, TRACE_DAMAGE_TRUNCATED, r->blk_off,
+			       "truncated at byte %llu: the block frame there is cut short",
 			       (unsigned long long)r->blk_off);
 	raw_len = tc_get32(frame);
 	comp_len = tc_get32(frame + 4);
 	crc = tc_get32(frame + 8);
 	if (!raw_len || raw_len > TRACE_BLOCK_MAX || !comp_len || comp_len > compressBound(raw_len))
-		return problem(r, "corrupt block frame at byte %llu (lengths %u/%u)",
+		return problem(r, TRACE_DAMAGE_CORRUPT_BLOCK, r->blk_off,
+			       "corrupt block frame at byte %llu (lengths %u/%u)",
 			       (unsigned long long)r->blk_off, raw_len, comp_len);
 	if (r->fd < 0) {
 		/* memory: inflate in place, no copy */
 		if (r->memlen - r->off < comp_len)
-			return problem(r, "truncated at byte %llu: the block there is cut short "
+			return problem(r, TRACE_DAMAGE_TRUNCATED, r->blk_off,
+				       "truncated at byte %llu: the block there is cut short "
 				       "(%u of %u bytes)", (unsigned long long)r->blk_off,
 				       (unsigned)(r->memlen - r->off), comp_len);
 		z = r->mem + r->off;
@@ -206,28 +219,33 @@ static int next_block(struct trace_reader *r)
 			uint8_t *nz = realloc(r->zbuf, comp_len);
 
 			if (!nz)
-				return problem(r, "out of memory reading the block at byte %llu",
+				return problem(r, TRACE_DAMAGE_NONE, r->blk_off,
+					       "out of memory reading the block at byte %llu",
 					       (unsigned long long)r->blk_off), -ENOMEM;
 			r->zbuf = nz;
 			r->zcap = comp_len;
 		}
 		n = src_read(r, r->zbuf, comp_len);
 		if (n < 0)
-			return problem(r, "read error at byte %llu: %s",
+			return problem(r, TRACE_DAMAGE_READ_ERROR, r->blk_off,
+				       "read error at byte %llu: %s",
 				       (unsigned long long)r->blk_off, strerror((int)-n)), (int)n;
 		if ((size_t)n < comp_len)
-			return problem(r, "truncated at byte %llu: the block there is cut short "
+			return problem(r, TRACE_DAMAGE_TRUNCATED, r->blk_off,
+				       "truncated at byte %llu: the block there is cut short "
 				       "(%zd of %u bytes)", (unsigned long long)r->blk_off, n, comp_len);
 		z = r->zbuf;
 	}
 	if ((uint32_t)crc32(crc32(0, frame, 8), z, comp_len) != crc)
-		return problem(r, "corrupt block at byte %llu: CRC mismatch",
+		return problem(r, TRACE_DAMAGE_CORRUPT_BLOCK, r->blk_off,
+			       "corrupt block at byte %llu: CRC mismatch",
 			       (unsigned long long)r->blk_off);
 	if (raw_len > r->bcap) {
 		uint8_t *nb = blk_alloc(r, raw_len);
 
 		if (!nb)
-			return problem(r, "out of memory reading the block at byte %llu",
+			return problem(r, TRACE_DAMAGE_NONE, r->blk_off,
+				       "out of memory reading the block at byte %llu",
 				       (unsigned long long)r->blk_off), -ENOMEM;
 		blk_free(r);
 		r->blk = nb;
@@ -240,7 +258,8 @@ static int next_block(struct trace_reader *r)
 	r->zs.avail_out = raw_len;
 	zr = inflate(&r->zs, Z_FINISH);
 	if (zr != Z_STREAM_END || r->zs.avail_out || r->zs.avail_in)
-		return problem(r, "corrupt block at byte %llu: bad compressed data",
+		return problem(r, TRACE_DAMAGE_CORRUPT_BLOCK, r->blk_off,
+			       "corrupt block at byte %llu: bad compressed data",
 			       (unsigned long long)r->blk_off);
 	r->blen = raw_len;
 	{
@@ -254,7 +273,8 @@ static int next_block(struct trace_reader *r)
 		p = c.p;
 		for (int i = 0; i < 5; i++) {
 			if (c.bad || n[i] > (uint64_t)(c.end - p))
-				return problem(r, "corrupt block at byte %llu: bad stream lengths",
+				return problem(r, TRACE_DAMAGE_CORRUPT_BLOCK, r->blk_off,
+					       "corrupt block at byte %llu: bad stream lengths",
 					       (unsigned long long)r->blk_off);
 			*part[i] = (struct cur){ p, p + n[i], false };
 			p += n[i];
@@ -383,7 +403,8 @@ fail:
 
 static int record_problem(struct trace_reader *r, const uint8_t *at, const char *what)
 {
-	return problem(r, "corrupt record at byte %zu of the (uncompressed) block at byte %llu: %s",
+	return problem(r, TRACE_DAMAGE_CORRUPT_RECORD, r->blk_off,
+		       "corrupt record at byte %zu of the (uncompressed) block at byte %llu: %s",
 		       (size_t)(at - r->blk), (unsigned long long)r->blk_off, what);
 }
 
@@ -679,31 +700,38 @@ int trace_reader_next(struct trace_reader *r, struct trace_item *it)
 			if (r->fs.p != r->fs.end || r->tb.p != r->tb.end || r->tm.p != r->tm.end ||
 			    r->hx.p != r->hx.end ||
 			    r->str.p != r->str.end)
-				return problem(r, "corrupt block at byte %llu: its streams do not "
+				return problem(r, TRACE_DAMAGE_CORRUPT_BLOCK, r->blk_off,
+					       "corrupt block at byte %llu: its streams do not "
 					       "end together", (unsigned long long)r->blk_off);
 			if (r->ended) {
 				uint8_t b;
 				ssize_t k = src_read(r, &b, 1);
 
 				if (k < 0)
-					return problem(r, "read error at byte %llu: %s",
+					return problem(r, TRACE_DAMAGE_READ_ERROR, r->off,
+						       "read error at byte %llu: %s",
 						       (unsigned long long)r->off, strerror((int)-k)), (int)k;
 				if (k == 0)
 					return 0;
-				return problem(r, "corrupt: data after the end record at byte %llu",
+				return problem(r, TRACE_DAMAGE_TRAILING, r->off - 1,
+					       "corrupt: data after the end record at byte %llu",
 					       (unsigned long long)(r->off - 1));
 			}
 			ret = next_block(r);
 			if (ret < 0)
 				return ret;
 			if (ret == 0)
-				return problem(r, "truncated at byte %llu: the recording stopped "
+				return problem(r, TRACE_DAMAGE_NO_END, r->off,
+					       "truncated at byte %llu: the recording stopped "
 					       "before its end record", (unsigned long long)r->off);
 		}
 		if (r->ended)
-			return problem(r, "corrupt: data after the end record in the block at byte %llu",
+			return problem(r, TRACE_DAMAGE_TRAILING, r->blk_off,
+				       "corrupt: data after the end record in the block at byte %llu",
 				       (unsigned long long)r->blk_off);
 		ret = next_record(r, it);
+		if (ret > 0 && it->kind == TRACE_ITEM_EVENT)
+			r->events++;
 		if (ret)
 			return ret;
 	}
@@ -721,30 +749,37 @@ static int open_common(struct trace_reader *r)
 	r->st = tc_new();
 	r->ev = aligned_alloc(8, (TRACE_EV_MAX + 7) & ~(size_t)7);
 	if (!r->st || !r->ev)
-		return problem(r, "out of memory"), -ENOMEM;
+		return problem(r, TRACE_DAMAGE_NONE, 0, "out of memory"), -ENOMEM;
 	if (inflateInit(&r->zs) != Z_OK)
-		return problem(r, "out of memory"), -ENOMEM;
+		return problem(r, TRACE_DAMAGE_NONE, 0, "out of memory"), -ENOMEM;
 	r->zinit = true;
 	n = src_read(r, hdr, sizeof(hdr));
 	if (n < 0)
-		return problem(r, "read error at byte 0: %s", strerror((int)-n)), (int)n;
+		return problem(r, TRACE_DAMAGE_READ_ERROR, 0,
+			       "read error at byte 0: %s", strerror((int)-n)), (int)n;
 	if (n == 0)
-		return problem(r, "not a pkgtrace trace: the file is empty");
+		return problem(r, TRACE_DAMAGE_HEADER, 0,
+			       "not a pkgtrace trace: the file is empty");
 	if (memcmp(hdr, TRACE_MAGIC, (size_t)n < 8 ? (size_t)n : 8))
-		return problem(r, "not a pkgtrace trace: no PKGTRACE magic at byte 0");
+		return problem(r, TRACE_DAMAGE_HEADER, 0,
+			       "not a pkgtrace trace: no PKGTRACE magic at byte 0");
 	if ((size_t)n < sizeof(hdr))
-		return problem(r, "truncated at byte %zd: the file header is cut short", n);
+		return problem(r, TRACE_DAMAGE_HEADER, (uint64_t)n,
+			       "truncated at byte %zd: the file header is cut short", n);
 	if (hdr[8] != TRACE_MAJOR || hdr[9])
-		return problem(r, "unsupported trace format version %u.%u at byte 8 (this pkgtrace "
+		return problem(r, TRACE_DAMAGE_HEADER, 8,
+			       "unsupported trace format version %u.%u at byte 8 (this pkgtrace "
 			       "reads version %u.x)", hdr[8] | hdr[9] << 8, hdr[10] | hdr[11] << 8,
 			       TRACE_MAJOR);
 	if ((uint32_t)crc32(0, hdr, 12) != tc_get32(hdr + 12))
-		return problem(r, "corrupt file header at byte 0: CRC mismatch");
+		return problem(r, TRACE_DAMAGE_HEADER, 0,
+			       "corrupt file header at byte 0: CRC mismatch");
 	err = next_block(r);
 	if (err < 0)
 		return err;
 	if (err == 0)
-		return problem(r, "truncated at byte %u: no header record", TRACE_FILE_HDR);
+		return problem(r, TRACE_DAMAGE_HEADER, TRACE_FILE_HDR,
+			       "truncated at byte %u: no header record", TRACE_FILE_HDR);
 	c = r->ctl;
 	if (get_u8(&c) != TR_HEADER)
 		return record_problem(r, r->blk, "the first record is not the header");
@@ -761,7 +796,8 @@ static int open_common(struct trace_reader *r)
 		if (!err)
 			err = get_si(&m, &r->si);
 		if (err)
-			return err == -ENOMEM ? (problem(r, "out of memory"), err) :
+			return err == -ENOMEM ? (problem(r, TRACE_DAMAGE_NONE, 0,
+							 "out of memory"), err) :
 				record_problem(r, r->blk, "bad header record");
 		r->ctl.p = c.p + len;
 	}
@@ -773,7 +809,8 @@ static int open_finish(struct trace_reader *r, int err, struct trace_reader **ou
 {
 	if (err) {
 		if (msg && msglen)
-			snprintf(msg, msglen, "%s", r->problem[0] ? r->problem : strerror(-err));
+			snprintf(msg, msglen, "%s", r->damage.message[0] ? r->damage.message :
+				 strerror(-err));
 		trace_reader_free(r);
 		return err;
 	}
@@ -794,13 +831,13 @@ int trace_reader_open(const char *path, struct trace_reader **out, char *msg, si
 	r->fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (r->fd < 0) {
 		err = -errno;
-		problem(r, "cannot open: %s", strerror(errno));
+		problem(r, TRACE_DAMAGE_READ_ERROR, 0, "cannot open: %s", strerror(errno));
 	} else if (fstat(r->fd, &st)) {
 		err = -errno;
-		problem(r, "cannot stat: %s", strerror(errno));
+		problem(r, TRACE_DAMAGE_READ_ERROR, 0, "cannot stat: %s", strerror(errno));
 	} else if (S_ISDIR(st.st_mode)) {
 		err = -EISDIR;
-		problem(r, "not a pkgtrace trace: a directory");
+		problem(r, TRACE_DAMAGE_HEADER, 0, "not a pkgtrace trace: a directory");
 	} else {
 		/* a regular file is read through a mapping: no copy of the
 		 * compressed blocks; a pipe is read() */
@@ -849,7 +886,31 @@ const char *trace_reader_version(const struct trace_reader *r)
 
 const char *trace_reader_problem(const struct trace_reader *r)
 {
-	return r->problem[0] ? r->problem : "no problem";
+	return r->damage.message[0] ? r->damage.message : "no problem";
+}
+
+int trace_reader_damage(const struct trace_reader *r, struct trace_damage *d)
+{
+	if (r->damage.kind == TRACE_DAMAGE_NONE)
+		return -ENOENT;
+	*d = r->damage;
+	return 0;
+}
+
+const char *trace_damage_name(enum trace_damage_kind kind)
+{
+	static const char *const names[] = {
+		[TRACE_DAMAGE_NONE] = "none",
+		[TRACE_DAMAGE_HEADER] = "bad-header",
+		[TRACE_DAMAGE_READ_ERROR] = "read-error",
+		[TRACE_DAMAGE_TRUNCATED] = "truncated",
+		[TRACE_DAMAGE_NO_END] = "missing-end-record",
+		[TRACE_DAMAGE_CORRUPT_BLOCK] = "corrupt-block",
+		[TRACE_DAMAGE_CORRUPT_RECORD] = "corrupt-record",
+		[TRACE_DAMAGE_TRAILING] = "trailing-data",
+	};
+
+	return (unsigned)kind < sizeof(names) / sizeof(names[0]) ? names[kind] : "?";
 }
 
 void trace_reader_free(struct trace_reader *r)

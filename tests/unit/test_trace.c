@@ -446,6 +446,17 @@ static void test_no_end(void)
 	CHECK_INT(n, -EBADMSG);
 	CHECK(strstr(trace_reader_problem(r), "stopped before its end record") != NULL);
 	CHECK_INT(events, 0); /* all 200 were in the last block */
+	{
+		struct trace_damage d;
+
+		CHECK_INT(trace_reader_damage(r, &d), 0);
+		CHECK_INT(d.kind, TRACE_DAMAGE_NO_END);
+		CHECK(!strcmp(trace_damage_name(d.kind), "missing-end-record"));
+		CHECK_INT(d.offset, last);
+		CHECK_INT(d.events, 0);
+		CHECK(!d.end_record);
+		CHECK(!strcmp(d.message, trace_reader_problem(r)));
+	}
 	trace_reader_free(r);
 	free(buf);
 }
