@@ -21,6 +21,7 @@ enum report_format { FMT_TEXT = 0, FMT_JSON, FMT_SARIF };
 struct baseline;
 struct analyzer;
 struct report;
+struct trace_damage;
 
 /* baseline_load: path NULL loads the built-in default.  Returns NULL and
  * writes one line into err on a malformed or unreadable file. */
@@ -40,6 +41,11 @@ void analyzer_feed(struct analyzer *an, const struct event_view *v);
 struct report *analyzer_finish(struct analyzer *an, const struct session_info *si,
 			       struct facts *facts);
 void report_free(struct report *r);
+
+/* report_set_trace_damage: the report was judged from a damaged trace (see
+ * trace.h): it says so (JSON "trace_file", a text line, a SARIF
+ * notification).  d must outlive r; NULL for a whole trace or a live run. */
+void report_set_trace_damage(struct report *r, const struct trace_damage *d);
 
 /* report_max_severity: the highest finding severity, or -1 with none. */
 int report_max_severity(const struct report *r);

@@ -7,6 +7,8 @@
  * baseline the report is byte for byte the live one.  Needs no root and
  * no BPF.  A damaged trace is judged up to its last good block, and one
  * line on stderr says what is wrong and where; the exit status is then 65.
+ * The report says the trace is damaged ("trace_file"), not that the run
+ * was interrupted: only the trace's own end record can say that.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -119,9 +121,10 @@ int cmd_replay(int argc, char **argv)
 	struct baseline *bl = NULL;
 	struct pipeline *pipe = NULL;
 	struct session_info fin;
+	struct trace_damage damage;
 	struct trace_item it;
 	bool have_fin = false, bad = false;
-	uint64_t events = 0, last_ns = 0;
+	uint64_t events = 0, first_ns = 0, last_ns = 0;
 	uint32_t root_pid = 0;
 	int ret = PT_EXIT_INTERNAL, n, sev;
 	char msg[512];
@@ -165,6 +168,8 @@ int cmd_replay(int argc, char **argv)
 			if (it.size >= sizeof(*ev)) {
 				if (ev->type == PT_EV_ROOT && !root_pid)
 					root_pid = ev->pid;
+				if (ev->time_ns && (!first_ns || ev->time_ns < first_ns))
+					first_ns = ev->time_ns;
 				if (ev->time_ns > last_ns)
 					last_ns = ev->time_ns;
 			}
@@ -187,20 +192,27 @@ int cmd_replay(int argc, char **argv)
 		goto cleanup;
 	}
 	if (n < 0) {
-		/* judge what was read; the session ended early as far as we know */
+		/* judge what was read.  Without the end record, the session info
+		 * is the header's plus what the events say; how the command ended
+		 * is unknown, which is not the same as interrupted. */
 		bad = true;
-		if (have_fin)
-			trace_session_free(&fin);
-		if (trace_session_copy(&fin, trace_reader_session(tr))) {
-			p_err("out of memory");
-			goto cleanup;
+		if (!have_fin) {
+			if (trace_session_copy(&fin, trace_reader_session(tr))) {
+				p_err("out of memory");
+				goto cleanup;
+			}
+			have_fin = true;
+			fin.events = events;
+			fin.root_pid = root_pid;
+			/* a live run stamps its start after the header is written:
+			 * the events read are the time span known */
+			if (!fin.start_ns)
+				fin.start_ns = first_ns;
+			fin.end_ns = last_ns;
+			fin.exit_status = -1;
 		}
-		have_fin = true;
-		fin.events = events;
-		fin.root_pid = root_pid;
-		fin.end_ns = last_ns;
-		fin.exit_status = -1;
-		fin.interrupted = true;
+		if (!trace_reader_damage(tr, &damage))
+			pipeline_set_trace_damage(pipe, &damage);
 		p_err("%s: %s; the report covers the %llu event(s) before it", o.trace_path,
 		      trace_reader_problem(tr), (unsigned long long)events);
 	}

@@ -21,6 +21,7 @@ struct pipeline {
 	struct analyzer *an;
 	uint64_t boot_offset_ns;
 	uint64_t malformed;         /* records event_decode() refused */
+	const struct trace_damage *damage; /* replay of a damaged trace, or NULL */
 };
 
 /* Facts the analysis reads go into the trace too, so replay gets the same
@@ -125,6 +126,11 @@ int pipeline_feed(struct pipeline *p, const void *raw, size_t size)
 	return 0;
 }
 
+void pipeline_set_trace_damage(struct pipeline *p, const struct trace_damage *d)
+{
+	p->damage = d;
+}
+
 static int write_report_file(const struct pipeline *p, const struct report *r)
 {
 	FILE *f = open_output("--report", p->o.report_path);
@@ -160,6 +166,7 @@ int pipeline_finish(struct pipeline *p, struct session_info *si)
 		ret = -ENOMEM;
 		goto cleanup;
 	}
+	report_set_trace_damage(r, p->damage);
 	if (!p->o.quiet) {
 		ret = report_write(r, stdout, p->o.format, p->o.color);
 		fflush(stdout);

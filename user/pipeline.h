@@ -34,6 +34,10 @@ int pipeline_new(const struct pipeline_opts *o, const struct session_info *si, s
  * (-EINVAL is returned so a trace reader can name the offset). */
 int pipeline_feed(struct pipeline *p, const void *raw, size_t size);
 
+/* pipeline_set_trace_damage: replay only: the trace was damaged (d, which
+ * must outlive pipeline_finish()); the report will say what and where. */
+void pipeline_set_trace_damage(struct pipeline *p, const struct trace_damage *d);
+
 /* pipeline_finish: final session info in; writes the report(s).  Returns the
  * highest finding severity (-1 for none) or -errno. Frees p. */
 int pipeline_finish(struct pipeline *p, struct session_info *si);

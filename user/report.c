@@ -12,6 +12,7 @@
 #include <json-c/json.h>
 #include "analyze_int.h"
 #include "pathclass.h"
+#include "trace.h"
 
 /* Summaries and keys are cut to their buffers on purpose. */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
@@ -37,6 +38,11 @@ int report_format_parse(const char *s)
 		if (!strcmp(s, names[i]))
 			return i;
 	return -1;
+}
+
+void report_set_trace_damage(struct report *r, const struct trace_damage *d)
+{
+	r->damage = d;
 }
 
 const char *severity_name(int sev)
@@ -184,6 +190,23 @@ static void iso_time(uint64_t ns, char *buf, size_t len)
 		 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (unsigned)(ns % 1000000000ull / 1000000));
 }
 
+/* trace_file: present only when the report was judged from a damaged trace,
+ * so a whole trace's replay stays byte for byte the live report. */
+static struct json_object *damage_json(const struct trace_damage *d)
+{
+	struct json_object *o = json_object_new_object();
+
+	if (!o)
+		return NULL;
+	add(o, "complete", json_object_new_boolean(false));
+	add(o, "problem", json_object_new_string(trace_damage_name(d->kind)));
+	add(o, "offset", json_object_new_int64((int64_t)d->offset));
+	add(o, "events_read", json_object_new_int64((int64_t)d->events));
+	add(o, "end_record", json_object_new_boolean(d->end_record));
+	add(o, "reason", json_object_new_string(d->message));
+	return o;
+}
+
 struct json_object *report_json(const struct report *r)
 {
 	struct json_object *root = json_object_new_object();
@@ -239,6 +262,8 @@ struct json_object *report_json(const struct report *r)
 	add(evs, "partial", json_object_new_boolean(r->partial));
 	add(root, "events", evs);
 	evs = NULL;
+	if (r->damage)
+		add(root, "trace_file", damage_json(r->damage));
 	for (size_t i = 0; i < r->nfindings; i++) {
 		if (r->findings[i].sev >= 0 && r->findings[i].sev < SEV_NEVER)
 			by[r->findings[i].sev]++;
@@ -405,6 +430,21 @@ static struct json_object *sarif_json(const struct report *r)
 		json_object_array_add(results, res);
 	}
 	add(run, "results", results);
+	if (r->damage) {
+		/* the run stopped at a damaged trace: SARIF's place for that */
+		struct json_object *invs = json_object_new_array(), *inv = json_object_new_object();
+		struct json_object *notes = json_object_new_array(), *note = json_object_new_object();
+		struct json_object *msg = json_object_new_object();
+
+		add(msg, "text", json_object_new_string(r->damage->message));
+		add(note, "level", json_object_new_string("error"));
+		add(note, "message", msg);
+		json_object_array_add(notes, note);
+		add(inv, "executionSuccessful", json_object_new_boolean(false));
+		add(inv, "toolExecutionNotifications", notes);
+		json_object_array_add(invs, inv);
+		add(run, "invocations", invs);
+	}
 	json_object_array_add(runs, run);
 	add(root, "runs", runs);
 	return root;
@@ -480,6 +520,10 @@ static int report_text(const struct report *r, FILE *out, bool color)
 	fprintf(out, ", %llu events, %llu dropped, %.1f s\n", (unsigned long long)r->events,
 		(unsigned long long)r->drops,
 		r->end_ns > r->start_ns ? (double)(r->end_ns - r->start_ns) / 1e9 : 0.0);
+	if (r->damage)
+		fprintf(out, "  trace damaged (%s): %s; the report covers the %llu event%s before it\n",
+			trace_damage_name(r->damage->kind), r->damage->message,
+			(unsigned long long)r->damage->events, r->damage->events == 1 ? "" : "s");
 	fprintf(out, "  %zu finding%s, highest: %s\n\n", r->nfindings, r->nfindings == 1 ? "" : "s",
 		r->max_sev >= 0 ? severity_name(r->max_sev) : "none");
 	/* grouped by package: owners are sorted most severe first */

@@ -2,7 +2,9 @@
 # replay_fixtures.sh - pkgtrace replay on the committed traces of
 # tests/fixtures (recorded live from corpus cases; no root, no BPF needed):
 # each report is byte for byte the live one; damaged traces get one line
-# naming the problem and its offset, and exit 65; replay runs as nobody.
+# naming the problem and its offset, exit 65, and a report whose trace_file
+# says what is wrong (not that the run was interrupted); replay runs as
+# nobody.
 . "$(dirname "$0")/../lib.sh"
 FIX=$TOP/tests/fixtures
 
@@ -164,10 +166,10 @@ head -c $((b1 + 100)) "$t" >"$TMP/torn.ptr"
 bad "torn last block" "$TMP/torn.ptr" "truncated at byte $b1: the block there is cut short"
 head -c "$e0" "$t" >"$TMP/noend.ptr"
 bad "no end record (killed)" "$TMP/noend.ptr" "truncated at byte $e0: the recording stopped before its end record"
-if jpy "$TMP/bad.json" 'j["events"]["interrupted"] and j["events"]["seen"] == 0 and any(f["rule"] == "trace-incomplete" for f in j["findings"])'; then
-	ok "a truncated trace's report says it was interrupted"
+if jpy "$TMP/bad.json" 'not j["events"]["interrupted"] and j["events"]["seen"] == 0 and j["trace_file"]["problem"] == "missing-end-record"'; then
+	ok "a truncated trace's report says the trace is incomplete, not that the run was interrupted"
 else
-	fail "a truncated trace's report says it was interrupted" "$(head -c 400 "$TMP/bad.json")"
+	fail "a truncated trace's report says the trace is incomplete, not that the run was interrupted" "$(head -c 400 "$TMP/bad.json")"
 fi
 python3 - "$t" "$TMP/flip.ptr" "$((b1 + 40))" <<'PY'
 import sys
@@ -178,4 +180,108 @@ PY
 bad "a flipped bit" "$TMP/flip.ptr" "corrupt block at byte $b1: CRC mismatch"
 { cat "$t"; printf 'trailing'; } >"$TMP/trail.ptr"
 bad "bytes after the end" "$TMP/trail.ptr" "after the end record"
+
+# A damaged trace is not an interrupted run: the report's trace_file says
+# what is wrong and where, events.interrupted stays what the end record
+# says (false without one), and intact replays have no trace_file at all.
+# pip-pth-persistence.ptr has three blocks: the header, 2944 events, and
+# the other 3101 events with the end record.
+p=$FIX/pip-pth-persistence.ptr
+pexp=$FIX/pip-pth-persistence.report.json
+read -r pb2 psize <<<"$(python3 - "$p" <<'PY'
+import struct, sys
+d = open(sys.argv[1], "rb").read()
+off, frames = 16, []
+while off + 12 <= len(d):
+    frames.append(off)
+    off += 12 + struct.unpack_from("<III", d, off)[1]
+print(frames[2], len(d))
+PY
+)"
+head -c "$pb2" "$p" >"$TMP/d-noend.ptr"
+head -c $((pb2 + 100)) "$p" >"$TMP/d-torn.ptr"
+{ cat "$p"; printf 'trailing'; } >"$TMP/d-trail.ptr"
+# a flipped bit in the last block's data; and that block re-made sound
+# around a record tag 0 where its first record starts
+python3 - "$p" "$pb2" "$TMP/d-flip.ptr" "$TMP/d-record.ptr" <<'PY'
+import struct, sys, zlib
+d = open(sys.argv[1], "rb").read()
+off = int(sys.argv[2])
+flip = bytearray(d)
+flip[off + 12 + 500] ^= 0x20
+open(sys.argv[3], "wb").write(flip)
+raw, comp, crc = struct.unpack_from("<III", d, off)
+blk = bytearray(zlib.decompress(d[off + 12:off + 12 + comp]))
+ctl = 0
+for _ in range(5):  # the five stream lengths, varints
+    while blk[ctl] & 0x80:
+        ctl += 1
+    ctl += 1
+blk[ctl] = 0
+z = zlib.compress(bytes(blk))
+frame = struct.pack("<II", len(blk), len(z))
+open(sys.argv[4], "wb").write(d[:off] + frame + struct.pack("<I", zlib.crc32(z, zlib.crc32(frame))) + z)
+print(ctl, file=open(sys.argv[4] + ".ctl", "w"))
+PY
+pctl=$(cat "$TMP/d-record.ptr.ctl")
+
+# damaged NAME FILE EVENTS PROBLEM OFFSET END_RECORD REASON: exit 65, the
+# exact stderr line, the exact trace_file, the report valid against the
+# schema, and the same in text and SARIF
+damaged() {
+	local name=$1 file=$2 events=$3 problem=$4 offset=$5 endrec=$6 reason=$7 rc
+	"$PKGTRACE" replay -q --fail-on never --report "$TMP/d.json" "$file" 2>"$TMP/d.err"
+	rc=$?
+	if [ "$rc" -eq 65 ] && [ "$(cat "$TMP/d.err")" = "pkgtrace: $file: $reason; the report covers the $events event(s) before it" ]; then
+		ok "$name: exit 65, one line: $reason"
+	else
+		fail "$name: exit 65, one line: $reason" "exit $rc: $(cat "$TMP/d.err")"
+	fi
+	if jpy "$TMP/d.json" 'j["trace_file"] == {"complete": False, "problem": "'"$problem"'", "offset": '"$offset"', "events_read": '"$events"', "end_record": '"$endrec"', "reason": "'"$reason"'"} and j["events"]["seen"] == '"$events"''; then
+		ok "$name: trace_file $problem at $offset after $events events"
+	else
+		fail "$name: trace_file $problem at $offset after $events events" "$(jpy "$TMP/d.json" 'j.get("trace_file")')"
+	fi
+	if python3 - "$TOP/schemas/report.schema.json" "$TMP/d.json" <<'PY'
+import json, sys, jsonschema
+jsonschema.validate(json.load(open(sys.argv[2])), json.load(open(sys.argv[1])))
+PY
+	then ok "$name: the report fits the schema"; else fail "$name: the report fits the schema"; fi
+	"$PKGTRACE" replay --no-color "$file" 2>/dev/null | sed -n 3p >"$TMP/d.txt"
+	"$PKGTRACE" replay --format sarif "$file" >"$TMP/d.sarif" 2>/dev/null
+	if [ "$(cat "$TMP/d.txt")" = "  trace damaged ($problem): $reason; the report covers the $events events before it" ] &&
+		jpy "$TMP/d.sarif" 'j["runs"][0]["invocations"] == [{"executionSuccessful": False, "toolExecutionNotifications": [{"level": "error", "message": {"text": "'"$reason"'"}}]}]'; then
+		ok "$name: said in the text and SARIF reports"
+	else
+		fail "$name: said in the text and SARIF reports" "$(cat "$TMP/d.txt")"
+	fi
+}
+damaged "killed before the end record" "$TMP/d-noend.ptr" 2944 missing-end-record "$pb2" False \
+	"truncated at byte $pb2: the recording stopped before its end record"
+if jpy "$TMP/d.json" 'not j["events"]["interrupted"] and j["command"]["exit_status"] == -1 and j["timings"]["started_at"] != "unknown" and not any(f["rule"] == "trace-incomplete" and "interrupted" in f["summary"] for f in j["findings"])'; then
+	ok "killed before the end record: not called interrupted, exit status unknown, timings from the events"
+else
+	fail "killed before the end record: not called interrupted, exit status unknown, timings from the events" "$(jpy "$TMP/d.json" '[j["events"], j["command"], j["timings"]]')"
+fi
+damaged "torn last block" "$TMP/d-torn.ptr" 2944 truncated "$pb2" False \
+	"truncated at byte $pb2: the block there is cut short (88 of $((psize - pb2 - 12)) bytes)"
+damaged "flipped bit" "$TMP/d-flip.ptr" 2944 corrupt-block "$pb2" False \
+	"corrupt block at byte $pb2: CRC mismatch"
+damaged "bad record" "$TMP/d-record.ptr" 2944 corrupt-record "$pb2" False \
+	"corrupt record at byte $pctl of the (uncompressed) block at byte $pb2: record tag 0"
+damaged "bytes after the end record" "$TMP/d-trail.ptr" 6045 trailing-data "$psize" True \
+	"corrupt: data after the end record at byte $psize"
+if python3 - "$TMP/d.json" "$pexp" <<'PY'
+import json, sys
+rep = json.load(open(sys.argv[1]))
+del rep["trace_file"]
+sys.exit(0 if rep == json.load(open(sys.argv[2])) else 1)
+PY
+then ok "bytes after the end record: otherwise the live report (the end record was read)"
+else fail "bytes after the end record: otherwise the live report (the end record was read)"; fi
+if ! grep -q '"trace_file"' "$FIX"/*.report.json "$TMP"/npm-*.json "$TMP"/pip-*.json; then
+	ok "whole traces' replays have no trace_file"
+else
+	fail "whole traces' replays have no trace_file"
+fi
 done_testing

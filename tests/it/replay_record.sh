@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # replay_record.sh - pkgtrace --record under real BPF, then replay: the same
 # report, stdout and events; a recording killed with SIGKILL, or cut short by
-# a full disk, is still read up to its last complete block.
+# a full disk, is still read up to its last complete block, and its report
+# says the trace is incomplete (trace_file), not that the run was interrupted.
 . "$(dirname "$0")/trace_common.inc"
 
 # blocks FILE: how many complete blocks FILE holds (frames checked by length)
@@ -86,10 +87,12 @@ if [ "$rc" -eq 65 ] && [ "$(wc -l <"$TMP/killed.rep.err")" -eq 1 ] && grep -q "t
 else
 	fail "kill -9: replay exits 65 with one line saying truncated" "exit $rc: $(cat "$TMP/killed.rep.err")"
 fi
-if jpy "$TMP/killed.json" 'j["events"]["seen"] > 1000 and j["events"]["interrupted"]'; then
-	ok "kill -9: the report covers the complete blocks and says interrupted"
+# the recording was killed, not the command: the report says the trace is
+# incomplete, not that the run was interrupted (no end record says so)
+if jpy "$TMP/killed.json" 'j["events"]["seen"] > 1000 and not j["events"]["interrupted"] and j["command"]["exit_status"] == -1 and j["trace_file"]["problem"] in ("truncated", "missing-end-record") and not j["trace_file"]["end_record"] and j["trace_file"]["events_read"] == j["events"]["seen"] and j["trace_file"]["reason"] in open("'"$TMP/killed.rep.err"'").read()'; then
+	ok "kill -9: the report covers the complete blocks and says the trace is incomplete"
 else
-	fail "kill -9: the report covers the complete blocks and says interrupted" "$(head -c 300 "$TMP/killed.json")"
+	fail "kill -9: the report covers the complete blocks and says the trace is incomplete" "$(head -c 300 "$TMP/killed.json")"
 fi
 
 # A full disk: the trace stops at the last block that fit.
