@@ -77,9 +77,15 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIB_OBJS) | $(BUILD)
 
 unit: $(UNIT_BINS)
 
+# The package managers the yarn/pnpm tests run (tests/it/pm_yarn_pnpm.sh),
+# pinned, from the npm registry: Debian 12 has no pnpm, and its yarn is
+# yarnpkg 1.22.19 under another name. Idempotent: a reinstall of the same.
+NPM_TEST_DEPS := yarn@1.22.22 pnpm@10.34.9
+
 deps:
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(DEB_BUILD_DEPS) $(DEB_TEST_DEPS)
+	npm install -g --no-audit --no-fund --no-update-notifier $(NPM_TEST_DEPS)
 
 test: pkgtrace unit
 	tests/run
