@@ -114,6 +114,7 @@ struct analyzer {
 	struct strmap written;      /* files written by scripts */
 	int *written_owner;
 	struct candlist drops, bins, pths;
+	struct candlist links;      /* package folders the PM made as symlinks (pnpm) */
 	struct strmap records;      /* *.dist-info/RECORD written */
 	struct strmap npm_folders;  /* node_modules/<pkg> written by npm */
 	struct strmap registry_urls;
@@ -269,6 +270,16 @@ static void normalize(char *p)
 	if (out == p)
 		*out++ = '/';
 	*out = '\0';
+}
+
+/* link_resolve: the absolute path a symlink in dir with target points to. */
+static void link_resolve(const char *dir, const char *target, char *out, size_t max)
+{
+	if (target[0] == '/')
+		snprintf(out, max, "%s", target);
+	else
+		snprintf(out, max, "%s/%s", dir, target);
+	normalize(out);
 }
 
 /* ---------- owners ---------- */
@@ -745,13 +756,17 @@ static void candlist_clear(struct candlist *cl)
 }
 
 /* in_bin_dir: path sits where a shell finds commands: node_modules/.bin,
- * a directory on PATH, or a <prefix>/bin outside any package's folder. */
+ * a directory on PATH, or a <prefix>/bin outside any package's folder.
+ * A .bin inside a package folder is not one: yarn v1 keeps such links in
+ * its cache's copy of each package, where no PATH points. */
 static bool in_bin_dir(struct analyzer *an, const char *path)
 {
 	char dir[4096];
+	size_t dl;
 
 	dirname_into(path, dir, sizeof(dir));
-	if (!strcmp(path_base(dir), ".bin") && strstr(dir, "/node_modules/"))
+	dl = strlen(dir);
+	if (dl > 18 && !strcmp(dir + dl - 18, "/node_modules/.bin"))
 		return true;
 	for (size_t i = 0; i < an->npathdirs; i++)
 		if (!strcmp(dir, an->pathdirs[i]))
@@ -905,6 +920,17 @@ static void pm_write(struct analyzer *an, struct proc *p, const struct event_vie
 
 	if (v->ev->ret < 0)
 		return;
+	if (target && fl && fl == strlen(path)) {
+		/* node_modules/NAME -> .pnpm/NAME@VER/node_modules/NAME: pnpm's
+		 * (and npm's workspace) links are no package folder of their own;
+		 * the folder they point to is */
+		char abs[8400], dir[4096];
+
+		dirname_into(path, dir, sizeof(dir));
+		link_resolve(dir, target, abs, sizeof(abs));
+		cand_add(an, &an->links, path, -1, -1, path, abs, strlen(abs), v);
+		return;
+	}
 	if (fl && an->project && path_under(path, an->project) &&
 	    strmap_put(&an->npm_folders, path, fl, NULL) == -ENOMEM)
 		an->oom = true;
@@ -1425,6 +1451,7 @@ struct analyzer *analyzer_new(const struct baseline *bl, const struct session_in
 	strmap_init(&an->drops.keys, CAND_CAP);
 	strmap_init(&an->bins.keys, CAND_CAP);
 	strmap_init(&an->pths.keys, CAND_CAP);
+	strmap_init(&an->links.keys, NPM_FOLDERS_CAP);
 	strmap_init(&an->records, CAND_CAP);
 	strmap_init(&an->npm_folders, NPM_FOLDERS_CAP);
 	strmap_init(&an->registry_urls, 64);
@@ -1504,6 +1531,7 @@ void analyzer_free(struct analyzer *an)
 	candlist_clear(&an->drops);
 	candlist_clear(&an->bins);
 	candlist_clear(&an->pths);
+	candlist_clear(&an->links);
 	strmap_clear(&an->records);
 	strmap_clear(&an->npm_folders);
 	strmap_clear(&an->registry_urls);
@@ -1727,6 +1755,20 @@ static void pip_metadata(struct analyzer *an, struct owner *o, struct facts *fac
 	}
 }
 
+/* npm_real_folder: where the package manager's symlink of a package
+ * folder points (pnpm: node_modules/NAME -> .pnpm/NAME@VER/node_modules/NAME),
+ * in place; folder is left alone when it was no such link. */
+static void npm_real_folder(struct analyzer *an, char *folder, size_t max)
+{
+	for (int hop = 0; hop < 8; hop++) {
+		long idx = strmap_find(&an->links.keys, folder);
+
+		if (idx < 0 || !an->links.v[idx].extra)
+			return;
+		snprintf(folder, max, "%s", an->links.v[idx].extra);
+	}
+}
+
 static const char *const npm_install_scripts[] = { "preinstall", "install", "postinstall", NULL };
 
 /* allow_scripts: 1 approved, 0 denied, -1 not mentioned, for name@version
@@ -1764,10 +1806,38 @@ static int allow_scripts(struct json_object *allow, const char *name, const char
 	return res;
 }
 
+/* pnpm_built: 1 when name is in pnpm's onlyBuiltDependencies (the root
+ * package.json's "pnpm" object), the list pnpm 10 runs dependency scripts
+ * for; -1 otherwise (not mentioned, or no such list). */
+static int pnpm_built(struct json_object *pnpm, const char *name)
+{
+	struct json_object *only;
+
+	if (!pnpm || !name || !json_object_is_type(pnpm, json_type_object) ||
+	    !json_object_object_get_ex(pnpm, "onlyBuiltDependencies", &only) ||
+	    !json_object_is_type(only, json_type_array))
+		return -1;
+	for (size_t i = 0; i < json_object_array_length(only); i++) {
+		const char *e = json_object_get_string(json_object_array_get_idx(only, i));
+
+		if (e && !strcmp(e, name))
+			return 1;
+	}
+	return -1;
+}
+
+/* approval: allowScripts (npm) first, then pnpm's onlyBuiltDependencies. */
+static int approval(struct json_object *allow, struct json_object *pnpm, const struct owner *o)
+{
+	int a = allow_scripts(allow, o->name, o->version);
+
+	return a >= 0 ? a : pnpm_built(pnpm, o->name);
+}
+
 static void npm_tree(struct analyzer *an, struct facts *facts)
 {
 	char path[4200];
-	struct json_object *root_pkg = NULL, *allow = NULL;
+	struct json_object *root_pkg = NULL, *allow = NULL, *pnpm = NULL;
 	struct owner *proj = an->owners[an->project_owner];
 	const char *text;
 
@@ -1783,17 +1853,20 @@ static void npm_tree(struct analyzer *an, struct facts *facts)
 			if (json_object_object_get_ex(root_pkg, "version", &ver))
 				set_str(an, &proj->version, json_object_get_string(ver));
 			json_object_object_get_ex(root_pkg, "allowScripts", &allow);
+			json_object_object_get_ex(root_pkg, "pnpm", &pnpm);
 			proj->eco = "npm";
 		}
 	}
 	/* folders in stream order: deterministic, and the parent of a nested
 	 * package comes before it */
 	for (size_t i = 0; i < an->npm_folders.n; i++) {
-		const char *folder = an->npm_folders.items[i];
 		struct json_object *pkg = NULL, *n, *ver, *scripts;
-		char skipped[256] = "";
+		char skipped[256] = "", folder[4200];
 		int owner;
 
+		/* pnpm chmods bins through its node_modules/NAME links */
+		snprintf(folder, sizeof(folder), "%s", an->npm_folders.items[i]);
+		npm_real_folder(an, folder, sizeof(folder));
 		snprintf(path, sizeof(path), "%s/package.json", folder);
 		text = fact(facts, path, FACT_MAX);
 		pkg = text ? json_tokener_parse(text) : NULL;
@@ -1824,7 +1897,7 @@ static void npm_tree(struct analyzer *an, struct facts *facts)
 		if (skipped[0] && an->owners[owner]->kind == OWN_PACKAGE) {
 			struct owner *o = an->owners[owner];
 
-			o->approved = allow_scripts(allow, o->name, o->version);
+			o->approved = approval(allow, pnpm, o);
 			if (!o->ran_script)
 				set_str(an, &o->skipped, skipped);
 		}
@@ -1835,7 +1908,7 @@ static void npm_tree(struct analyzer *an, struct facts *facts)
 
 		if (o->kind == OWN_PACKAGE && o->eco && !strcmp(o->eco, "npm") && o->ran_script &&
 		    o->approved < 0)
-			o->approved = allow_scripts(allow, o->name, o->version);
+			o->approved = approval(allow, pnpm, o);
 	}
 	json_object_put(root_pkg);
 }
@@ -1932,28 +2005,55 @@ static bool on_path(struct analyzer *an, struct facts *facts, const char *name, 
 	return false;
 }
 
+/* npm_shim_target: the file a node_modules/.bin shell shim runs (pnpm
+ * writes cmd-shim scripts, not symlinks): the first "$basedir/REL" of its
+ * text other than the "$basedir/node" runtime probe.  REL goes to out;
+ * returns false for anything else. */
+static bool npm_shim_target(struct facts *facts, const char *path, char *out, size_t max)
+{
+	static const char mark[] = "\"$basedir/";
+	const char *text, *s;
+
+	if (!strstr(path, "/node_modules/.bin/"))
+		return false;
+	text = fact(facts, path, 65536);
+	if (!text || strncmp(text, "#!", 2))
+		return false;
+	for (s = strstr(text, mark); s; s = strstr(s, mark)) {
+		size_t l;
+
+		s += sizeof(mark) - 1;
+		l = strcspn(s, "\"\n");
+		if (s[l] != '"' || !l || (l == 4 && !strncmp(s, "node", 4)))
+			continue;
+		snprintf(out, max, "%.*s", (int)l, s);
+		return true;
+	}
+	return false;
+}
+
 static void judge_bins(struct analyzer *an, struct facts *facts)
 {
 	for (size_t i = 0; i < an->bins.keys.n; i++) {
 		struct cand *c = &an->bins.v[i];
 		const char *name = path_base(c->path);
-		char dir[4096], summary[512], resolved[8400], pkgname[256], cmd[256];
+		char dir[4096], summary[512], resolved[8400], pkgname[256], cmd[256], shim[4096];
+		const char *target = c->extra;
 		bool known, found;
 		int sev, owner = c->owner;
 		struct finding *f;
 		size_t fl;
 
 		dirname_into(c->path, dir, sizeof(dir));
-		if (owner < 0 && c->extra) {
+		if (owner < 0 && !target && npm_shim_target(facts, c->path, shim, sizeof(shim)))
+			target = shim;
+		if (owner < 0 && target) {
 			/* npm's .bin/x -> ../pkg/bin/x: the package that declared it */
-			if (c->extra[0] == '/')
-				snprintf(resolved, sizeof(resolved), "%s", c->extra);
-			else
-				snprintf(resolved, sizeof(resolved), "%s/%s", dir, c->extra);
-			normalize(resolved);
+			link_resolve(dir, target, resolved, sizeof(resolved));
 			fl = npm_folder_len(resolved);
 			if (fl) {
 				resolved[fl] = '\0';
+				npm_real_folder(an, resolved, sizeof(resolved));
 				owner = npm_owner_for_folder(an, resolved, NULL, NULL);
 			}
 		}
