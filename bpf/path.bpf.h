@@ -37,6 +37,7 @@ struct scratch {
 	__u32 pos;        /* bytes of data[] used by the record */
 	__u32 walk_trunc; /* last walk hit PATH_DEPTH or PT_PATH_MAX */
 	__u32 nsub;       /* records sent from this CPU (ev_submit) */
+	__u32 session;    /* set by sys_exit for the handler it tail-calls */
 };
 
 /* An ARRAY indexed by CPU rather than a PERCPU_ARRAY: per-CPU map values are

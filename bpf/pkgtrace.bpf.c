@@ -96,13 +96,6 @@ static __always_inline void count_drop(void)
 		*c += 1;
 }
 
-static __always_inline struct pt_tree_val *tree_lookup_current(void)
-{
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-
-	return bpf_map_lookup_elem(&tree, &tgid);
-}
-
 static __always_inline void ev_begin(struct scratch *s, __u32 type, __u32 session)
 {
 	struct task_struct *task = cur_task();
@@ -578,6 +571,8 @@ SEC("raw_tp/sys_exit")
 int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 {
 	__u32 nr = syscall_nr(regs); /* -1 (huge) outside a syscall */
+	struct pt_tree_val *tv;
+	struct scratch *s;
 	__u32 tgid;
 
 	if (nr >= NR_MAX)
@@ -589,40 +584,56 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	if (!sc_wanted[nr & (NR_MAX - 1)])
 		return 0;
 	tgid = bpf_get_current_pid_tgid() >> 32;
-	if (!bpf_map_lookup_elem(&tree, &tgid)) {
+	tv = bpf_map_lookup_elem(&tree, &tgid);
+	if (!tv) {
 		if (!reg_cookie)
 			return 0;
 		if (nr == nr_prctl)
 			try_register(regs, tgid);
 		return 0;
 	}
+	/* The handler finds the session here instead of hashing the tgid a
+	 * second time: a tail call is a jump, nothing runs on this CPU in
+	 * between. */
+	s = scratch_get();
+	if (!s)
+		return 0;
+	s->session = tv->session;
 	bpf_tail_call(ctx, &sc_exit_progs, nr);
 	return 0; /* no handler for this syscall */
 }
 
-/* EXIT(sc, type) defines the tail-called handler program exit_<sc>; its
- * body handles (s, a, ret) with the record already begun with that type.
- * probe.c installs it in sc_exit_progs at the syscall's number. */
+/*
+ * EXIT(sc, type) defines the tail-called handler program exit_<sc>; its
+ * body handles (s, a, ret, nr) with the record already begun with that
+ * type.  probe.c installs it in sc_exit_progs at the number of each
+ * syscall it serves: one program serves a family (open, openat, creat and
+ * openat2, say), telling them apart by nr, because each program costs
+ * milliseconds of verification at every start, and most of it is the path
+ * walk they share.
+ */
 #define EXIT(sc, ev_type) \
-	static __always_inline void handle_##sc(struct scratch *s, const struct sc_args *a, long ret); \
+	static __always_inline void handle_##sc(struct scratch *s, const struct sc_args *a, long ret, \
+						__u32 nr); \
 	SEC("raw_tp") \
 	int exit_##sc(__u64 *ctx) \
 	{ \
-		struct pt_tree_val *tv = tree_lookup_current(); \
+		struct pt_regs *regs = (struct pt_regs *)ctx[0]; \
 		struct scratch *s = scratch_get(); \
 		long ret = (long)ctx[1]; \
 		struct sc_args a; \
-		if (!tv || !s) \
+		if (!s) \
 			return 0; \
-		load_args((struct pt_regs *)ctx[0], &a); \
-		ev_begin(s, ev_type, tv->session); \
+		load_args(regs, &a); \
+		ev_begin(s, ev_type, s->session); \
 		EV(s)->ret = ret; \
-		handle_##sc(s, &a, ret); \
+		handle_##sc(s, &a, ret, syscall_nr(regs)); \
 		if (EV(s)->type) \
 			ev_submit(s); \
 		return 0; \
 	} \
-	static __always_inline void handle_##sc(struct scratch *s, const struct sc_args *a, long ret)
+	static __always_inline void handle_##sc(struct scratch *s, const struct sc_args *a, long ret, \
+						__u32 nr)
 
 /* A handler sets type 0 to send nothing. */
 #define DROP_EVENT(s) (EV(s)->type = 0)
@@ -642,31 +653,53 @@ static __always_inline void do_open(struct scratch *s, long ret, int dirfd, cons
 		put_user_path(s, 0, dirfd, path);
 }
 
-EXIT(open, PT_EV_OPEN) { do_open(s, ret, AT_FDCWD_, UPTR(a->a[0]), a->a[1], a->a[2]); }
-EXIT(openat, PT_EV_OPEN) { do_open(s, ret, a->a[0], UPTR(a->a[1]), a->a[2], a->a[3]); }
-EXIT(creat, PT_EV_OPEN)
-{
-	do_open(s, ret, AT_FDCWD_, UPTR(a->a[0]), O_CREAT_ | O_WRONLY_ | O_TRUNC_, a->a[1]);
-}
-EXIT(openat2, PT_EV_OPEN)
-{
-	struct open_how how = {};
+/* Set by probe.c: the numbers that share exit_open and exit_exec (-1: the
+ * architecture has no such call). */
+const volatile __u32 nr_openat = -1, nr_creat = -1, nr_openat2 = -1, nr_execveat = -1;
 
-	bpf_probe_read_user(&how, sizeof(how), UPTR(a->a[2]));
-	do_open(s, ret, a->a[0], UPTR(a->a[1]), how.flags, how.mode);
+/* open, openat, creat and openat2 */
+EXIT(open, PT_EV_OPEN)
+{
+	__u64 path = a->a[0], flags = a->a[1], mode = a->a[2];
+	int dfd = AT_FDCWD_;
+
+	if (nr == nr_openat) {
+		dfd = a->a[0];
+		path = a->a[1];
+		flags = a->a[2];
+		mode = a->a[3];
+	} else if (nr == nr_openat2) {
+		struct open_how how = {};
+
+		bpf_probe_read_user(&how, sizeof(how), UPTR(a->a[2]));
+		dfd = a->a[0];
+		path = a->a[1];
+		flags = how.flags;
+		mode = how.mode;
+	} else if (nr == nr_creat) {
+		flags = O_CREAT_ | O_WRONLY_ | O_TRUNC_;
+		mode = a->a[1];
+	}
+	barrier_var(dfd); /* one verifier state for all four: see exit_exec */
+	do_open(s, ret, dfd, UPTR(path), flags, mode);
 }
 
 /*
  * Path syscalls that differ only in where their arguments are (unlink,
- * rename, mkdir, chmod, link, truncate and their *at forms) share one
- * program, exit_paths, which reads the layout from the sc_p_* arrays,
- * filled by probe.c by syscall number.  Each program costs milliseconds to load
- * whatever its size, so one instead of fourteen.
+ * rename, mkdir, chmod, link, symlink, truncate, their *at forms, and
+ * fchmod and ftruncate) share one program, exit_paths, which reads the
+ * layout from the sc_p_* arrays, filled by probe.c by syscall number.
+ * Each program costs milliseconds to load whatever its size, so one
+ * instead of eighteen.
  */
 /* The layout by syscall number, as plain arrays (the skeleton has no
  * struct types): type (enum pt_event_type, 0: not such a syscall), the
- * arguments holding the dirfd (-1: AT_FDCWD) and path (-1: none) of paths 0
- * and 1, the argument copied to arg[0] (-1: sc_p_c0 instead). */
+ * arguments holding the dirfd (-1: AT_FDCWD) and path of paths 0 and 1,
+ * the argument copied to arg[0] (-1: sc_p_c0 instead).  Path 0 with no
+ * path argument (-1) is the file open at the dirfd argument (fchmod,
+ * ftruncate); path 1 with dirfd SC_P_RAW is the string as given (the
+ * target of a symlink, which is never resolved); path 1 -1: none. */
+#define SC_P_RAW -2
 const volatile __u8 sc_p_type[NR_MAX] = {};
 const volatile __s8 sc_p_dfd0[NR_MAX] = {}, sc_p_dfd1[NR_MAX] = {};
 const volatile __s8 sc_p_path0[NR_MAX] = {}, sc_p_path1[NR_MAX] = {};
@@ -677,14 +710,13 @@ SEC("raw_tp")
 int exit_paths(__u64 *ctx)
 {
 	struct pt_regs *regs = (struct pt_regs *)ctx[0];
-	struct pt_tree_val *tv = tree_lookup_current();
 	struct scratch *s = scratch_get();
 	__u32 nr = syscall_nr(regs);
 	__s8 dfd0, dfd1, p0, p1, a0;
 	struct sc_args a = {};
 	__u32 type, c0;
 
-	if (!tv || !s || nr >= NR_MAX)
+	if (!s || nr >= NR_MAX)
 		return 0;
 	barrier_var(nr); /* see sys_exit */
 	nr &= NR_MAX - 1;
@@ -698,46 +730,26 @@ int exit_paths(__u64 *ctx)
 	a0 = sc_p_a0[nr];
 	c0 = sc_p_c0[nr];
 	load_args(regs, &a);
-	ev_begin(s, type, tv->session);
+	ev_begin(s, type, s->session);
 	EV(s)->ret = (long)ctx[1];
 	EV(s)->arg[0] = a0 >= 0 ? a.a[a0 & 7] : c0;
-	put_user_path(s, 0, dfd0 >= 0 ? (int)a.a[dfd0 & 7] : AT_FDCWD_, UPTR(a.a[p0 & 7]));
-	if (p1 >= 0)
-		put_user_path(s, 1, dfd1 >= 0 ? (int)a.a[dfd1 & 7] : AT_FDCWD_, UPTR(a.a[p1 & 7]));
+	if (p0 < 0)
+		put_file_path(s, 0, fd_file(a.a[dfd0 & 7]));
+	else
+		put_user_path(s, 0, dfd0 >= 0 ? (int)a.a[dfd0 & 7] : AT_FDCWD_,
+			      UPTR(a.a[p0 & 7]));
+	if (p1 >= 0 && dfd1 == SC_P_RAW) {
+		__u32 start = field_open(s);
+
+		if (put_ustr(s, UPTR(a.a[p1 & 7]), PT_PATH_MAX))
+			EV(s)->flags |= PT_F_TRUNC(1);
+		field_close(s, 1, start);
+	} else if (p1 >= 0) {
+		put_user_path(s, 1, dfd1 >= 0 ? (int)a.a[dfd1 & 7] : AT_FDCWD_,
+			      UPTR(a.a[p1 & 7]));
+	}
 	ev_submit(s);
 	return 0;
-}
-
-EXIT(fchmod, PT_EV_CHMOD)
-{
-	EV(s)->arg[0] = a->a[1];
-	put_file_path(s, 0, fd_file(a->a[0]));
-}
-EXIT(symlink, PT_EV_SYMLINK)
-{
-	__u32 start;
-
-	put_user_path(s, 0, AT_FDCWD_, UPTR(a->a[1]));
-	start = field_open(s);
-	if (put_ustr(s, UPTR(a->a[0]), PT_PATH_MAX))
-		EV(s)->flags |= PT_F_TRUNC(1);
-	field_close(s, 1, start);
-}
-EXIT(symlinkat, PT_EV_SYMLINK)
-{
-	__u32 start;
-
-	put_user_path(s, 0, a->a[1], UPTR(a->a[2]));
-	start = field_open(s);
-	if (put_ustr(s, UPTR(a->a[0]), PT_PATH_MAX))
-		EV(s)->flags |= PT_F_TRUNC(1);
-	field_close(s, 1, start);
-}
-
-EXIT(ftruncate, PT_EV_TRUNCATE)
-{
-	EV(s)->arg[0] = a->a[1];
-	put_file_path(s, 0, fd_file(a->a[0]));
 }
 
 EXIT(memfd_create, PT_EV_MEMFD)
@@ -752,59 +764,81 @@ EXIT(memfd_create, PT_EV_MEMFD)
 
 #define FAILED_EXEC_ARGS 32 /* argv entries copied for a failed exec */
 
+struct argv_ctx {
+	__u64 argv;  /* the caller's argv array (a user address) */
+	__u32 start; /* where field 1 began */
+	__u32 ended; /* 1 once the array's NULL, a fault or the size bound stopped it */
+};
+
+/* One argv entry of a failed exec.  1 stops the loop. */
+static int argv_step(__u32 i, struct argv_ctx *c)
+{
+	struct scratch *s = scratch_get();
+	const char *arg = NULL;
+	__u32 used;
+
+	if (!s)
+		return 1;
+	c->ended = 1;
+	if (bpf_probe_read_user(&arg, sizeof(arg), (const char *const *)c->argv + i) || !arg)
+		return 1;
+	used = s->pos - c->start;
+	if (used >= PT_ARGV_MAX || put_ustr(s, arg, PT_ARGV_MAX - used)) {
+		EV(s)->flags |= PT_F_TRUNC(1);
+		return 1;
+	}
+	c->ended = 0;
+	return 0;
+}
+
 /* f1 + f2 of a failed exec: argv from the caller's array (bounded by
- * FAILED_EXEC_ARGS entries and PT_ARGV_MAX bytes), and the cwd. */
+ * FAILED_EXEC_ARGS entries and PT_ARGV_MAX bytes), and the cwd.  Under
+ * bpf_loop: unrolled, the 32 steps were most of the program's
+ * verification, paid at every start for a rare event. */
 static __always_inline void put_failed_exec_rest(struct scratch *s, const void *uargv)
 {
-	const char *const *argv = uargv;
-	__u32 start = field_open(s);
-	const char *arg;
-	__u32 used;
-	int i, w;
+	struct argv_ctx c = { .argv = (__u64)uargv, .start = field_open(s), .ended = 1 };
+	int w;
 
-	for (i = 0; i < FAILED_EXEC_ARGS && argv; i++) {
-		arg = NULL;
-		if (bpf_probe_read_user(&arg, sizeof(arg), &argv[i]) || !arg)
-			break;
-		used = s->pos - start;
-		if (used >= PT_ARGV_MAX || put_ustr(s, arg, PT_ARGV_MAX - used)) {
+	if (uargv) {
+		bpf_loop(FAILED_EXEC_ARGS, argv_step, &c, 0);
+		if (!c.ended) /* all FAILED_EXEC_ARGS taken, more may follow */
 			EV(s)->flags |= PT_F_TRUNC(1);
-			break;
-		}
 	}
-	if (i == FAILED_EXEC_ARGS)
-		EV(s)->flags |= PT_F_TRUNC(1);
-	field_close(s, 1, start);
+	field_close(s, 1, c.start);
 
-	start = field_open(s);
+	c.start = field_open(s);
 	w = path_walk(0);
 	if (w >= 0)
 		put_walked(s, w);
 	else
 		put_byte(s, 0);
-	field_close(s, 2, start);
+	field_close(s, 2, c.start);
 }
 
-/* Failed execs only (successes are reported by sched_process_exec).  A
- * shell or npm trying each PATH entry fails with -ENOENT many times per
- * command: those are dropped here, before any copy. */
-EXIT(execve, PT_EV_EXEC)
+/* execve and execveat, failed ones only (successes are reported by
+ * sched_process_exec).  A shell or npm trying each PATH entry fails with
+ * -ENOENT many times per command: those are dropped here, before any
+ * copy. */
+EXIT(exec, PT_EV_EXEC)
 {
+	int dfd = AT_FDCWD_;
+	__u64 path = a->a[0], argv = a->a[1];
+
 	if (ret == 0 || ret == -ENOENT_) {
 		DROP_EVENT(s);
 		return;
 	}
-	put_user_path(s, 0, AT_FDCWD_, UPTR(a->a[0]));
-	put_failed_exec_rest(s, UPTR(a->a[1]));
-}
-EXIT(execveat, PT_EV_EXEC)
-{
-	if (ret == 0 || ret == -ENOENT_) {
-		DROP_EVENT(s);
-		return;
+	if (nr == nr_execveat) {
+		dfd = a->a[0];
+		path = a->a[1];
+		argv = a->a[2];
 	}
-	put_user_path(s, 0, a->a[0], UPTR(a->a[1]));
-	put_failed_exec_rest(s, UPTR(a->a[2]));
+	/* One state, not one per call: a known AT_FDCWD would have the
+	 * verifier walk the rest twice (it did: 6.4 ms instead of 4). */
+	barrier_var(dfd);
+	put_user_path(s, 0, dfd, UPTR(path));
+	put_failed_exec_rest(s, UPTR(argv));
 }
 
 /* sockets */
@@ -885,13 +919,13 @@ static __always_inline void put_skaddr(struct scratch *s, struct sock *sk, bool 
 	field_close(s, 0, start);
 }
 
+const volatile __u32 nr_bind = -1; /* set by probe.c */
+
+/* connect and bind */
 EXIT(connect, PT_EV_CONNECT)
 {
-	put_sock_type(s, fd_sock(a->a[0]));
-	put_uaddr(s, UPTR(a->a[1]), a->a[2]);
-}
-EXIT(bind, PT_EV_BIND)
-{
+	if (nr == nr_bind)
+		EV(s)->type = PT_EV_BIND;
 	put_sock_type(s, fd_sock(a->a[0]));
 	put_uaddr(s, UPTR(a->a[1]), a->a[2]);
 }
@@ -916,8 +950,8 @@ static __always_inline void do_accept(struct scratch *s, long ret)
 		put_skaddr(s, sk, true);
 	}
 }
+/* accept and accept4 */
 EXIT(accept, PT_EV_ACCEPT) { do_accept(s, ret); }
-EXIT(accept4, PT_EV_ACCEPT) { do_accept(s, ret); }
 
 /* UDP sends: destination from the call or, when connected, from the sock;
  * for DNS (port 53) the first PT_PAYLOAD_MAX bytes of the datagram. */
@@ -961,9 +995,9 @@ static __always_inline void do_sendmsg(struct scratch *s, int fd, const void *um
 	do_send(s, fd, msg.msg_name, msg.msg_namelen, iov.iov_base, iov.iov_len);
 }
 
+/* sendmsg and sendmmsg: for sendmmsg the first message stands for the
+ * batch (ret = messages sent). */
 EXIT(sendmsg, PT_EV_SEND) { do_sendmsg(s, a->a[0], UPTR(a->a[1])); }
-/* sendmmsg: the first message stands for the batch (ret = messages sent). */
-EXIT(sendmmsg, PT_EV_SEND) { do_sendmsg(s, a->a[0], UPTR(a->a[1])); }
 
 /* credentials and ptrace: arg0 kind, arg1/arg2 the (first two) ids */
 
@@ -971,27 +1005,13 @@ EXIT(sendmmsg, PT_EV_SEND) { do_sendmsg(s, a->a[0], UPTR(a->a[1])); }
  * by probe.c (one program instead of six, see exit_paths). */
 const volatile __u8 sc_setid_kind[NR_MAX] = {};
 
-SEC("raw_tp")
-int exit_setid(__u64 *ctx)
+EXIT(setid, PT_EV_SETID)
 {
-	struct pt_regs *regs = (struct pt_regs *)ctx[0];
-	struct pt_tree_val *tv = tree_lookup_current();
-	struct scratch *s = scratch_get();
-	__u32 nr = syscall_nr(regs);
-	struct sc_args a = {};
-
-	if (!tv || !s || nr >= NR_MAX)
-		return 0;
 	barrier_var(nr); /* see sys_exit */
-	load_args(regs, &a);
-	ev_begin(s, PT_EV_SETID, tv->session);
-	EV(s)->ret = (long)ctx[1];
 	EV(s)->arg[0] = sc_setid_kind[nr & (NR_MAX - 1)];
-	EV(s)->arg[1] = (__u32)a.a[0];
+	EV(s)->arg[1] = (__u32)a->a[0];
 	/* setuid/setgid have one argument: the second register is garbage */
-	EV(s)->arg[2] = EV(s)->arg[0] <= PT_SETID_GID ? (__u32)-1 : (__u32)a.a[1];
-	ev_submit(s);
-	return 0;
+	EV(s)->arg[2] = EV(s)->arg[0] <= PT_SETID_GID ? (__u32)-1 : (__u32)a->a[1];
 }
 
 EXIT(ptrace, PT_EV_PTRACE)

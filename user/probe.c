@@ -35,46 +35,48 @@ struct probe {
 #endif
 
 /* Syscall number -> its exit handler program (tail-called by sys_exit).
- * Numbers come from the C library so the table follows the architecture. */
+ * Numbers come from the C library so the table follows the architecture.
+ * A program serving several calls tells them apart by number (the nr_*
+ * settings, the sc_p_* and sc_setid_kind tables). */
 static const struct {
 	long nr;
 	const char *prog;
 } sc_table[] = {
 #ifdef SYS_open
 	{ SYS_open, "exit_open" },
-	{ SYS_creat, "exit_creat" },
+	{ SYS_creat, "exit_open" },
 	{ SYS_unlink, "exit_paths" },
 	{ SYS_rmdir, "exit_paths" },
 	{ SYS_rename, "exit_paths" },
 	{ SYS_mkdir, "exit_paths" },
 	{ SYS_chmod, "exit_paths" },
-	{ SYS_symlink, "exit_symlink" },
+	{ SYS_symlink, "exit_paths" },
 	{ SYS_link, "exit_paths" },
 #endif
-	{ SYS_openat, "exit_openat" },
-	{ SYS_openat2, "exit_openat2" },
+	{ SYS_openat, "exit_open" },
+	{ SYS_openat2, "exit_open" },
 	{ SYS_unlinkat, "exit_paths" },
 	{ SYS_renameat, "exit_paths" },
 	{ SYS_renameat2, "exit_paths" },
 	{ SYS_mkdirat, "exit_paths" },
-	{ SYS_fchmod, "exit_fchmod" },
+	{ SYS_fchmod, "exit_paths" },
 	{ SYS_fchmodat, "exit_paths" },
 	{ SYS_fchmodat2, "exit_paths" },
-	{ SYS_symlinkat, "exit_symlinkat" },
+	{ SYS_symlinkat, "exit_paths" },
 	{ SYS_linkat, "exit_paths" },
 	{ SYS_truncate, "exit_paths" },
-	{ SYS_ftruncate, "exit_ftruncate" },
+	{ SYS_ftruncate, "exit_paths" },
 	{ SYS_memfd_create, "exit_memfd_create" },
-	{ SYS_execve, "exit_execve" },
-	{ SYS_execveat, "exit_execveat" },
+	{ SYS_execve, "exit_exec" },
+	{ SYS_execveat, "exit_exec" },
 	{ SYS_connect, "exit_connect" },
-	{ SYS_bind, "exit_bind" },
+	{ SYS_bind, "exit_connect" },
 	{ SYS_listen, "exit_listen" },
 	{ SYS_accept, "exit_accept" },
-	{ SYS_accept4, "exit_accept4" },
+	{ SYS_accept4, "exit_accept" },
 	{ SYS_sendto, "exit_sendto" },
 	{ SYS_sendmsg, "exit_sendmsg" },
-	{ SYS_sendmmsg, "exit_sendmmsg" },
+	{ SYS_sendmmsg, "exit_sendmsg" },
 	{ SYS_setuid, "exit_setid" },
 	{ SYS_setgid, "exit_setid" },
 	{ SYS_setreuid, "exit_setid" },
@@ -85,8 +87,11 @@ static const struct {
 };
 
 /* The syscalls exit_paths handles: where each keeps its arguments, for the
- * sc_p_* arrays of bpf/pkgtrace.bpf.c (-1: AT_FDCWD / no path / c0). */
+ * sc_p_* arrays of bpf/pkgtrace.bpf.c (-1: AT_FDCWD / no path / c0; a path
+ * 0 of -1 is the file open at the dirfd argument; a dirfd 1 of RAW: the
+ * string as given). */
 #define AT_REMOVEDIR_ 0x200
+#define RAW -2
 static const struct {
 	long nr;
 	struct {
@@ -102,6 +107,7 @@ static const struct {
 	{ SYS_mkdir, { PT_EV_MKDIR, { -1, -1 }, { 0, -1 }, 1, 0 } },
 	{ SYS_chmod, { PT_EV_CHMOD, { -1, -1 }, { 0, -1 }, 1, 0 } },
 	{ SYS_link, { PT_EV_LINK, { -1, -1 }, { 0, 1 }, -1, 0 } },
+	{ SYS_symlink, { PT_EV_SYMLINK, { -1, RAW }, { 1, 0 }, -1, 0 } },
 #endif
 	{ SYS_unlinkat, { PT_EV_UNLINK, { 0, -1 }, { 1, -1 }, 2, 0 } },
 	{ SYS_renameat, { PT_EV_RENAME, { 0, 2 }, { 1, 3 }, -1, 0 } },
@@ -111,6 +117,9 @@ static const struct {
 	{ SYS_fchmodat2, { PT_EV_CHMOD, { 0, -1 }, { 1, -1 }, 2, 0 } },
 	{ SYS_linkat, { PT_EV_LINK, { 0, 2 }, { 1, 3 }, -1, 0 } },
 	{ SYS_truncate, { PT_EV_TRUNCATE, { -1, -1 }, { 0, -1 }, 1, 0 } },
+	{ SYS_symlinkat, { PT_EV_SYMLINK, { 1, RAW }, { 2, 0 }, -1, 0 } },
+	{ SYS_fchmod, { PT_EV_CHMOD, { 0, -1 }, { -1, -1 }, 1, 0 } },
+	{ SYS_ftruncate, { PT_EV_TRUNCATE, { 0, -1 }, { -1, -1 }, 1, 0 } },
 };
 
 /* exit_setid: which call it was. */
@@ -218,6 +227,13 @@ int probe_new(const struct probe_opts *opts, probe_event_fn fn, void *ctx, struc
 	p->skel->rodata->daemon_mode = opts && opts->daemon;
 	p->skel->rodata->wake_bytes = rsize / 4;
 	p->skel->rodata->nr_prctl = SYS_prctl;
+	p->skel->rodata->nr_openat = SYS_openat;
+	p->skel->rodata->nr_openat2 = SYS_openat2;
+#ifdef SYS_creat
+	p->skel->rodata->nr_creat = SYS_creat;
+#endif
+	p->skel->rodata->nr_execveat = SYS_execveat;
+	p->skel->rodata->nr_bind = SYS_bind;
 	/* sys_exit looks at these syscalls only; any other returns at once. */
 	for (size_t i = 0; i < sizeof(sc_table) / sizeof(sc_table[0]); i++)
 		if (sc_table[i].nr < (long)sizeof(p->skel->rodata->sc_wanted))

@@ -717,6 +717,161 @@ static void test_failed_exec(void)
 	CHECK(find(PT_EV_EXEC, f0_is, "/nonexistent/pt-missing") == NULL);
 }
 
+/* ---- every syscall number a handler serves --------------------------------- */
+
+/* Several syscalls share one BPF program, which tells them apart by number
+ * (exit_open: open, creat, openat, openat2; exit_paths: eighteen path and
+ * fd calls; exit_exec: execve, execveat...).  Each is made here through
+ * syscall(), so the C library's choice of call does not hide one. */
+
+#ifndef SYS_fchmodat2
+#define SYS_fchmodat2 452
+#endif
+
+struct open_how_ {
+	uint64_t flags, mode, resolve;
+};
+
+static void child_every_syscall(void)
+{
+	char p[PATH_MAX], q[PATH_MAX];
+	char *const argv[] = { "pt-arg", NULL };
+	char *const envp[] = { NULL };
+	struct open_how_ how = { .flags = O_CREAT | O_WRONLY, .mode = 0604 };
+	int dfd = open(dir, O_RDONLY | O_DIRECTORY);
+	int fd;
+
+	if (dfd < 0)
+		_exit(99);
+#ifdef SYS_open
+	path_in_dir(p, "s_open");
+	close(syscall(SYS_open, p, O_CREAT | O_WRONLY, 0640));
+	path_in_dir(p, "s_creat");
+	close(syscall(SYS_creat, p, 0600));
+	path_in_dir(p, "s_mkdir");
+	syscall(SYS_mkdir, p, 0700);
+	path_in_dir(p, "s_open");
+	syscall(SYS_chmod, p, 0611);
+	syscall(SYS_symlink, "tgt1", (path_in_dir(q, "s_sym"), q));
+	syscall(SYS_link, p, (path_in_dir(q, "s_link"), q));
+	path_in_dir(p, "s_link");
+	syscall(SYS_rename, p, (path_in_dir(q, "s_ren"), q));
+	syscall(SYS_unlink, q);
+	path_in_dir(p, "s_mkdir");
+	syscall(SYS_rmdir, p);
+#endif
+	close(syscall(SYS_openat, dfd, "s_openat", O_CREAT | O_WRONLY, 0644));
+	close(syscall(SYS_openat2, dfd, "s_openat2", &how, sizeof(how)));
+	syscall(SYS_mkdirat, dfd, "s_mkdirat", 0750);
+	fd = syscall(SYS_openat, dfd, "s_openat", O_WRONLY);
+	syscall(SYS_fchmod, fd, 0612);
+	syscall(SYS_ftruncate, fd, 7);
+	close(fd);
+	syscall(SYS_fchmodat, dfd, "s_openat", 0613);
+	syscall(SYS_fchmodat2, dfd, "s_openat2", 0614, 0);
+	path_in_dir(p, "s_openat");
+	syscall(SYS_truncate, p, 5);
+	syscall(SYS_symlinkat, "tgt2", dfd, "s_symat");
+	syscall(SYS_linkat, dfd, "s_openat", dfd, "s_linkat", 0);
+	syscall(SYS_renameat, dfd, "s_linkat", dfd, "s_renat");
+	syscall(SYS_renameat2, dfd, "s_renat", dfd, "s_renat2", 0);
+	syscall(SYS_unlinkat, dfd, "s_renat2", 0);
+	syscall(SYS_unlinkat, dfd, "s_mkdirat", AT_REMOVEDIR);
+	/* an empty file with an x bit (0613): both fail with ENOEXEC, which
+	 * is recorded (only ENOENT, a PATH lookup, is not) */
+	syscall(SYS_execve, p, argv, envp);
+	syscall(SYS_execveat, dfd, "s_openat", argv, envp, 0);
+	close(dfd);
+}
+
+static int f1_is(const struct pt_event *e, const void *path)
+{
+	return e->len[1] && !strcmp(field(e, 1), path);
+}
+
+#define ANY_FD (-1000) /* check_call's ret: any descriptor (>= 0) */
+
+/* The record of type with f0 = dir/name0 (and f1 = dir/name1 or, for a
+ * symlink, the target as given), ret and arg0 as expected. */
+static void check_call(const char *call, uint32_t type, const char *name0, const char *f1,
+		       long ret, uint64_t arg0)
+{
+	char p[PATH_MAX], q[PATH_MAX];
+	const struct pt_event *e = NULL;
+
+	path_in_dir(p, name0);
+	if (f1 && type != PT_EV_SYMLINK)
+		path_in_dir(q, f1);
+	else if (f1)
+		snprintf(q, sizeof(q), "%s", f1);
+	for (int i = 0; i < nevs && !e; i++)
+		if (evs[i]->type == type && f0_is(evs[i], p) && (!f1 || f1_is(evs[i], q)) &&
+		    evs[i]->arg[0] == arg0)
+			e = evs[i];
+	if (!e) {
+		printf("#   %s: no record of type %u for %s%s%s with arg0 %#llx\n", call, type, p,
+		       f1 ? " -> " : "", f1 ? q : "", (unsigned long long)arg0);
+		unit_failed_checks++;
+		return;
+	}
+	if (ret == ANY_FD ? e->ret < 0 : e->ret != ret) {
+		printf("#   %s: ret %lld, expected %ld\n", call, (long long)e->ret, ret);
+		unit_failed_checks++;
+	}
+}
+
+static void test_every_syscall_of_the_table(void)
+{
+	const int wr = O_CREAT | O_WRONLY;
+	const struct pt_event *e;
+	char p[PATH_MAX];
+
+	run_traced(child_every_syscall);
+#ifdef SYS_open
+	check_call("open", PT_EV_OPEN, "s_open", NULL, ANY_FD, wr);
+	check_call("creat", PT_EV_OPEN, "s_creat", NULL, ANY_FD, O_CREAT | O_WRONLY | O_TRUNC);
+	check_call("mkdir", PT_EV_MKDIR, "s_mkdir", NULL, 0, 0700);
+	check_call("chmod", PT_EV_CHMOD, "s_open", NULL, 0, 0611);
+	check_call("symlink", PT_EV_SYMLINK, "s_sym", "tgt1", 0, 0);
+	check_call("link", PT_EV_LINK, "s_open", "s_link", 0, 0);
+	check_call("rename", PT_EV_RENAME, "s_link", "s_ren", 0, 0);
+	check_call("unlink", PT_EV_UNLINK, "s_ren", NULL, 0, 0);
+	check_call("rmdir", PT_EV_UNLINK, "s_mkdir", NULL, 0, AT_REMOVEDIR);
+#endif
+	check_call("openat", PT_EV_OPEN, "s_openat", NULL, ANY_FD, wr);
+	check_call("openat2", PT_EV_OPEN, "s_openat2", NULL, ANY_FD, wr);
+	check_call("mkdirat", PT_EV_MKDIR, "s_mkdirat", NULL, 0, 0750);
+	check_call("fchmod", PT_EV_CHMOD, "s_openat", NULL, 0, 0612);
+	check_call("ftruncate", PT_EV_TRUNCATE, "s_openat", NULL, 0, 7);
+	check_call("fchmodat", PT_EV_CHMOD, "s_openat", NULL, 0, 0613);
+	check_call("fchmodat2", PT_EV_CHMOD, "s_openat2", NULL, 0, 0614);
+	check_call("truncate", PT_EV_TRUNCATE, "s_openat", NULL, 0, 5);
+	check_call("symlinkat", PT_EV_SYMLINK, "s_symat", "tgt2", 0, 0);
+	check_call("linkat", PT_EV_LINK, "s_openat", "s_linkat", 0, 0);
+	check_call("renameat", PT_EV_RENAME, "s_linkat", "s_renat", 0, 0);
+	check_call("renameat2", PT_EV_RENAME, "s_renat", "s_renat2", 0, 0);
+	check_call("unlinkat", PT_EV_UNLINK, "s_renat2", NULL, 0, 0);
+	check_call("unlinkat(AT_REMOVEDIR)", PT_EV_UNLINK, "s_mkdirat", NULL, 0, AT_REMOVEDIR);
+	/* openat2's mode comes from struct open_how */
+	path_in_dir(p, "s_openat2");
+	e = find(PT_EV_OPEN, f0_is, p);
+	CHECK(e && e->arg[1] == 0604);
+	/* both failed execs: the path, argv, no event for the success path */
+	path_in_dir(p, "s_openat");
+	for (int i = 0, n = 0; i <= nevs; i++) {
+		if (i == nevs) {
+			CHECK_INT(n, 2);
+			break;
+		}
+		e = evs[i];
+		if (e->type == PT_EV_EXEC && f0_is(e, p)) {
+			n++;
+			CHECK_INT(e->ret, -ENOEXEC);
+			CHECK(e->len[1] == 7 && !memcmp(field(e, 1), "pt-arg", 7));
+		}
+	}
+}
+
 /* ---- PID namespace: registration from the kernel side ---------------------- */
 
 static void child_pidns(void)
@@ -935,6 +1090,7 @@ int main(void)
 	TEST(test_sockets);
 	TEST(test_tmpfs_and_bind_mount_paths);
 	TEST(test_failed_exec);
+	TEST(test_every_syscall_of_the_table);
 	TEST(test_pid_namespace_root);
 	TEST(test_mark_pid);
 	TEST(test_untracked_process_silent);
