@@ -24,6 +24,7 @@
 #include "analyze_int.h"
 #include "baseline.h"
 #include "pathclass.h"
+#include "pkgjson.h"
 
 /* Summaries and keys are cut to their buffers on purpose. */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
@@ -1834,6 +1835,34 @@ static int approval(struct json_object *allow, struct json_object *pnpm, const s
 	return a >= 0 ? a : pnpm_built(pnpm, o->name);
 }
 
+/* package_fields: name, version and install scripts of a package.json;
+ * -1 when it is not a JSON object.  The scanner reads the common case;
+ * json-c answers whatever it declines, so the result is json-c's. */
+static int package_fields(const char *text, struct pkgjson *pj)
+{
+	struct json_object *pkg, *n, *ver, *scripts;
+	int err = pkgjson_scan(text, npm_install_scripts, pj);
+
+	if (err != -EINVAL)
+		return err ? -1 : 0;
+	pkg = json_tokener_parse(text);
+	if (!pkg || !json_object_is_type(pkg, json_type_object)) {
+		json_object_put(pkg);
+		return -1;
+	}
+	if (json_object_object_get_ex(pkg, "name", &n) && json_object_get_string(n))
+		pj->name = strdup(json_object_get_string(n));
+	if (json_object_object_get_ex(pkg, "version", &ver) && json_object_get_string(ver))
+		pj->version = strdup(json_object_get_string(ver));
+	if (json_object_object_get_ex(pkg, "scripts", &scripts) &&
+	    json_object_is_type(scripts, json_type_object))
+		for (int k = 0; npm_install_scripts[k]; k++)
+			if (json_object_object_get_ex(scripts, npm_install_scripts[k], NULL))
+				pj->scripts |= 1u << k;
+	json_object_put(pkg);
+	return 0;
+}
+
 static void npm_tree(struct analyzer *an, struct facts *facts)
 {
 	char path[4200];
@@ -1860,8 +1889,8 @@ static void npm_tree(struct analyzer *an, struct facts *facts)
 	/* folders in stream order: deterministic, and the parent of a nested
 	 * package comes before it */
 	for (size_t i = 0; i < an->npm_folders.n; i++) {
-		struct json_object *pkg = NULL, *n, *ver, *scripts;
 		char skipped[256] = "", folder[4200];
+		struct pkgjson pj;
 		int owner;
 
 		/* pnpm chmods bins through its node_modules/NAME links */
@@ -1869,29 +1898,18 @@ static void npm_tree(struct analyzer *an, struct facts *facts)
 		npm_real_folder(an, folder, sizeof(folder));
 		snprintf(path, sizeof(path), "%s/package.json", folder);
 		text = fact(facts, path, FACT_MAX);
-		pkg = text ? json_tokener_parse(text) : NULL;
-		if (!pkg || !json_object_is_type(pkg, json_type_object)) {
-			json_object_put(pkg);
+		if (!text || package_fields(text, &pj))
 			continue;
-		}
-		json_object_object_get_ex(pkg, "name", &n);
-		json_object_object_get_ex(pkg, "version", &ver);
-		owner = npm_owner_for_folder(an, folder, n ? json_object_get_string(n) : NULL,
-					     ver ? json_object_get_string(ver) : NULL);
-		if (ver && an->owners[owner]->kind == OWN_PACKAGE)
-			set_str(an, &an->owners[owner]->version, json_object_get_string(ver));
+		owner = npm_owner_for_folder(an, folder, pj.name, pj.version);
+		if (pj.version && an->owners[owner]->kind == OWN_PACKAGE)
+			set_str(an, &an->owners[owner]->version, pj.version);
 		an->owners[owner]->shipped_listed = true;
-		if (json_object_object_get_ex(pkg, "scripts", &scripts) &&
-		    json_object_is_type(scripts, json_type_object)) {
-			for (int k = 0; npm_install_scripts[k]; k++) {
-				struct json_object *sc;
+		for (int k = 0; npm_install_scripts[k]; k++) {
+			if (pj.scripts & (1u << k)) {
+				size_t l = strlen(skipped);
 
-				if (json_object_object_get_ex(scripts, npm_install_scripts[k], &sc)) {
-					size_t l = strlen(skipped);
-
-					snprintf(skipped + l, sizeof(skipped) - l, "%s%s", l ? "," : "",
-						 npm_install_scripts[k]);
-				}
+				snprintf(skipped + l, sizeof(skipped) - l, "%s%s", l ? "," : "",
+					 npm_install_scripts[k]);
 			}
 		}
 		if (skipped[0] && an->owners[owner]->kind == OWN_PACKAGE) {
@@ -1901,7 +1919,7 @@ static void npm_tree(struct analyzer *an, struct facts *facts)
 			if (!o->ran_script)
 				set_str(an, &o->skipped, skipped);
 		}
-		json_object_put(pkg);
+		pkgjson_clear(&pj);
 	}
 	for (size_t i = 0; i < an->nowners; i++) {
 		struct owner *o = an->owners[i];
