@@ -20,6 +20,16 @@ bench_cleanup() {
 	return 0
 }
 
+# bench_help: the script's usage, which is its header comment (down to the
+# line that sources this file); exits 0.
+bench_help() {
+	sed -n '2,/^\. /p' "$0" | sed '$d; s/^# \{0,1\}//'
+	exit 0
+}
+
+# bench_bad_arg ARG: the one line for an option the script does not know.
+bench_bad_arg() { bench_die "unknown argument '$1' (see --help)"; }
+
 need_cmd() {
 	local c
 	for c in "$@"; do

@@ -27,8 +27,8 @@ while [ $# -gt 0 ]; do
 	case $1 in
 	-n) rounds=${2:?-n needs a number}; shift ;;
 	-s) scale=${2:?-s needs a number}; shift ;;
-	-h|--help) sed -n '2,/^\. /p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-	*) bench_die "unknown argument '$1' (see --help)" ;;
+	-h|--help) bench_help ;;
+	*) bench_bad_arg "$1" ;;
 	esac
 	shift
 done

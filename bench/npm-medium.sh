@@ -29,8 +29,8 @@ while [ $# -gt 0 ]; do
 	-n) rounds=${2:?-n needs a number}; shift ;;
 	--no-strace) strace=0 ;;
 	--project) project=${2:?--project needs a directory}; shift ;;
-	-h|--help) sed -n '2,/^\. /p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-	*) bench_die "unknown argument '$1' (see --help)" ;;
+	-h|--help) bench_help ;;
+	*) bench_bad_arg "$1" ;;
 	esac
 	shift
 done

@@ -23,8 +23,8 @@ while [ $# -gt 0 ]; do
 	-n) rounds=${2:?-n needs a number}; shift ;;
 	-t) secs=${2:?-t needs seconds}; shift ;;
 	-j) workers=${2:?-j needs a number}; shift ;;
-	-h|--help) sed -n '2,/^\. /p' "$0" | sed '$d; s/^# \{0,1\}//'; exit 0 ;;
-	*) bench_die "unknown argument '$1' (see --help)" ;;
+	-h|--help) bench_help ;;
+	*) bench_bad_arg "$1" ;;
 	esac
 	shift
 done
