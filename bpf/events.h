@@ -91,11 +91,16 @@ struct pt_event {
 /*
  * Root registration (probe_register_self): the traced child calls
  * prctl(PT_REG_PRCTL_OPTION, cookie, 0, 0, 0).  No kernel knows this option,
- * so the call just fails with -EINVAL, but the sys_enter_prctl program sees
- * it and marks the caller (by host tgid) as the root of session 1 when the
+ * so the call just fails with -EINVAL, but the sys_exit program sees it
+ * and marks the caller (by host tgid) as the root of session 1 when the
  * cookie matches the per-run secret.
  */
 #define PT_REG_PRCTL_OPTION 0x50544b47u /* "PTKG" */
+
+/* exit_paths' layout tables (sc_p_*, filled by probe.c): a path-1 dirfd of
+ * PT_SC_P_RAW means the string as given, never resolved (a symlink's
+ * target). */
+#define PT_SC_P_RAW -2
 
 /* Value of the tree map (key: host tgid). */
 struct pt_tree_val {

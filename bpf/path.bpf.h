@@ -234,6 +234,17 @@ static __always_inline bool put_ustr(struct scratch *s, const void *ustr, __u32 
 	return (__u32)n == max;
 }
 
+/* Append a user string as given (a symlink's target, a memfd's name) as
+ * field idx, cut at max bytes with its NUL. */
+static __always_inline void put_ustr_field(struct scratch *s, int idx, const void *ustr, __u32 max)
+{
+	__u32 start = field_open(s);
+
+	if (put_ustr(s, ustr, max))
+		EV(s)->flags |= PT_F_TRUNC(idx);
+	field_close(s, idx, start);
+}
+
 /* Append up to max raw user bytes; when nul_end, the last byte is forced to
  * NUL (argv/env lists).  Returns true when cut by max. */
 static __always_inline bool put_ubytes(struct scratch *s, const void *uptr, __u64 len, __u32 max,

@@ -621,7 +621,7 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 		struct pt_regs *regs = (struct pt_regs *)ctx[0]; \
 		struct scratch *s = scratch_get(); \
 		long ret = (long)ctx[1]; \
-		struct sc_args a; \
+		struct sc_args a = {}; /* a[6], a[7]: read by masked indexes */ \
 		if (!s) \
 			return 0; \
 		load_args(regs, &a); \
@@ -697,69 +697,50 @@ EXIT(open, PT_EV_OPEN)
  * arguments holding the dirfd (-1: AT_FDCWD) and path of paths 0 and 1,
  * the argument copied to arg[0] (-1: sc_p_c0 instead).  Path 0 with no
  * path argument (-1) is the file open at the dirfd argument (fchmod,
- * ftruncate); path 1 with dirfd SC_P_RAW is the string as given (the
- * target of a symlink, which is never resolved); path 1 -1: none. */
-#define SC_P_RAW -2
+ * ftruncate); path 1 with dirfd PT_SC_P_RAW (events.h) is the string as
+ * given; path 1 -1: none. */
 const volatile __u8 sc_p_type[NR_MAX] = {};
 const volatile __s8 sc_p_dfd0[NR_MAX] = {}, sc_p_dfd1[NR_MAX] = {};
 const volatile __s8 sc_p_path0[NR_MAX] = {}, sc_p_path1[NR_MAX] = {};
 const volatile __s8 sc_p_a0[NR_MAX] = {};
 const volatile __u32 sc_p_c0[NR_MAX] = {};
 
-SEC("raw_tp")
-int exit_paths(__u64 *ctx)
+/* The record's type comes from the table: the macro's 0 is replaced. */
+EXIT(paths, 0)
 {
-	struct pt_regs *regs = (struct pt_regs *)ctx[0];
-	struct scratch *s = scratch_get();
-	__u32 nr = syscall_nr(regs);
 	__s8 dfd0, dfd1, p0, p1, a0;
-	struct sc_args a = {};
-	__u32 type, c0;
+	__u32 type;
 
-	if (!s || nr >= NR_MAX)
-		return 0;
+	if (nr >= NR_MAX)
+		return;
 	barrier_var(nr); /* see sys_exit */
 	nr &= NR_MAX - 1;
 	type = sc_p_type[nr];
 	if (!type)
-		return 0;
+		return;
+	EV(s)->type = type;
 	dfd0 = sc_p_dfd0[nr];
 	dfd1 = sc_p_dfd1[nr];
 	p0 = sc_p_path0[nr];
 	p1 = sc_p_path1[nr];
 	a0 = sc_p_a0[nr];
-	c0 = sc_p_c0[nr];
-	load_args(regs, &a);
-	ev_begin(s, type, s->session);
-	EV(s)->ret = (long)ctx[1];
-	EV(s)->arg[0] = a0 >= 0 ? a.a[a0 & 7] : c0;
+	EV(s)->arg[0] = a0 >= 0 ? a->a[a0 & 7] : sc_p_c0[nr];
 	if (p0 < 0)
-		put_file_path(s, 0, fd_file(a.a[dfd0 & 7]));
+		put_file_path(s, 0, fd_file(a->a[dfd0 & 7]));
 	else
-		put_user_path(s, 0, dfd0 >= 0 ? (int)a.a[dfd0 & 7] : AT_FDCWD_,
-			      UPTR(a.a[p0 & 7]));
-	if (p1 >= 0 && dfd1 == SC_P_RAW) {
-		__u32 start = field_open(s);
-
-		if (put_ustr(s, UPTR(a.a[p1 & 7]), PT_PATH_MAX))
-			EV(s)->flags |= PT_F_TRUNC(1);
-		field_close(s, 1, start);
-	} else if (p1 >= 0) {
-		put_user_path(s, 1, dfd1 >= 0 ? (int)a.a[dfd1 & 7] : AT_FDCWD_,
-			      UPTR(a.a[p1 & 7]));
-	}
-	ev_submit(s);
-	return 0;
+		put_user_path(s, 0, dfd0 >= 0 ? (int)a->a[dfd0 & 7] : AT_FDCWD_,
+			      UPTR(a->a[p0 & 7]));
+	if (p1 >= 0 && dfd1 == PT_SC_P_RAW)
+		put_ustr_field(s, 1, UPTR(a->a[p1 & 7]), PT_PATH_MAX);
+	else if (p1 >= 0)
+		put_user_path(s, 1, dfd1 >= 0 ? (int)a->a[dfd1 & 7] : AT_FDCWD_,
+			      UPTR(a->a[p1 & 7]));
 }
 
 EXIT(memfd_create, PT_EV_MEMFD)
 {
-	__u32 start = field_open(s);
-
 	EV(s)->arg[0] = a->a[1];
-	if (put_ustr(s, UPTR(a->a[0]), PT_NAME_MAX))
-		EV(s)->flags |= PT_F_TRUNC(0);
-	field_close(s, 0, start);
+	put_ustr_field(s, 0, UPTR(a->a[0]), PT_NAME_MAX);
 }
 
 #define FAILED_EXEC_ARGS 32 /* argv entries copied for a failed exec */
