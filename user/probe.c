@@ -37,7 +37,8 @@ struct probe {
 /* Syscall number -> its exit handler program (tail-called by sys_exit).
  * Numbers come from the C library so the table follows the architecture.
  * A program serving several calls tells them apart by number (the nr_*
- * settings, the sc_p_* and sc_setid_kind tables). */
+ * settings).  exit_paths and exit_setid serve the rows of their own
+ * tables below (sc_handler walks all three). */
 static const struct {
 	long nr;
 	const char *prog;
@@ -45,27 +46,9 @@ static const struct {
 #ifdef SYS_open
 	{ SYS_open, "exit_open" },
 	{ SYS_creat, "exit_open" },
-	{ SYS_unlink, "exit_paths" },
-	{ SYS_rmdir, "exit_paths" },
-	{ SYS_rename, "exit_paths" },
-	{ SYS_mkdir, "exit_paths" },
-	{ SYS_chmod, "exit_paths" },
-	{ SYS_symlink, "exit_paths" },
-	{ SYS_link, "exit_paths" },
 #endif
 	{ SYS_openat, "exit_open" },
 	{ SYS_openat2, "exit_open" },
-	{ SYS_unlinkat, "exit_paths" },
-	{ SYS_renameat, "exit_paths" },
-	{ SYS_renameat2, "exit_paths" },
-	{ SYS_mkdirat, "exit_paths" },
-	{ SYS_fchmod, "exit_paths" },
-	{ SYS_fchmodat, "exit_paths" },
-	{ SYS_fchmodat2, "exit_paths" },
-	{ SYS_symlinkat, "exit_paths" },
-	{ SYS_linkat, "exit_paths" },
-	{ SYS_truncate, "exit_paths" },
-	{ SYS_ftruncate, "exit_paths" },
 	{ SYS_memfd_create, "exit_memfd_create" },
 	{ SYS_execve, "exit_exec" },
 	{ SYS_execveat, "exit_exec" },
@@ -77,21 +60,14 @@ static const struct {
 	{ SYS_sendto, "exit_sendto" },
 	{ SYS_sendmsg, "exit_sendmsg" },
 	{ SYS_sendmmsg, "exit_sendmsg" },
-	{ SYS_setuid, "exit_setid" },
-	{ SYS_setgid, "exit_setid" },
-	{ SYS_setreuid, "exit_setid" },
-	{ SYS_setregid, "exit_setid" },
-	{ SYS_setresuid, "exit_setid" },
-	{ SYS_setresgid, "exit_setid" },
 	{ SYS_ptrace, "exit_ptrace" },
 };
 
 /* The syscalls exit_paths handles: where each keeps its arguments, for the
  * sc_p_* arrays of bpf/pkgtrace.bpf.c (-1: AT_FDCWD / no path / c0; a path
- * 0 of -1 is the file open at the dirfd argument; a dirfd 1 of RAW: the
- * string as given). */
+ * 0 of -1 is the file open at the dirfd argument; a dirfd 1 of
+ * PT_SC_P_RAW: the string as given). */
 #define AT_REMOVEDIR_ 0x200
-#define RAW -2
 static const struct {
 	long nr;
 	struct {
@@ -107,7 +83,7 @@ static const struct {
 	{ SYS_mkdir, { PT_EV_MKDIR, { -1, -1 }, { 0, -1 }, 1, 0 } },
 	{ SYS_chmod, { PT_EV_CHMOD, { -1, -1 }, { 0, -1 }, 1, 0 } },
 	{ SYS_link, { PT_EV_LINK, { -1, -1 }, { 0, 1 }, -1, 0 } },
-	{ SYS_symlink, { PT_EV_SYMLINK, { -1, RAW }, { 1, 0 }, -1, 0 } },
+	{ SYS_symlink, { PT_EV_SYMLINK, { -1, PT_SC_P_RAW }, { 1, 0 }, -1, 0 } },
 #endif
 	{ SYS_unlinkat, { PT_EV_UNLINK, { 0, -1 }, { 1, -1 }, 2, 0 } },
 	{ SYS_renameat, { PT_EV_RENAME, { 0, 2 }, { 1, 3 }, -1, 0 } },
@@ -117,7 +93,7 @@ static const struct {
 	{ SYS_fchmodat2, { PT_EV_CHMOD, { 0, -1 }, { 1, -1 }, 2, 0 } },
 	{ SYS_linkat, { PT_EV_LINK, { 0, 2 }, { 1, 3 }, -1, 0 } },
 	{ SYS_truncate, { PT_EV_TRUNCATE, { -1, -1 }, { 0, -1 }, 1, 0 } },
-	{ SYS_symlinkat, { PT_EV_SYMLINK, { 1, RAW }, { 2, 0 }, -1, 0 } },
+	{ SYS_symlinkat, { PT_EV_SYMLINK, { 1, PT_SC_P_RAW }, { 2, 0 }, -1, 0 } },
 	{ SYS_fchmod, { PT_EV_CHMOD, { 0, -1 }, { -1, -1 }, 1, 0 } },
 	{ SYS_ftruncate, { PT_EV_TRUNCATE, { 0, -1 }, { -1, -1 }, 1, 0 } },
 };
@@ -132,6 +108,30 @@ static const struct {
 	{ SYS_setresuid, PT_SETID_RESUID }, { SYS_setresgid, PT_SETID_RESGID },
 };
 
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/* sc_handler: the i-th (syscall, handler program) pair, i from 0: sc_table's
+ * rows, then exit_paths for each sc_path_table row and exit_setid for each
+ * sc_setid_table row.  NULL past the last. */
+static const char *sc_handler(size_t i, long *nr)
+{
+	if (i < NELEM(sc_table)) {
+		*nr = sc_table[i].nr;
+		return sc_table[i].prog;
+	}
+	i -= NELEM(sc_table);
+	if (i < NELEM(sc_path_table)) {
+		*nr = sc_path_table[i].nr;
+		return "exit_paths";
+	}
+	i -= NELEM(sc_path_table);
+	if (i < NELEM(sc_setid_table)) {
+		*nr = sc_setid_table[i].nr;
+		return "exit_setid";
+	}
+	return NULL;
+}
+
 static int libbpf_print(enum libbpf_print_level level, const char *fmt, va_list args)
 {
 	if (!verbose || level == LIBBPF_DEBUG)
@@ -144,15 +144,17 @@ static int set_syscalls(struct pkgtrace_bpf *skel)
 {
 	int progs_fd = bpf_map__fd(skel->maps.sc_exit_progs);
 
-	for (size_t i = 0; i < sizeof(sc_table) / sizeof(sc_table[0]); i++) {
-		struct bpf_program *prog = bpf_object__find_program_by_name(skel->obj,
-									    sc_table[i].prog);
-		uint32_t nr = sc_table[i].nr;
+	const char *name;
+	long nr;
+
+	for (size_t i = 0; (name = sc_handler(i, &nr)); i++) {
+		struct bpf_program *prog = bpf_object__find_program_by_name(skel->obj, name);
+		uint32_t key = nr;
 		int fd = prog ? bpf_program__fd(prog) : -1;
 
 		if (fd < 0)
 			return -ENOENT;
-		if (bpf_map_update_elem(progs_fd, &nr, &fd, BPF_ANY))
+		if (bpf_map_update_elem(progs_fd, &key, &fd, BPF_ANY))
 			return -errno;
 	}
 	return 0;
@@ -203,6 +205,8 @@ int probe_new(const struct probe_opts *opts, probe_event_fn fn, void *ctx, struc
 {
 	struct probe *p;
 	uint32_t rsize = ring_size(opts ? opts->ringbuf_bytes : 0);
+	const char *name;
+	long nr;
 	int err;
 
 	*out = NULL;
@@ -235,13 +239,12 @@ int probe_new(const struct probe_opts *opts, probe_event_fn fn, void *ctx, struc
 	p->skel->rodata->nr_execveat = SYS_execveat;
 	p->skel->rodata->nr_bind = SYS_bind;
 	/* sys_exit looks at these syscalls only; any other returns at once. */
-	for (size_t i = 0; i < sizeof(sc_table) / sizeof(sc_table[0]); i++)
-		if (sc_table[i].nr < (long)sizeof(p->skel->rodata->sc_wanted))
-			p->skel->rodata->sc_wanted[sc_table[i].nr] = 1;
+	for (size_t i = 0; sc_handler(i, &nr); i++)
+		if (nr < (long)sizeof(p->skel->rodata->sc_wanted))
+			p->skel->rodata->sc_wanted[nr] = 1;
 	p->skel->rodata->sc_wanted[SYS_prctl] = 1;
-	for (size_t i = 0; i < sizeof(sc_path_table) / sizeof(sc_path_table[0]); i++) {
-		long nr = sc_path_table[i].nr;
-
+	for (size_t i = 0; i < NELEM(sc_path_table); i++) {
+		nr = sc_path_table[i].nr;
 		p->skel->rodata->sc_p_type[nr] = sc_path_table[i].d.type;
 		p->skel->rodata->sc_p_dfd0[nr] = sc_path_table[i].d.dfd[0];
 		p->skel->rodata->sc_p_dfd1[nr] = sc_path_table[i].d.dfd[1];
@@ -250,15 +253,14 @@ int probe_new(const struct probe_opts *opts, probe_event_fn fn, void *ctx, struc
 		p->skel->rodata->sc_p_a0[nr] = sc_path_table[i].d.a0;
 		p->skel->rodata->sc_p_c0[nr] = sc_path_table[i].d.c0;
 	}
-	for (size_t i = 0; i < sizeof(sc_setid_table) / sizeof(sc_setid_table[0]); i++)
+	for (size_t i = 0; i < NELEM(sc_setid_table); i++)
 		p->skel->rodata->sc_setid_kind[sc_setid_table[i].nr] = sc_setid_table[i].kind;
 	bpf_map__set_max_entries(p->skel->maps.events, rsize);
 	bpf_map__set_max_entries(p->skel->maps.heap, p->ncpus);
 
 	/* The per-syscall handlers are tail-call targets, never attached. */
-	for (size_t i = 0; i < sizeof(sc_table) / sizeof(sc_table[0]); i++) {
-		struct bpf_program *prog =
-			bpf_object__find_program_by_name(p->skel->obj, sc_table[i].prog);
+	for (size_t i = 0; (name = sc_handler(i, &nr)); i++) {
+		struct bpf_program *prog = bpf_object__find_program_by_name(p->skel->obj, name);
 
 		if (prog)
 			bpf_program__set_autoattach(prog, false);
