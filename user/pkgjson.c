@@ -109,8 +109,12 @@ static int skip_number(struct scan *sc)
 
 static int skip_value(struct scan *sc, int depth);
 
-/* An object or array at sc->p, skipped whole. */
-static int skip_container(struct scan *sc, int depth)
+/* Reads the value of one member of an object (key set) or element of an
+ * array (key NULL), at depth; it must consume the value. */
+typedef int (*member_fn)(struct scan *sc, const struct span *key, int depth, void *arg);
+
+/* The object or array at sc->p, each value handed to fn at depth + 1. */
+static int walk_container(struct scan *sc, int depth, member_fn fn, void *arg)
 {
 	char close = *sc->p == '{' ? '}' : ']';
 	struct span key;
@@ -134,7 +138,7 @@ static int skip_container(struct scan *sc, int depth)
 				return -EINVAL;
 			skip_ws(sc);
 		}
-		err = skip_value(sc, depth + 1);
+		err = fn(sc, close == '}' ? &key : NULL, depth + 1, arg);
 		if (err)
 			return err;
 		skip_ws(sc);
@@ -148,6 +152,13 @@ static int skip_container(struct scan *sc, int depth)
 	}
 }
 
+static int skip_member(struct scan *sc, const struct span *key, int depth, void *arg)
+{
+	(void)key;
+	(void)arg;
+	return skip_value(sc, depth);
+}
+
 static int skip_value(struct scan *sc, int depth)
 {
 	struct span s;
@@ -157,7 +168,7 @@ static int skip_value(struct scan *sc, int depth)
 		return read_string(sc, &s);
 	case '{':
 	case '[':
-		return skip_container(sc, depth);
+		return walk_container(sc, depth, skip_member, NULL);
 	case 't':
 		if (strncmp(sc->p, "true", 4))
 			return -EINVAL;
@@ -178,47 +189,27 @@ static int skip_value(struct scan *sc, int depth)
 	}
 }
 
-/* The "scripts" value: which of the wanted names are its keys (0 when it
- * is not an object, as json-c's caller sees it). */
-static int scan_scripts(struct scan *sc, const char *const *wanted, unsigned *mask)
-{
-	struct span key;
-	int err;
+struct fields {
+	const char *const *scripts; /* the script names looked for */
+	struct pkgjson *out;
+};
 
-	*mask = 0;
-	if (*sc->p != '{')
-		return skip_value(sc, 2);
-	sc->p++;
-	skip_ws(sc);
-	if (*sc->p == '}') {
-		sc->p++;
-		return 0;
-	}
-	for (;;) {
-		err = read_string(sc, &key);
-		if (err)
-			return err;
-		if (key.esc)
-			return -EINVAL;
-		for (int k = 0; k < 32 && wanted[k]; k++)
-			if (strlen(wanted[k]) == key.n && !memcmp(wanted[k], key.s, key.n))
-				*mask |= 1u << k;
-		skip_ws(sc);
-		if (*sc->p++ != ':')
-			return -EINVAL;
-		skip_ws(sc);
-		err = skip_value(sc, 3);
-		if (err)
-			return err;
-		skip_ws(sc);
-		if (*sc->p == '}') {
-			sc->p++;
-			return 0;
-		}
-		if (*sc->p++ != ',')
-			return -EINVAL;
-		skip_ws(sc);
-	}
+static bool key_is(const struct span *key, const char *name)
+{
+	return strlen(name) == key->n && !memcmp(key->s, name, key->n);
+}
+
+/* A member of "scripts": is its key one of the wanted names? */
+static int script_member(struct scan *sc, const struct span *key, int depth, void *arg)
+{
+	struct fields *f = arg;
+
+	if (key->esc)
+		return -EINVAL;
+	for (int k = 0; k < 32 && f->scripts[k]; k++)
+		if (key_is(key, f->scripts[k]))
+			f->out->scripts |= 1u << k;
+	return skip_value(sc, depth);
 }
 
 /* A top-level string field's value, copied (the last one wins, as in
@@ -244,59 +235,38 @@ static int take_string(struct scan *sc, char **dst)
 	return 0;
 }
 
-static bool key_is(const struct span *key, const char *name)
+static int top_member(struct scan *sc, const struct span *key, int depth, void *arg)
 {
-	return strlen(name) == key->n && !memcmp(key->s, name, key->n);
+	struct fields *f = arg;
+
+	if (key->esc)
+		return -EINVAL;
+	if (key_is(key, "name"))
+		return take_string(sc, &f->out->name);
+	if (key_is(key, "version"))
+		return take_string(sc, &f->out->version);
+	if (key_is(key, "scripts")) {
+		/* the last "scripts" wins; one that is no object has no scripts */
+		f->out->scripts = 0;
+		if (*sc->p == '{')
+			return walk_container(sc, depth, script_member, f);
+	}
+	return skip_value(sc, depth);
 }
 
 int pkgjson_scan(const char *text, const char *const *scripts, struct pkgjson *out)
 {
 	struct scan sc = { .p = text };
-	struct span key;
+	struct fields f = { .scripts = scripts, .out = out };
 	int err = -EINVAL;
 
 	memset(out, 0, sizeof(*out));
 	skip_ws(&sc);
 	if (*sc.p != '{')
 		goto cleanup;
-	sc.p++;
-	skip_ws(&sc);
-	if (*sc.p == '}') {
-		sc.p++;
-		goto end;
-	}
-	for (;;) {
-		err = read_string(&sc, &key);
-		if (err)
-			goto cleanup;
-		err = -EINVAL;
-		if (key.esc)
-			goto cleanup;
-		skip_ws(&sc);
-		if (*sc.p++ != ':')
-			goto cleanup;
-		skip_ws(&sc);
-		if (key_is(&key, "name"))
-			err = take_string(&sc, &out->name);
-		else if (key_is(&key, "version"))
-			err = take_string(&sc, &out->version);
-		else if (key_is(&key, "scripts"))
-			err = scan_scripts(&sc, scripts, &out->scripts);
-		else
-			err = skip_value(&sc, 1);
-		if (err)
-			goto cleanup;
-		err = -EINVAL;
-		skip_ws(&sc);
-		if (*sc.p == '}') {
-			sc.p++;
-			break;
-		}
-		if (*sc.p++ != ',')
-			goto cleanup;
-		skip_ws(&sc);
-	}
-end:
+	err = walk_container(&sc, 0, top_member, &f);
+	if (err)
+		goto cleanup;
 	skip_ws(&sc);
 	if (*sc.p) { /* json-c stops at the object; what follows is its call */
 		err = -EINVAL;
