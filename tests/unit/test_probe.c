@@ -19,6 +19,7 @@
 #include <sched.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -28,6 +29,7 @@
 #include <unistd.h>
 
 #include "events.h"
+#include "mountinfo.h"
 #include "probe.h"
 #include "unit.h"
 
@@ -380,6 +382,74 @@ static void test_thread_open(void)
 		CHECK(e->pid == root_pid());
 	}
 	CHECK(find(PT_EV_FORK, NULL, NULL) == NULL); /* threads are not forks */
+}
+
+/* ---- the record header -------------------------------------------------- */
+
+#define HDR_UID 4321
+#define HDR_COMM "pt-hdr-0123456" /* 15 characters: comm's whole width */
+
+/* Under / rather than the scratch directory, which the new uid may not
+ * search: the open must fail with ENOENT. */
+#define HDR_MISSING "/no-such-file-pkgtrace-test"
+
+static void child_header(void)
+{
+	prctl(PR_SET_NAME, HDR_COMM, 0, 0, 0);
+	if (setresuid(HDR_UID, HDR_UID, HDR_UID))
+		_exit(97);
+	open(HDR_MISSING, O_RDONLY);
+}
+
+/* The cgroup v2 id of this process: its cgroup directory's inode. */
+static uint64_t self_cgroup_id(void)
+{
+	char root[PATH_MAX], line[PATH_MAX], path[2 * PATH_MAX];
+	uint64_t id = 0;
+	struct stat st;
+	FILE *f;
+
+	if (mountinfo_find_self("cgroup2", root, sizeof(root)))
+		return 0;
+	f = fopen("/proc/self/cgroup", "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, "0::", 3))
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		snprintf(path, sizeof(path), "%s%s", root, line + 3);
+		if (stat(path, &st) == 0)
+			id = st.st_ino;
+	}
+	fclose(f);
+	return id;
+}
+
+/* Every header field of a syscall record against what the process knows
+ * of itself: the BPF side reads them from the task directly. */
+static void test_record_header(void)
+{
+	const struct pt_event *e;
+	uint64_t cg = self_cgroup_id();
+	int status;
+
+	status = run_traced(child_header);
+	CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	e = find(PT_EV_OPEN, f0_is, HDR_MISSING);
+	CHECK(e != NULL);
+	CHECK(cg != 0);
+	if (!e)
+		return;
+	CHECK_INT(e->ret, -ENOENT);
+	CHECK(e->pid == root_pid());
+	CHECK_INT(e->tid, e->pid);
+	CHECK_INT(e->ppid, getpid());
+	CHECK_INT(e->uid, HDR_UID);
+	CHECK_STR(e->comm, HDR_COMM);
+	CHECK_INT(e->cgroup_id, cg); /* the child stays in the test's cgroup */
+	CHECK(e->session == 1);
+	CHECK(e->time_ns > 0);
 }
 
 /* ---- memfd exec ----------------------------------------------------------- */
@@ -1081,6 +1151,7 @@ int main(void)
 	}
 
 	TEST(test_exec_argv_path_cwd_exit);
+	TEST(test_record_header);
 	TEST(test_exec_argv_truncated);
 	TEST(test_fork_setsid_grandchild);
 	TEST(test_file_paths);
