@@ -13,7 +13,7 @@
 # workers, bare and traced.  One event per op.  events/s = events.seen /
 # loop time; "traced / bare" is the loop rate ratio in the same round.
 # The overflow run stops the collector (SIGSTOP) for 3 s while WORKERS
-# openfail loops run, so the 16 MiB ring buffer must overflow; it passes
+# openfail loops run, so the per-CPU ring buffers must overflow; it passes
 # when the report's events.dropped is > 0 and pkgtrace warns on stderr.
 . "$(dirname "$0")/lib.sh"
 

@@ -846,11 +846,7 @@ static int on_record(void *ctx, const void *raw, size_t size)
 
 static void drain(struct daemon *d)
 {
-	int n;
-
-	do
-		n = probe_poll(d->probe, 0);
-	while (n > 0);
+	probe_drain(d->probe);
 }
 
 /* Sessions whose root has exited: report once the tree is empty or the

@@ -408,8 +408,7 @@ int cmd_run(int argc, char **argv)
 			reap(pid, &status);
 		}
 	}
-	while (probe_poll(probe, 0) > 0)
-		;
+	probe_drain(probe);
 	si.end_ns = clock_ns(CLOCK_BOOTTIME);
 	si.drops = probe_drops(probe);
 	si.interrupted = got_signal != 0;

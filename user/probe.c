@@ -1,6 +1,6 @@
 /*
  * probe.c - load and attach bpf/pkgtrace.bpf.c, register the traced root,
- * drain the ring buffer.  See probe.h for the contract.
+ * drain the per-CPU ring buffers.  See probe.h for the contract.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -17,17 +18,30 @@
 #include "err.h"
 #include "events.h"
 #include "probe.h"
+#include "ringset.h"
 #include "pkgtrace.skel.h"
 
-#define RINGBUF_DEFAULT (16u << 20)
+/* Per-CPU ring size by default: 64 MiB shared out, between 1 and 8 MiB a
+ * CPU (8 MiB is Falco's per-CPU default).  Two CPUs get 8 MiB each; a
+ * 64-CPU node 1 MiB each, 64 MiB in all, well inside the DaemonSet's
+ * memory limit (ring pages are charged to its cgroup). */
+#define RINGBUF_TOTAL (64u << 20)
+#define RINGBUF_MIN_PER_CPU (1u << 20)
+#define RINGBUF_MAX_PER_CPU (8u << 20)
+
+/* How long a record may be in flight (time taken, not yet committed) on
+ * one CPU while another CPU's newer records wait for it (ringset.h).  A
+ * program commits within microseconds; this covers interrupts and a
+ * preempted vCPU too, and only delays delivery. */
+#define HOLD_NS (10 * 1000000ull)
 
 struct probe {
 	struct pkgtrace_bpf *skel;
-	struct ring_buffer *rb;
+	struct ringset *rs;
+	int *ring_fds; /* one ring buffer map per CPU, -1 until created */
 	probe_event_fn fn;
 	void *ctx;
 	int ncpus;
-	int stop_rc; /* the callback's non-zero return, for probe_poll */
 };
 
 #ifndef SYS_fchmodat2
@@ -160,30 +174,51 @@ static int set_syscalls(struct pkgtrace_bpf *skel)
 	return 0;
 }
 
-/* libbpf stops a drain only on a negative return: keep the callback's own
- * value and hand libbpf one that stops. */
-static int on_record(void *ctx, void *data, size_t size)
-{
-	struct probe *p = ctx;
-	int rc = p->fn(p->ctx, data, size);
-
-	if (rc) {
-		p->stop_rc = rc;
-		return -ECANCELED;
-	}
-	return 0;
-}
-
 /* Power of two, at least one page: what a BPF ring buffer accepts. */
-static uint32_t ring_size(uint32_t want)
+static uint32_t ring_size(uint32_t want, int ncpus)
 {
 	uint32_t sz = 4096;
 
-	if (!want)
-		return RINGBUF_DEFAULT;
+	if (!want) {
+		want = RINGBUF_TOTAL / (uint32_t)ncpus;
+		if (want < RINGBUF_MIN_PER_CPU)
+			want = RINGBUF_MIN_PER_CPU;
+		if (want > RINGBUF_MAX_PER_CPU)
+			want = RINGBUF_MAX_PER_CPU;
+	}
 	while (sz < want && sz < (1u << 30))
 		sz <<= 1;
 	return sz;
+}
+
+/* One ring buffer per CPU, in the rings array at the CPU's number. */
+static int make_rings(struct probe *p, uint32_t rsize)
+{
+	int outer = bpf_map__fd(p->skel->maps.rings);
+
+	p->ring_fds = malloc(p->ncpus * sizeof(*p->ring_fds));
+	if (!p->ring_fds)
+		return -ENOMEM;
+	for (int i = 0; i < p->ncpus; i++)
+		p->ring_fds[i] = -1;
+	for (int i = 0; i < p->ncpus; i++) {
+		uint32_t key = i;
+
+		p->ring_fds[i] = bpf_map_create(BPF_MAP_TYPE_RINGBUF, "pt_ring", 0, 0, rsize, NULL);
+		if (p->ring_fds[i] < 0)
+			return -errno;
+		if (bpf_map_update_elem(outer, &key, &p->ring_fds[i], BPF_ANY))
+			return -errno;
+	}
+	return ringset_new(p->ring_fds, p->ncpus, rsize, &p->rs);
+}
+
+static uint64_t boot_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_BOOTTIME, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
 static int set_session_cmds(struct probe *p, const char *const *cmds)
@@ -204,7 +239,7 @@ static int set_session_cmds(struct probe *p, const char *const *cmds)
 int probe_new(const struct probe_opts *opts, probe_event_fn fn, void *ctx, struct probe **out)
 {
 	struct probe *p;
-	uint32_t rsize = ring_size(opts ? opts->ringbuf_bytes : 0);
+	uint32_t rsize;
 	const char *name;
 	long nr;
 	int err;
@@ -221,6 +256,7 @@ int probe_new(const struct probe_opts *opts, probe_event_fn fn, void *ctx, struc
 		err = p->ncpus ? p->ncpus : -EINVAL;
 		goto cleanup;
 	}
+	rsize = ring_size(opts ? opts->ringbuf_bytes : 0, p->ncpus);
 
 	p->skel = pkgtrace_bpf__open();
 	if (!p->skel) {
@@ -255,7 +291,7 @@ int probe_new(const struct probe_opts *opts, probe_event_fn fn, void *ctx, struc
 	}
 	for (size_t i = 0; i < NELEM(sc_setid_table); i++)
 		p->skel->rodata->sc_setid_kind[sc_setid_table[i].nr] = sc_setid_table[i].kind;
-	bpf_map__set_max_entries(p->skel->maps.events, rsize);
+	bpf_map__set_max_entries(p->skel->maps.rings, p->ncpus);
 	bpf_map__set_max_entries(p->skel->maps.heap, p->ncpus);
 
 	/* The per-syscall handlers are tail-call targets, never attached. */
@@ -272,6 +308,9 @@ int probe_new(const struct probe_opts *opts, probe_event_fn fn, void *ctx, struc
 	err = set_syscalls(p->skel);
 	if (err)
 		goto cleanup;
+	err = make_rings(p, rsize); /* before attach: a record needs its CPU's ring */
+	if (err)
+		goto cleanup;
 	if (opts && opts->daemon) { /* before attach: no exec may miss it */
 		err = set_session_cmds(p, opts->session_cmds);
 		if (err)
@@ -280,11 +319,6 @@ int probe_new(const struct probe_opts *opts, probe_event_fn fn, void *ctx, struc
 	err = pkgtrace_bpf__attach(p->skel);
 	if (err)
 		goto cleanup;
-	p->rb = ring_buffer__new(bpf_map__fd(p->skel->maps.events), on_record, p, NULL);
-	if (!p->rb) {
-		err = -errno;
-		goto cleanup;
-	}
 	*out = p;
 	return 0;
 
@@ -301,7 +335,11 @@ void probe_free(struct probe *p)
 {
 	if (!p)
 		return;
-	ring_buffer__free(p->rb);
+	ringset_free(p->rs);
+	for (int i = 0; p->ring_fds && i < p->ncpus; i++)
+		if (p->ring_fds[i] >= 0)
+			close(p->ring_fds[i]);
+	free(p->ring_fds);
 	pkgtrace_bpf__destroy(p->skel);
 	free(p);
 }
@@ -315,22 +353,27 @@ int probe_register_self(uint64_t reg_cookie)
 
 int probe_poll(struct probe *p, int timeout_ms)
 {
-	int n, m, rc;
+	int err;
 
-	/* Records are sent without wakeups, so epoll may time out with data
-	 * pending: always consume after the wait. */
-	n = ring_buffer__poll(p->rb, timeout_ms);
-	if (n < 0 && !p->stop_rc && n != -EINTR)
-		return n;
-	m = p->stop_rc ? 0 : ring_buffer__consume(p->rb);
-	if (p->stop_rc) {
-		rc = p->stop_rc;
-		p->stop_rc = 0;
-		return rc;
-	}
-	if (m < 0)
-		return m;
-	return (n > 0 ? n : 0) + m;
+	/* Records are sent without wakeups, so the wait may time out with
+	 * data pending: always deliver after it. */
+	err = ringset_wait(p->rs, timeout_ms, boot_ns(), HOLD_NS);
+	if (err && err != -EINTR)
+		return err;
+	return (int)ringset_deliver(p->rs, boot_ns(), HOLD_NS, 0, p->fn, p->ctx);
+}
+
+int probe_drain(struct probe *p)
+{
+	uint64_t until = boot_ns();
+	struct timespec hold = { .tv_sec = 0, .tv_nsec = HOLD_NS };
+	long n;
+
+	/* Whatever was in flight at `until` has landed after the hold. */
+	while (nanosleep(&hold, &hold) && errno == EINTR)
+		;
+	n = ringset_deliver(p->rs, boot_ns(), HOLD_NS, until, p->fn, p->ctx);
+	return (int)n;
 }
 
 uint64_t probe_drops(struct probe *p)

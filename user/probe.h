@@ -1,7 +1,7 @@
 /*
  * probe.h - the BPF side, from userspace: load, attach, register the root of
- * a traced tree, and drain the ring buffer.  Implemented in probe.c over the
- * skeleton of bpf/pkgtrace.bpf.c.
+ * a traced tree, and drain the per-CPU ring buffers.  Implemented in probe.c
+ * over the skeleton of bpf/pkgtrace.bpf.c.
  */
 #ifndef PKGTRACE_PROBE_H
 #define PKGTRACE_PROBE_H
@@ -20,7 +20,7 @@ struct probe_opts {
 	uint64_t reg_cookie;        /* secret the child passes to probe_register_self() */
 	bool daemon;                /* start sessions at package-manager execs (issue 5) */
 	const char *const *session_cmds; /* NULL-terminated basenames, daemon only */
-	uint32_t ringbuf_bytes;     /* 0: default (16 MiB) */
+	uint32_t ringbuf_bytes;     /* per CPU; 0: default (64 MiB / CPUs, 1 to 8 MiB) */
 };
 
 /* probe_new: open, configure, load and attach.  Returns 0 and sets *out, or
@@ -34,9 +34,17 @@ void probe_free(struct probe *p);
  * side (so it works inside PID namespaces).  Async-signal-safe. */
 int probe_register_self(uint64_t reg_cookie);
 
-/* probe_poll: deliver pending records, waiting up to timeout_ms for more.
- * Returns the number delivered, or -errno / the callback's non-zero value. */
+/* probe_poll: wait up to timeout_ms for records, then deliver those whose
+ * place in time order is settled (all CPUs' rings merged by time; a record
+ * may wait ~10 ms for records still in flight on other CPUs).  Returns the
+ * number delivered, or -errno / the callback's non-zero value. */
 int probe_poll(struct probe *p, int timeout_ms);
+
+/* probe_drain: deliver every record that happened before the call, in time
+ * order (it waits out the in-flight hold first, ~10 ms).  For the end of a
+ * run or of a session; later records stay for the next probe_poll().
+ * Returns the number delivered or the callback's non-zero value. */
+int probe_drain(struct probe *p);
 
 /* probe_drops: records the kernel could not deliver, summed over CPUs. */
 uint64_t probe_drops(struct probe *p);

@@ -22,6 +22,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/sysinfo.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -70,14 +71,10 @@ static const char *field(const struct pt_event *e, int idx)
 	return (const char *)e->data + off;
 }
 
+/* Everything was output before the child was reaped; drain it. */
 static void drain(struct probe *p)
 {
-	int n;
-
-	/* Everything was output before the child was reaped; drain it. */
-	do {
-		n = probe_poll(p, 20);
-	} while (n > 0);
+	probe_drain(p);
 }
 
 /* Run fn in a child (registered as the traced root when reg); returns its
@@ -450,6 +447,76 @@ static void test_record_header(void)
 	CHECK_INT(e->cgroup_id, cg); /* the child stays in the test's cgroup */
 	CHECK(e->session == 1);
 	CHECK(e->time_ns > 0);
+}
+
+/* ---- records from several CPUs, in time order ------------------------------ */
+
+static void pin_to(int cpu)
+{
+	cpu_set_t set;
+
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
+
+static char order_file[3][PATH_MAX];
+
+/* The parent runs on CPU 0, the child on the last CPU: their records go to
+ * different rings, and only the merge puts them back in order. */
+static void child_two_cpus(void)
+{
+	pid_t pid;
+
+	pin_to(0);
+	close(open(order_file[0], O_CREAT | O_WRONLY, 0600));
+	pid = fork();
+	if (pid == 0) {
+		pin_to(get_nprocs() - 1);
+		close(open(order_file[1], O_CREAT | O_WRONLY, 0600));
+		_exit(0);
+	}
+	waitpid(pid, NULL, 0);
+	close(open(order_file[2], O_CREAT | O_WRONLY, 0600));
+}
+
+static int index_of(const struct pt_event *e)
+{
+	for (int i = 0; i < nevs; i++)
+		if (evs[i] == e)
+			return i;
+	return -1;
+}
+
+static void test_records_of_two_cpus_in_time_order(void)
+{
+	const struct pt_event *fork_ev, *exit_ev, *o[3];
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		char name[32];
+
+		snprintf(name, sizeof(name), "order%d.txt", i);
+		path_in_dir(order_file[i], name);
+	}
+	run_traced(child_two_cpus);
+	for (i = 0; i < 3; i++) {
+		o[i] = find(PT_EV_OPEN, f0_is, order_file[i]);
+		CHECK(o[i] != NULL);
+	}
+	fork_ev = find(PT_EV_FORK, NULL, NULL);
+	exit_ev = o[1] ? find(PT_EV_EXIT, NULL, NULL) : NULL;
+	CHECK(fork_ev != NULL);
+	if (!o[0] || !o[1] || !o[2] || !fork_ev)
+		return;
+	/* the first EXIT is the child's (the root exits last) */
+	CHECK(exit_ev && exit_ev->pid == o[1]->pid);
+	CHECK(index_of(o[0]) < index_of(fork_ev));
+	CHECK(index_of(fork_ev) < index_of(o[1])); /* fork before the child acts */
+	CHECK(index_of(o[1]) < index_of(exit_ev));
+	CHECK(index_of(exit_ev) < index_of(o[2])); /* the child's end before the wait returns */
+	for (i = 1; i < nevs; i++)
+		CHECK(evs[i - 1]->time_ns <= evs[i]->time_ns);
 }
 
 /* ---- memfd exec ----------------------------------------------------------- */
@@ -1076,7 +1143,6 @@ static void test_untracked_process_silent(void)
 {
 	char p[PATH_MAX];
 	pid_t pid;
-	int n;
 
 	path_in_dir(p, "untracked.txt");
 	clear_events();
@@ -1089,9 +1155,7 @@ static void test_untracked_process_silent(void)
 		_exit(0);
 	}
 	waitpid(pid, NULL, 0);
-	do {
-		n = probe_poll(probe, 20);
-	} while (n > 0);
+	probe_drain(probe);
 	CHECK_INT(nevs, 0);
 }
 
@@ -1157,6 +1221,7 @@ int main(void)
 	TEST(test_file_paths);
 	TEST(test_deep_path_flagged_truncated);
 	TEST(test_thread_open);
+	TEST(test_records_of_two_cpus_in_time_order);
 	TEST(test_memfd_exec);
 	TEST(test_sockets);
 	TEST(test_tmpfs_and_bind_mount_paths);
