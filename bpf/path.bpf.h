@@ -38,6 +38,8 @@ struct scratch {
 	__u32 walk_trunc; /* last walk hit PATH_DEPTH or PT_PATH_MAX */
 	__u32 nsub;       /* records sent from this CPU (ev_submit) */
 	__u32 session;    /* set by sys_exit for the handler it tail-calls */
+	__u32 cached_tgid; /* sys_exit's tree cache: this tgid is in session */
+	__u64 cached_gen;  /* ... as long as tree_gen is this */
 };
 
 /* An ARRAY indexed by CPU rather than a PERCPU_ARRAY: per-CPU map values are

@@ -1159,6 +1159,58 @@ static void test_untracked_process_silent(void)
 	CHECK_INT(nevs, 0);
 }
 
+/* A traced process leaves the tree and an untraced one gets its pid on
+ * the same CPU: sys_exit's per-CPU tree cache must not take the newcomer
+ * for the old member. */
+static void child_open_on_cpu0(void)
+{
+	pin_to(0);
+	close(open("/dev/null", O_RDONLY));
+}
+
+static void test_reused_pid_not_traced(void)
+{
+	char p[PATH_MAX];
+	pid_t old_pid = 0, pid = -1;
+	int tries, fd;
+
+	path_in_dir(p, "reused-pid.txt");
+	for (tries = 0; tries < 20 && pid != old_pid; tries++) {
+		char last[16];
+		int n;
+
+		clear_events();
+		run_traced(child_open_on_cpu0);
+		old_pid = root_pid();
+		if (!old_pid)
+			break;
+		/* the next pid the kernel hands out is old_pid (root only) */
+		fd = open("/proc/sys/kernel/ns_last_pid", O_WRONLY);
+		n = snprintf(last, sizeof(last), "%d", old_pid - 1);
+		if (fd < 0 || write(fd, last, n) != n) {
+			if (fd >= 0)
+				close(fd);
+			break;
+		}
+		close(fd);
+		clear_events();
+		pid = fork();
+		if (pid == 0) { /* never registers */
+			if (getpid() == old_pid) {
+				pin_to(0);
+				close(open(p, O_CREAT | O_WRONLY, 0600));
+			}
+			_exit(0);
+		}
+		waitpid(pid, NULL, 0);
+		probe_drain(probe);
+	}
+	CHECK(old_pid != 0);
+	CHECK_INT(pid, old_pid); /* else another process took the pid 20 times */
+	CHECK(find(PT_EV_OPEN, f0_is, p) == NULL);
+	CHECK_INT(nevs, 0);
+}
+
 static void child_two_opens(void)
 {
 	close(open("/dev/null", O_RDONLY));
@@ -1230,6 +1282,7 @@ int main(void)
 	TEST(test_pid_namespace_root);
 	TEST(test_mark_pid);
 	TEST(test_untracked_process_silent);
+	TEST(test_reused_pid_not_traced);
 	TEST(test_daemon_session_start_and_nesting);
 	TEST(test_poll_stops_on_callback_value);
 	TEST(test_no_drops);
