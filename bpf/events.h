@@ -102,6 +102,10 @@ struct pt_event {
  * target). */
 #define PT_SC_P_RAW -2
 
+/* Words of the tree's membership bitmap (tree_bits in the BPF object, one
+ * bit per pid): 2^16 * 64 = 2^22, Linux's PID_MAX_LIMIT on 64-bit. */
+#define PT_TREE_BITS_WORDS 65536
+
 /* Value of the tree map (key: host tgid). */
 struct pt_tree_val {
 	__u32 session;

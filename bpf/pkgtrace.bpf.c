@@ -37,12 +37,35 @@ const volatile __u64 wake_bytes = 4 << 20; /* force a wakeup past this backlog *
 
 #define TREE_MAX 65536
 
+/*
+ * One bit per pid, set while the tgid is in `tree` (PT_TREE_BITS_WORDS in
+ * events.h: every pid below PID_MAX_LIMIT has its bit).  Untracked
+ * processes are nearly everyone, and for them a hash lookup that misses
+ * was most of what the hooks cost (~40 ns of an open's ~150); a bit test
+ * is one load.  A bit may be set for a tgid not (yet, or any more) in the
+ * map, never the other way round: it is set before the insert and cleared
+ * after the delete, and the map stays the authority.  Userspace sets bits
+ * through the mmapped .bss (probe_mark_pid).
+ */
+__u64 tree_bits[PT_TREE_BITS_WORDS];
+
+#define TREE_BIT_WORD(tgid) tree_bits[((tgid) >> 6) & (PT_TREE_BITS_WORDS - 1)]
+#define TREE_BIT(tgid) (1ull << ((tgid) & 63))
+
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, TREE_MAX);
 	__type(key, __u32);
 	__type(value, struct pt_tree_val);
 } tree SEC(".maps");
+
+/* The tree entry of tgid, or NULL. */
+static __always_inline struct pt_tree_val *tree_get(__u32 tgid)
+{
+	if (!(TREE_BIT_WORD(tgid) & TREE_BIT(tgid)))
+		return NULL;
+	return bpf_map_lookup_elem(&tree, &tgid);
+}
 
 /* A syscall's arguments, read back from the user registers at sys_exit. */
 struct sc_args {
@@ -201,6 +224,7 @@ static __always_inline struct pt_tree_val *tree_mark(__u32 tgid, __u32 session, 
 {
 	struct pt_tree_val v = { .session = session, .flags = flags };
 
+	__sync_fetch_and_or(&TREE_BIT_WORD(tgid), TREE_BIT(tgid));
 	if (bpf_map_update_elem(&tree, &tgid, &v, BPF_ANY)) {
 		count_drop(); /* tree full: this process goes untraced */
 		return NULL;
@@ -214,7 +238,7 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 	__u32 ptgid = BPF_CORE_READ(parent, tgid);
 	__u32 cpid = BPF_CORE_READ(child, pid);
 	__u32 ctgid = BPF_CORE_READ(child, tgid);
-	struct pt_tree_val *tv = bpf_map_lookup_elem(&tree, &ptgid);
+	struct pt_tree_val *tv = tree_get(ptgid);
 	struct scratch *s;
 	__u32 session;
 
@@ -239,7 +263,7 @@ SEC("tp_btf/sched_process_exit")
 int BPF_PROG(on_exit, struct task_struct *task, bool group_dead)
 {
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-	struct pt_tree_val *tv = bpf_map_lookup_elem(&tree, &tgid);
+	struct pt_tree_val *tv = tree_get(tgid);
 	struct scratch *s;
 
 	if (!tv || !group_dead) /* another thread of the process still runs */
@@ -252,6 +276,7 @@ int BPF_PROG(on_exit, struct task_struct *task, bool group_dead)
 		ev_submit(s);
 	}
 	bpf_map_delete_elem(&tree, &tgid);
+	__sync_fetch_and_and(&TREE_BIT_WORD(tgid), ~TREE_BIT(tgid));
 	__sync_fetch_and_add(&tree_gen, 1);
 	return 0;
 }
@@ -467,7 +492,7 @@ SEC("tp_btf/sched_process_exec")
 int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-	struct pt_tree_val *tv = bpf_map_lookup_elem(&tree, &tgid);
+	struct pt_tree_val *tv = tree_get(tgid);
 	struct file *file;
 	struct mm_struct *mm;
 	struct scratch *s;
@@ -637,7 +662,7 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	/* The last process this CPU found in the tree, while no process has
 	 * left it since (see tree_gen): no hash lookup, ~60 ns a record. */
 	if (s->cached_tgid != tgid || s->cached_gen != tree_gen) {
-		tv = bpf_map_lookup_elem(&tree, &tgid);
+		tv = tree_get(tgid);
 		if (!tv) {
 			if (!reg_cookie)
 				return 0;

@@ -414,6 +414,10 @@ int probe_mark_pid(struct probe *p, uint32_t pid, uint32_t session)
 {
 	struct pt_tree_val val = { .session = session, .flags = PT_TREE_ROOT };
 
+	/* The membership bit first: the BPF side looks at the map only for
+	 * pids whose bit is set (a stray bit costs a lookup, nothing more). */
+	__atomic_fetch_or(&p->skel->bss->tree_bits[(pid >> 6) & (PT_TREE_BITS_WORDS - 1)],
+			  1ull << (pid & 63), __ATOMIC_SEQ_CST);
 	/* NOEXIST: a process the kernel already put in a session stays there */
 	if (bpf_map_update_elem(bpf_map__fd(p->skel->maps.tree), &pid, &val, BPF_NOEXIST))
 		return -errno;
