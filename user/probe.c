@@ -357,7 +357,7 @@ int probe_poll(struct probe *p, int timeout_ms)
 
 	/* Records are sent without wakeups, so the wait may time out with
 	 * data pending: always deliver after it. */
-	err = ringset_wait(p->rs, timeout_ms, boot_ns(), HOLD_NS);
+	err = ringset_wait(p->rs, timeout_ms);
 	if (err && err != -EINTR)
 		return err;
 	return (int)ringset_deliver(p->rs, boot_ns(), HOLD_NS, 0, p->fn, p->ctx);

@@ -15,7 +15,6 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/mman.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "ringset.h"
@@ -152,26 +151,10 @@ long ringset_deliver(struct ringset *rs, uint64_t now_ns, uint64_t hold_ns, uint
 	return rc ? rc : delivered;
 }
 
-int ringset_wait(struct ringset *rs, int timeout_ms, uint64_t now_ns, uint64_t hold_ns)
+int ringset_wait(struct ringset *rs, int timeout_ms)
 {
 	struct epoll_event evs[8];
-	uint64_t oldest = NO_HEAD;
 
-	for (int i = 0; i < rs->n; i++)
-		if (rs->heads[i] < oldest)
-			oldest = rs->heads[i];
-	if (oldest != NO_HEAD) {
-		/* A record waits for its hold: epoll would say "data" at once,
-		 * again and again, so sleep until the hold is over instead. */
-		uint64_t left = oldest + hold_ns > now_ns ? oldest + hold_ns - now_ns : 0;
-		struct timespec ts;
-
-		if (timeout_ms >= 0 && left > (uint64_t)timeout_ms * 1000000ull)
-			left = (uint64_t)timeout_ms * 1000000ull;
-		ts.tv_sec = left / 1000000000ull;
-		ts.tv_nsec = left % 1000000000ull;
-		return nanosleep(&ts, NULL) ? -errno : 0;
-	}
 	if (epoll_wait(rs->epfd, evs, 8, timeout_ms) < 0)
 		return -errno;
 	return 0;
@@ -207,7 +190,10 @@ int ringset_new(const int *fds, int n, uint32_t size, struct ringset **out)
 	}
 	for (int i = 0; i < n; i++) {
 		struct ring *r = &rs->rings[i];
-		struct epoll_event ev = { .events = EPOLLIN, .data.u32 = i };
+		/* Edge-triggered: a ring reports data for as long as it holds
+		 * any, and held-back records would make a level-triggered wait
+		 * return at once, again and again. */
+		struct epoll_event ev = { .events = EPOLLIN | EPOLLET, .data.u32 = i };
 		void *p;
 
 		p = mmap(NULL, rs->page, PROT_READ | PROT_WRITE, MAP_SHARED, fds[i], 0);

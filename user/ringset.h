@@ -40,11 +40,10 @@ typedef int (*ringset_fn)(void *ctx, const void *rec, size_t size);
 int ringset_new(const int *fds, int n, uint32_t size, struct ringset **out);
 void ringset_free(struct ringset *rs);
 
-/* ringset_wait: wait up to timeout_ms for a ring to signal data (records
- * are sent without wakeups, so a timeout does not mean there is none), or,
- * when a record is held back, until its hold is over (now_ns and hold_ns
- * as for ringset_deliver).  0 or -errno (-EINTR when a signal came). */
-int ringset_wait(struct ringset *rs, int timeout_ms, uint64_t now_ns, uint64_t hold_ns);
+/* ringset_wait: wait up to timeout_ms for a ring to signal (records are
+ * sent without wakeups but for a backlog, so a timeout does not mean there
+ * is none).  0 or -errno (-EINTR when a signal came). */
+int ringset_wait(struct ringset *rs, int timeout_ms);
 
 /* ringset_deliver: hand fn the records that are safe to deliver at time
  * now_ns (CLOCK_BOOTTIME) with the given hold (see above), oldest first.
