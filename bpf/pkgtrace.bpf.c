@@ -7,8 +7,9 @@
  * by an exec of a package-manager command; sched_process_fork copies the
  * mark to every new process (threads share their tgid key), and
  * sched_process_exit drops it when the thread group dies.  Every program
- * looks the current tgid up first and returns at once when it is not there,
- * so an untracked process pays one hash lookup per hook.
+ * looks the current tgid up first (its bit in tree_bits, then the map) and
+ * returns at once when it is not there, so an untracked process pays one
+ * bit test per hook.
  *
  * Syscalls: one raw sys_exit hook tail-calls the syscall's handler, which
  * reads the arguments back from the user registers, builds the record with
@@ -82,7 +83,7 @@ struct {
 
 /* One ring buffer per CPU, by CPU number (probe.c creates them and fills
  * this array): a single shared ring serialises every producer on its lock,
- * ~10 % of a traced tight loop's time with two CPUs.  Userspace merges the
+ * ~7 % of a traced tight loop's time with two CPUs.  Userspace merges the
  * rings by time (user/ringset.c).  The inner definition is only the type
  * the verifier checks against; the real rings are sized by probe.c. */
 struct ring_def {

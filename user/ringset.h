@@ -4,7 +4,7 @@
  *
  * Why per-CPU rings: one ring shared by every CPU serialises all producers
  * on its spinlock and producer position; with two CPUs tracing a tight loop
- * that contention was ~10 % of the traced process's time.  The price is
+ * reserving a record took ~7 % of the traced process's time.  The price is
  * that the global order of reservation is gone, and the collector needs
  * it (a fork before the child's first record, an exec before what the new
  * image does).  Each ring is in time order by itself (a CPU runs one
