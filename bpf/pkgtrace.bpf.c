@@ -134,13 +134,36 @@ __u32 session_seq = 1;
 #define ENOENT_ 2
 #define DNS_PORT 53
 
-static __always_inline void count_drop(void)
+/* Records lost, by session, so a daemon report counts its own losses and
+ * not those of the other installs on the node.  Userspace deletes an entry
+ * when it has reported the session. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, __u64);
+} session_drops SEC(".maps");
+
+/* One record of session lost: counted per CPU (all sessions) and for the
+ * session. */
+static __always_inline void count_drop(__u32 session)
 {
 	__u32 zero = 0;
-	__u64 *c = bpf_map_lookup_elem(&drops, &zero);
+	__u64 one = 1, *c = bpf_map_lookup_elem(&drops, &zero);
 
 	if (c)
 		*c += 1;
+	c = bpf_map_lookup_elem(&session_drops, &session);
+	if (c) {
+		__sync_fetch_and_add(c, 1);
+		return;
+	}
+	/* First loss of the session; another CPU may add it meanwhile. */
+	if (bpf_map_update_elem(&session_drops, &session, &one, BPF_NOEXIST)) {
+		c = bpf_map_lookup_elem(&session_drops, &session);
+		if (c)
+			__sync_fetch_and_add(c, 1);
+	}
 }
 
 /*
@@ -195,7 +218,7 @@ static __always_inline void ev_submit(struct scratch *s)
 	void *ring = bpf_map_lookup_elem(&rings, &cpu);
 
 	if (!ring) {
-		count_drop();
+		count_drop(e->session);
 		return;
 	}
 	e->size = size;
@@ -204,7 +227,7 @@ static __always_inline void ev_submit(struct scratch *s)
 	if ((++s->nsub & 31) == 0 && bpf_ringbuf_query(ring, BPF_RB_AVAIL_DATA) > wake_bytes)
 		flags = BPF_RB_FORCE_WAKEUP;
 	if (bpf_ringbuf_output(ring, e, size, flags))
-		count_drop();
+		count_drop(e->session);
 }
 
 /* ---- process tree ------------------------------------------------------ */
@@ -227,7 +250,7 @@ static __always_inline struct pt_tree_val *tree_mark(__u32 tgid, __u32 session, 
 
 	__sync_fetch_and_or(&TREE_BIT_WORD(tgid), TREE_BIT(tgid));
 	if (bpf_map_update_elem(&tree, &tgid, &v, BPF_ANY)) {
-		count_drop(); /* tree full: this process goes untraced */
+		count_drop(session); /* tree full: this process goes untraced */
 		return NULL;
 	}
 	return bpf_map_lookup_elem(&tree, &tgid);

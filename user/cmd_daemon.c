@@ -83,7 +83,6 @@ struct dsession {
 	void *pending;              /* the ROOT record, until the exec arrives */
 	size_t pending_len;
 	uint64_t cgroup_id;
-	uint64_t drops_at_start;
 	uint64_t start_mono_ns;     /* when the daemon took the session */
 	uint64_t root_exit_ns;      /* monotonic; 0 while the root runs */
 	uint64_t last_check_ns;
@@ -632,7 +631,6 @@ static struct dsession *session_new(struct daemon *d, uint32_t id, uint32_t root
 	s->cgroup_id = cgroup_id;
 	s->live = 1;
 	s->start_mono_ns = clock_ns(CLOCK_MONOTONIC);
-	s->drops_at_start = probe_drops(d->probe);
 	if (si_init(d, &s->si)) {
 		free(s);
 		return NULL;
@@ -745,7 +743,8 @@ static int session_finish(struct daemon *d, struct dsession *s, bool interrupted
 		return -ENOMEM;
 	}
 	s->si.end_ns = clock_ns(CLOCK_BOOTTIME);
-	s->si.drops = probe_drops(d->probe) - s->drops_at_start;
+	s->si.drops = probe_session_drops(d->probe, s->id);
+	probe_forget_session(d->probe, s->id);
 	s->si.interrupted = interrupted;
 	sev = pipeline_finish(s->pipe, &s->si);
 	s->pipe = NULL;

@@ -392,6 +392,21 @@ uint64_t probe_drops(struct probe *p)
 	return sum;
 }
 
+uint64_t probe_session_drops(struct probe *p, uint32_t session)
+{
+	uint64_t n = 0;
+
+	if (bpf_map__lookup_elem(p->skel->maps.session_drops, &session, sizeof(session), &n,
+				 sizeof(n), 0))
+		return 0;
+	return n;
+}
+
+void probe_forget_session(struct probe *p, uint32_t session)
+{
+	bpf_map__delete_elem(p->skel->maps.session_drops, &session, sizeof(session), 0);
+}
+
 int probe_tree_size(struct probe *p, uint32_t session)
 {
 	int fd = bpf_map__fd(p->skel->maps.tree);

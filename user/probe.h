@@ -49,6 +49,12 @@ int probe_drain(struct probe *p);
 /* probe_drops: records the kernel could not deliver, summed over CPUs. */
 uint64_t probe_drops(struct probe *p);
 
+/* probe_session_drops: the records of one session the kernel could not
+ * deliver (a process the full tree could not take counts as one).
+ * probe_forget_session: drop that count once the session is reported. */
+uint64_t probe_session_drops(struct probe *p, uint32_t session);
+void probe_forget_session(struct probe *p, uint32_t session);
+
 /* probe_tree_size: processes currently marked in the tree, for a session
  * (0 = any).  Used for the lingering-process grace period. */
 int probe_tree_size(struct probe *p, uint32_t session);

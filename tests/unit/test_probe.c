@@ -1239,6 +1239,40 @@ static void test_poll_stops_on_callback_value(void)
 	CHECK(nevs > 1); /* the rest is still there */
 }
 
+/* Rings of one page and a collector that never reads them: the records
+ * past the first page are lost, and every one is counted, per CPU and for
+ * its session. */
+static void test_drops_counted_per_session(void)
+{
+	uint64_t small_cookie = cookie ^ 0x5a5a5a5a5a5a5a5aull;
+	struct probe_opts opts = { .reg_cookie = small_cookie, .ringbuf_bytes = 4096 };
+	struct probe *small = NULL;
+	uint64_t all, mine;
+	pid_t pid;
+	int err;
+
+	err = probe_new(&opts, on_event, NULL, &small);
+	CHECK_INT(err, 0);
+	if (err)
+		return;
+	pid = fork();
+	if (pid == 0) {
+		probe_register_self(small_cookie);
+		for (int i = 0; i < 500; i++)
+			close(open("/dev/null", O_RDONLY));
+		_exit(0);
+	}
+	waitpid(pid, NULL, 0);
+	all = probe_drops(small);
+	mine = probe_session_drops(small, 1);
+	CHECK(all > 300); /* 500-odd records, ~30 fit in a page */
+	CHECK_INT(mine, all);
+	CHECK_INT(probe_session_drops(small, 2), 0);
+	probe_forget_session(small, 1);
+	CHECK_INT(probe_session_drops(small, 1), 0);
+	probe_free(small);
+}
+
 static void test_no_drops(void)
 {
 	CHECK_INT(probe_drops(probe), 0);
@@ -1285,6 +1319,7 @@ int main(void)
 	TEST(test_reused_pid_not_traced);
 	TEST(test_daemon_session_start_and_nesting);
 	TEST(test_poll_stops_on_callback_value);
+	TEST(test_drops_counted_per_session);
 	TEST(test_no_drops);
 
 	clear_events();
