@@ -49,7 +49,6 @@ static void publish(struct ring *r)
 		__atomic_store_n(r->consumer_pos, r->cons, __ATOMIC_RELEASE);
 		r->published = r->cons;
 	}
-
 }
 
 static uint32_t record_span(uint32_t len)
@@ -58,8 +57,8 @@ static uint32_t record_span(uint32_t len)
 	return (len + BPF_RINGBUF_HDR_SZ + 7) & ~7u;
 }
 
-/* Find ring i's oldest committed record; discarded ones are skipped (and
- * released).  Sets heads[i]. */
+/* Find ring i's oldest committed record; discarded ones are skipped (their
+ * space goes back with the next publish).  Sets heads[i]. */
 static void peek(struct ringset *rs, int i)
 {
 	struct ring *r = &rs->rings[i];
@@ -113,7 +112,7 @@ int ringset_pick(const uint64_t *heads, int n, uint64_t now_ns, uint64_t hold_ns
 long ringset_deliver(struct ringset *rs, uint64_t now_ns, uint64_t hold_ns, uint64_t until_ns,
 		     ringset_fn fn, void *ctx)
 {
-	bool fresh = false; /* every empty ring looked at since the last delivery */
+	bool fresh = true; /* every empty ring looked at since the last delivery */
 	long delivered = 0;
 	int i, rc = 0;
 
