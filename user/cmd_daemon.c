@@ -34,6 +34,7 @@
 #include <json-c/json.h>
 #include "analyze.h"
 #include "cgroupctx.h"
+#include "clock.h"
 #include "cmds.h"
 #include "err.h"
 #include "event.h"
@@ -116,14 +117,6 @@ static void on_signal(int sig)
 		hup = 1;
 	else
 		stop_sig = sig;
-}
-
-static uint64_t clock_ns(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
 /* ---- arguments ----------------------------------------------------------- */

@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "analyze.h"
+#include "clock.h"
 #include "cmds.h"
 #include "err.h"
 #include "facts.h"
@@ -107,10 +108,7 @@ static int parse_args(int argc, char **argv, struct replay_opts *o)
 
 static double now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+	return (double)clock_ns(CLOCK_MONOTONIC) / 1e6;
 }
 
 int cmd_replay(int argc, char **argv)

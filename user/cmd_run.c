@@ -25,6 +25,7 @@
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include "analyze.h"
+#include "clock.h"
 #include "cmds.h"
 #include "err.h"
 #include "facts.h"
@@ -133,14 +134,6 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 }
 
 /* ---- session info ------------------------------------------------------ */
-
-static uint64_t clock_ns(clockid_t id)
-{
-	struct timespec ts;
-
-	clock_gettime(id, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static void session_free(struct session_info *si)
 {

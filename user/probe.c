@@ -15,6 +15,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include "clock.h"
 #include "err.h"
 #include "events.h"
 #include "probe.h"
@@ -213,14 +214,6 @@ static int make_rings(struct probe *p, uint32_t rsize)
 	return ringset_new(p->ring_fds, p->ncpus, rsize, &p->rs);
 }
 
-static uint64_t boot_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_BOOTTIME, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + ts.tv_nsec;
-}
-
 static int set_session_cmds(struct probe *p, const char *const *cmds)
 {
 	uint8_t one = 1;
@@ -360,19 +353,19 @@ int probe_poll(struct probe *p, int timeout_ms)
 	err = ringset_wait(p->rs, timeout_ms);
 	if (err && err != -EINTR)
 		return err;
-	return (int)ringset_deliver(p->rs, boot_ns(), HOLD_NS, 0, p->fn, p->ctx);
+	return (int)ringset_deliver(p->rs, clock_ns(CLOCK_BOOTTIME), HOLD_NS, 0, p->fn, p->ctx);
 }
 
 int probe_drain(struct probe *p)
 {
-	uint64_t until = boot_ns();
+	uint64_t until = clock_ns(CLOCK_BOOTTIME);
 	struct timespec hold = { .tv_sec = 0, .tv_nsec = HOLD_NS };
 	long n;
 
 	/* Whatever was in flight at `until` has landed after the hold. */
 	while (nanosleep(&hold, &hold) && errno == EINTR)
 		;
-	n = ringset_deliver(p->rs, boot_ns(), HOLD_NS, until, p->fn, p->ctx);
+	n = ringset_deliver(p->rs, clock_ns(CLOCK_BOOTTIME), HOLD_NS, until, p->fn, p->ctx);
 	return (int)n;
 }
 

@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <sys/uio.h>
 #include <zlib.h>
+#include "clock.h"
 #include "trace.h"
 #include "trace_int.h"
 
@@ -49,14 +50,6 @@ struct trace_writer {
 	uint64_t dir_hash[DIR_HASH];   /* directory hash -> ring seq + 1 */
 	uint64_t path_hash[PATH_HASH]; /* path hash -> ring seq + 1 */
 };
-
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static int write_all(int fd, struct iovec *iov, int n)
 {
@@ -535,7 +528,7 @@ static int maybe_flush(struct trace_writer *w)
 	/* a kill -9 loses at most the open block: close it after a while, but
 	 * read the clock only every 64 records */
 	if (++w->since_clock >= 64) {
-		uint64_t now = mono_ns();
+		uint64_t now = clock_ns(CLOCK_MONOTONIC_COARSE);
 
 		w->since_clock = 0;
 		if (!w->block_ns)
