@@ -836,13 +836,8 @@ static int on_record(void *ctx, const void *raw, size_t size)
 	return 0;
 }
 
-static void drain(struct daemon *d)
-{
-	probe_drain(d->probe);
-}
-
 /* Sessions whose root has exited: report once the tree is empty or the
- * grace period is over.  The ring is drained after the kernel said the
+ * grace period is over.  The rings are drained after the kernel said the
  * tree is empty, so every record the tree sent is in. */
 static void reap_sessions(struct daemon *d)
 {
@@ -854,7 +849,7 @@ static void reap_sessions(struct daemon *d)
 
 		if (s && now - s->start_mono_ns >= (uint64_t)d->o.max_duration_s * 1000000000ull) {
 			/* a server started by npm start: reported, slot freed */
-			drain(d);
+			probe_drain(d->probe);
 			if (d->s[i] == s)
 				session_finish(d, s, true);
 			continue;
@@ -868,7 +863,7 @@ static void reap_sessions(struct daemon *d)
 		}
 		if (!done)
 			continue;
-		drain(d);
+		probe_drain(d->probe);
 		if (d->s[i] == s)
 			session_finish(d, s, false);
 	}
@@ -1338,7 +1333,7 @@ int cmd_daemon(int argc, char **argv)
 	}
 	/* Sessions the kernel started since attach are seen first, then the
 	 * installs that were already running are taken. */
-	drain(&d);
+	probe_drain(d.probe);
 	partial = scan_running(&d);
 	free(d.seen);
 	d.seen = NULL;
@@ -1358,7 +1353,7 @@ int cmd_daemon(int argc, char **argv)
 		reap_sessions(&d);
 	}
 	/* Stopped: every open session is reported, marked interrupted. */
-	drain(&d);
+	probe_drain(d.probe);
 	for (long i = 0; i < d.o.max_sessions; i++)
 		if (d.s[i])
 			session_finish(&d, d.s[i], true);
