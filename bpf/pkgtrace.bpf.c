@@ -149,21 +149,16 @@ struct {
 static __always_inline void count_drop(__u32 session)
 {
 	__u32 zero = 0;
-	__u64 one = 1, *c = bpf_map_lookup_elem(&drops, &zero);
+	__u64 none = 0, *c = bpf_map_lookup_elem(&drops, &zero);
 
 	if (c)
 		*c += 1;
+	/* The session's first loss makes its entry (NOEXIST: a no-op after
+	 * that, and another CPU's entry stands); every loss adds to it. */
+	bpf_map_update_elem(&session_drops, &session, &none, BPF_NOEXIST);
 	c = bpf_map_lookup_elem(&session_drops, &session);
-	if (c) {
+	if (c)
 		__sync_fetch_and_add(c, 1);
-		return;
-	}
-	/* First loss of the session; another CPU may add it meanwhile. */
-	if (bpf_map_update_elem(&session_drops, &session, &one, BPF_NOEXIST)) {
-		c = bpf_map_lookup_elem(&session_drops, &session);
-		if (c)
-			__sync_fetch_and_add(c, 1);
-	}
 }
 
 /*
