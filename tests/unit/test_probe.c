@@ -71,12 +71,6 @@ static const char *field(const struct pt_event *e, int idx)
 	return (const char *)e->data + off;
 }
 
-/* Everything was output before the child was reaped; drain it. */
-static void drain(struct probe *p)
-{
-	probe_drain(p);
-}
-
 /* Run fn in a child (registered as the traced root when reg); returns its
  * wait status and leaves every record of its tree in evs[]. */
 static int run_child(void (*fn)(void), bool reg)
@@ -93,7 +87,7 @@ static int run_child(void (*fn)(void), bool reg)
 		_exit(0);
 	}
 	waitpid(pid, &status, 0);
-	drain(probe);
+	probe_drain(probe); /* everything was output before the child was reaped */
 	return status;
 }
 
@@ -1066,7 +1060,7 @@ static void test_mark_pid(void)
 	CHECK_INT(probe_mark_pid(probe, pid, 0x80000001u), 0);
 	CHECK(write(go[1], &c, 1) == 1);
 	waitpid(pid, NULL, 0);
-	drain(probe);
+	probe_drain(probe);
 	e = find(PT_EV_OPEN, f0_is, p);
 	CHECK(e != NULL);
 	if (e)
@@ -1235,7 +1229,7 @@ static void test_poll_stops_on_callback_value(void)
 	stop_with = 0;
 	CHECK_INT(rc, 42);
 	CHECK_INT(nevs, 1); /* stopped right after the first record */
-	drain(probe);
+	probe_drain(probe);
 	CHECK(nevs > 1); /* the rest is still there */
 }
 
