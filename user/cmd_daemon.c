@@ -30,7 +30,6 @@
 #include <unistd.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
 #include <json-c/json.h>
 #include "analyze.h"
 #include "cgroupctx.h"
@@ -102,7 +101,6 @@ struct daemon {
 	struct dsession **s;        /* open sessions, max_sessions slots */
 	long nopen;
 	struct dsession *last;      /* lookup cache */
-	char *hostname, *kernel;
 	uint8_t *seen;              /* startup only: pids seen in kernel sessions */
 	size_t seen_bits;
 	uint64_t reports, dropped_sessions, stray_records, malformed;
@@ -382,50 +380,6 @@ static void trim_interpreter(const struct daemon *d, struct session_info *si)
 	si->argc -= k;
 }
 
-/* ---- session info -------------------------------------------------------- */
-
-static void si_free(struct session_info *si)
-{
-	for (int i = 0; si->argv && i < si->argc; i++)
-		free(si->argv[i]);
-	free(si->argv);
-	sessenv_free(si->env, si->envc);
-	free(si->cwd);
-	free(si->hostname);
-	free(si->kernel);
-	memset(si, 0, sizeof(*si));
-}
-
-/* argv from n NUL-separated strings in buf (a cut last string included). */
-static int si_set_argv(struct session_info *si, const char *buf, size_t len)
-{
-	size_t pos = 0;
-	int n = 0;
-
-	for (pos = 0; pos < len; pos += strnlen(buf + pos, len - pos) + 1)
-		n++;
-	si->argv = calloc((size_t)n + 1, sizeof(char *));
-	if (!si->argv)
-		return -ENOMEM;
-	for (pos = 0; pos < len && si->argc < n; pos += strnlen(buf + pos, len - pos) + 1) {
-		si->argv[si->argc] = strndup(buf + pos, len - pos);
-		if (!si->argv[si->argc])
-			return -ENOMEM;
-		si->argc++;
-	}
-	return 0;
-}
-
-static int si_init(struct daemon *d, struct session_info *si)
-{
-	memset(si, 0, sizeof(*si));
-	si->exit_status = -1;
-	si->hostname = strdup(d->hostname);
-	si->kernel = strdup(d->kernel);
-	si->boot_offset_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME);
-	return si->hostname && si->kernel ? 0 : -ENOMEM;
-}
-
 /* ---- output -------------------------------------------------------------- */
 
 static void emit(struct daemon *d, struct json_object *o)
@@ -569,7 +523,7 @@ static struct dsession *session_find(struct daemon *d, uint32_t id)
 	return NULL;
 }
 
-static void session_free(struct daemon *d, struct dsession *s)
+static void dsession_free(struct daemon *d, struct dsession *s)
 {
 	if (!s)
 		return;
@@ -591,7 +545,7 @@ static void session_free(struct daemon *d, struct dsession *s)
 	facts_free(s->facts);
 	free(s->record_path);
 	free(s->pending);
-	si_free(&s->si);
+	session_free(&s->si);
 	free(s);
 }
 
@@ -624,7 +578,7 @@ static struct dsession *session_new(struct daemon *d, uint32_t id, uint32_t root
 	s->cgroup_id = cgroup_id;
 	s->live = 1;
 	s->start_mono_ns = clock_ns(CLOCK_MONOTONIC);
-	if (si_init(d, &s->si)) {
+	if (session_init(&s->si)) {
 		free(s);
 		return NULL;
 	}
@@ -691,7 +645,7 @@ static int session_from_exec(struct daemon *d, struct dsession *s, const void *r
 	int err;
 
 	if (raw && !event_decode(raw, size, &v)) {
-		err = si_set_argv(&s->si, v.field[1] ? v.field[1] : "", v.field[1] ? v.field_len[1] : 0);
+		err = session_set_argv_nul(&s->si, v.field[1] ? v.field[1] : "", v.field[1] ? v.field_len[1] : 0);
 		if (!err)
 			trim_interpreter(d, &s->si);
 		if (!err && v.field[2])
@@ -703,7 +657,7 @@ static int session_from_exec(struct daemon *d, struct dsession *s, const void *r
 	} else {
 		memcpy(comm, root ? root->comm : "?", root ? PT_COMM_LEN : 2);
 		comm[PT_COMM_LEN] = '\0';
-		err = si_set_argv(&s->si, comm, strlen(comm) + 1);
+		err = session_set_argv_nul(&s->si, comm, strlen(comm) + 1);
 		if (!err)
 			err = sessenv_filter(NULL, NULL, 0, &s->si.env, &s->si.envc);
 	}
@@ -732,7 +686,7 @@ static int session_finish(struct daemon *d, struct dsession *s, bool interrupted
 
 	if (!s->pipe && session_from_exec(d, s, NULL, 0)) {
 		p_err("daemon: session %u: cannot build its report", s->id);
-		session_free(d, s);
+		dsession_free(d, s);
 		return -ENOMEM;
 	}
 	s->si.end_ns = clock_ns(CLOCK_BOOTTIME);
@@ -761,7 +715,7 @@ static int session_finish(struct daemon *d, struct dsession *s, bool interrupted
 	}
 	json_object_put(rep);
 	free(buf);
-	session_free(d, s);
+	dsession_free(d, s);
 	return err;
 }
 
@@ -817,7 +771,7 @@ static int on_record(void *ctx, const void *raw, size_t size)
 		if (session_from_exec(d, s, root_exec ? raw : NULL, size)) {
 			p_err("daemon: session %u: cannot start its analysis; dropped", s->id);
 			d->dropped_sessions++;
-			session_free(d, s);
+			dsession_free(d, s);
 			return 0;
 		}
 	}
@@ -964,7 +918,7 @@ static int session_from_proc(struct daemon *d, struct dsession *s, uint32_t pid)
 	snprintf(path, sizeof(path), "/proc/%u/cmdline", pid);
 	n = read_file(path, buf, sizeof(buf) - 1);
 	n = cmdline_words(buf, n > 0 ? (size_t)n : 0, NULL);
-	err = si_set_argv(&s->si, buf, (size_t)n);
+	err = session_set_argv_nul(&s->si, buf, (size_t)n);
 	if (err)
 		return err;
 	trim_interpreter(d, &s->si);
@@ -1202,7 +1156,7 @@ static int scan_running(struct daemon *d)
 			if (err != -EEXIST)
 				p_warn("daemon: install pid %u already running cannot be traced: %s",
 				       pi[i].pid, strerror(-err));
-			session_free(d, s);
+			dsession_free(d, s);
 			continue;
 		}
 		feed_partial(s, pi[i].pid, 0);
@@ -1263,7 +1217,6 @@ int cmd_daemon(int argc, char **argv)
 {
 	struct daemon d = { 0 };
 	struct probe_opts popts = { 0 };
-	struct utsname u;
 	char msg[512];
 	int err, partial, ret = PT_EXIT_INTERNAL;
 	struct stat st;
@@ -1297,14 +1250,10 @@ int cmd_daemon(int argc, char **argv)
 		ret = PT_EXIT_NOPERM;
 		goto cleanup;
 	}
-	if (uname(&u) == 0) {
-		d.hostname = strdup(u.nodename);
-		d.kernel = strdup(u.release);
-	}
 	d.s = calloc((size_t)d.o.max_sessions, sizeof(*d.s));
 	d.seen_bits = 1u << 22; /* PID_MAX_LIMIT on 64-bit */
 	d.seen = calloc(d.seen_bits / 8, 1);
-	if (!d.hostname || !d.kernel || !d.s || !d.seen) {
+	if (!d.s || !d.seen) {
 		p_err("out of memory");
 		goto cleanup;
 	}
@@ -1361,7 +1310,7 @@ int cmd_daemon(int argc, char **argv)
 	ret = PT_EXIT_OK;
 cleanup:
 	for (long i = 0; d.s && i < d.o.max_sessions; i++)
-		session_free(&d, d.s[i]);
+		dsession_free(&d, d.s[i]);
 	free(d.s);
 	free(d.seen);
 	probe_free(d.probe);
@@ -1370,8 +1319,6 @@ cleanup:
 	for (int i = 0; d.specs && i < d.nspecs; i++)
 		free(d.specs[i]);
 	free(d.specs);
-	free(d.hostname);
-	free(d.kernel);
 	if (d.out && d.out != stdout)
 		fclose(d.out);
 	return ret;

@@ -178,7 +178,7 @@ int cmd_replay(int argc, char **argv)
 				goto cleanup;
 			}
 		} else if (it.kind == TRACE_ITEM_END) {
-			if (trace_session_copy(&fin, it.si)) {
+			if (session_copy(&fin, it.si)) {
 				p_err("out of memory");
 				goto cleanup;
 			}
@@ -195,7 +195,7 @@ int cmd_replay(int argc, char **argv)
 		 * is unknown, which is not the same as interrupted. */
 		bad = true;
 		if (!have_fin) {
-			if (trace_session_copy(&fin, trace_reader_session(tr))) {
+			if (session_copy(&fin, trace_reader_session(tr))) {
 				p_err("out of memory");
 				goto cleanup;
 			}
@@ -242,7 +242,7 @@ cleanup:
 		pipeline_finish(pipe, si);
 	}
 	if (have_fin)
-		trace_session_free(&fin);
+		session_free(&fin);
 	trace_reader_free(tr);
 	facts_free(facts);
 	baseline_free(bl);

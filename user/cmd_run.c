@@ -22,7 +22,6 @@
 #include <time.h>
 #include <unistd.h>
 #include <sys/random.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
 #include "analyze.h"
 #include "clock.h"
@@ -135,34 +134,20 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 
 /* ---- session info ------------------------------------------------------ */
 
-static void session_free(struct session_info *si)
-{
-	sessenv_free(si->env, si->envc);
-	free(si->cwd);
-	free(si->hostname);
-	free(si->kernel);
-}
-
-static int session_init(struct session_info *si, int cmdc, char **cmd)
+/* The session info of the command: this host, argv, pkgtrace's cwd and
+ * the wanted part of its environment (the command inherits both). */
+static int run_session_init(struct session_info *si, int cmdc, char **cmd)
 {
 	extern char **environ;
-	struct utsname u;
+	int err = session_init(si);
 
-	memset(si, 0, sizeof(*si));
-	si->argc = cmdc;
-	si->argv = cmd;
-	si->exit_status = -1;
-	si->cwd = getcwd(NULL, 0);
-	if (uname(&u) == 0) {
-		si->hostname = strdup(u.nodename);
-		si->kernel = strdup(u.release);
-	}
-	if (!si->cwd || !si->hostname || !si->kernel ||
-	    sessenv_filter(environ, NULL, 0, &si->env, &si->envc))
-		return -ENOMEM;
-	/* wall-clock = boot + offset; both read back to back */
-	si->boot_offset_ns = clock_ns(CLOCK_REALTIME) - clock_ns(CLOCK_BOOTTIME);
-	return 0;
+	if (!err)
+		err = session_set_argv(si, cmdc, cmd);
+	if (!err && !(si->cwd = getcwd(NULL, 0)))
+		err = -errno;
+	if (!err)
+		err = sessenv_filter(environ, NULL, 0, &si->env, &si->envc);
+	return err;
 }
 
 /* ---- child ------------------------------------------------------------- */
@@ -318,7 +303,7 @@ int cmd_run(int argc, char **argv)
 	o.po.color = !o.no_color && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 	facts = facts_new(1);
 	o.po.facts = facts;
-	if (!facts || session_init(&si, o.cmdc, o.cmd)) {
+	if (!facts || run_session_init(&si, o.cmdc, o.cmd)) {
 		p_err("out of memory");
 		goto cleanup;
 	}

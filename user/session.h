@@ -7,6 +7,7 @@
 #define PKGTRACE_SESSION_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct session_info {
@@ -27,6 +28,33 @@ struct session_info {
 	bool interrupted;     /* ended by a signal to pkgtrace, not by the command */
 	bool partial;         /* tracing started after the command did */
 };
+
+/*
+ * session.c is the one owner of a session_info's memory: every string and
+ * array in it is malloc'd, set through these functions or by sessenv_filter()
+ * (env) and the trace reader, and freed by session_free() alone.
+ */
+
+/* session_init: si emptied, then what this host says: hostname and kernel
+ * (uname), the boot-to-wall-clock offset; exit_status -1 (unknown).
+ * Returns 0, or -errno with si empty. */
+int session_init(struct session_info *si);
+
+/* session_set_argv: si->argv a copy of the argc strings of argv.  Returns 0
+ * or -ENOMEM (si->argv then holds what was copied, for session_free). */
+int session_set_argv(struct session_info *si, int argc, char *const *argv);
+
+/* session_set_argv_nul: si->argv from the NUL-separated strings in buf/len
+ * (a last string cut without its NUL included).  Returns 0 or -ENOMEM. */
+int session_set_argv_nul(struct session_info *si, const char *buf, size_t len);
+
+/* session_copy: dst a deep copy of src.  Returns 0, or -ENOMEM with dst
+ * empty. */
+int session_copy(struct session_info *dst, const struct session_info *src);
+
+/* session_free: frees si's strings and arrays (not si) and empties it, so
+ * a second call does nothing.  NULL is fine. */
+void session_free(struct session_info *si);
 
 /* session_getenv: the value of KEY in si->env, or NULL. */
 const char *session_getenv(const struct session_info *si, const char *key);

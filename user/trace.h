@@ -93,9 +93,4 @@ int trace_reader_damage(const struct trace_reader *r, struct trace_damage *d);
  * "corrupt-record", "trailing-data", "read-error", "bad-header" ("none"). */
 const char *trace_damage_name(enum trace_damage_kind kind);
 
-/* trace_session_copy: a deep copy of src (0 or -ENOMEM); free it with
- * trace_session_free(), which frees the strings and arrays, not si. */
-int trace_session_copy(struct session_info *dst, const struct session_info *src);
-void trace_session_free(struct session_info *si);
-
 #endif

@@ -307,22 +307,6 @@ static int get_str(struct cur *c, char **out)
 	return 0;
 }
 
-void trace_session_free(struct session_info *si)
-{
-	if (!si)
-		return;
-	for (int i = 0; si->argv && i < si->argc; i++)
-		free(si->argv[i]);
-	for (int i = 0; si->env && i < si->envc; i++)
-		free(si->env[i]);
-	free(si->argv);
-	free(si->env);
-	free(si->cwd);
-	free(si->hostname);
-	free(si->kernel);
-	memset(si, 0, sizeof(*si));
-}
-
 static int get_list(struct cur *c, int *count, char ***list)
 {
 	uint64_t n = get_varint(c);
@@ -374,31 +358,8 @@ static int get_si(struct cur *c, struct session_info *si)
 		return 0; /* bytes after the known fields: a newer minor version */
 	err = -EBADMSG;
 cleanup:
-	trace_session_free(si);
+	session_free(si);
 	return err;
-}
-
-int trace_session_copy(struct session_info *dst, const struct session_info *src)
-{
-	*dst = *src;
-	dst->argv = calloc((size_t)src->argc + 1, sizeof(char *));
-	dst->env = calloc((size_t)src->envc + 1, sizeof(char *));
-	dst->cwd = src->cwd ? strdup(src->cwd) : NULL;
-	dst->hostname = src->hostname ? strdup(src->hostname) : NULL;
-	dst->kernel = src->kernel ? strdup(src->kernel) : NULL;
-	if (!dst->argv || !dst->env || (src->cwd && !dst->cwd) ||
-	    (src->hostname && !dst->hostname) || (src->kernel && !dst->kernel))
-		goto fail;
-	for (int i = 0; i < src->argc; i++)
-		if (src->argv[i] && !(dst->argv[i] = strdup(src->argv[i])))
-			goto fail;
-	for (int i = 0; i < src->envc; i++)
-		if (src->env[i] && !(dst->env[i] = strdup(src->env[i])))
-			goto fail;
-	return 0;
-fail:
-	trace_session_free(dst);
-	return -ENOMEM;
 }
 
 static int record_problem(struct trace_reader *r, const uint8_t *at, const char *what)
@@ -921,8 +882,8 @@ void trace_reader_free(struct trace_reader *r)
 		close(r->fd);
 	if (r->zinit)
 		inflateEnd(&r->zs);
-	trace_session_free(&r->si);
-	trace_session_free(&r->fin);
+	session_free(&r->si);
+	session_free(&r->fin);
 	free(r->version);
 	free(r->path);
 	tc_free(r->st);
