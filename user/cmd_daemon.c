@@ -28,7 +28,6 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <json-c/json.h>
 #include "analyze.h"
@@ -75,10 +74,8 @@ struct dsession {
 	struct session_info si;     /* owns its strings */
 	struct pipeline *pipe;      /* NULL until the root's exec is seen */
 	struct facts *facts;
-	int report_fd;              /* memfd the pipeline writes the JSON report to */
 	int root_fd;                /* O_PATH /proc/<root>/root: its files, for facts */
 	int mntns_fd;               /* its mount namespace, kept alive until the report */
-	char report_path[32];       /* /proc/self/fd/N */
 	char *record_path;
 	void *pending;              /* the ROOT record, until the exec arrives */
 	size_t pending_len;
@@ -536,8 +533,6 @@ static void dsession_free(struct daemon *d, struct dsession *s)
 		d->last = NULL;
 	if (s->pipe)
 		pipeline_finish(s->pipe, &s->si);
-	if (s->report_fd >= 0)
-		close(s->report_fd);
 	if (s->root_fd >= 0)
 		close(s->root_fd);
 	if (s->mntns_fd >= 0)
@@ -554,6 +549,7 @@ static struct dsession *session_new(struct daemon *d, uint32_t id, uint32_t root
 				    uint64_t cgroup_id)
 {
 	struct dsession *s;
+	char path[64];
 	long slot = -1;
 
 	for (long i = 0; i < d->o.max_sessions && slot < 0; i++)
@@ -565,16 +561,14 @@ static struct dsession *session_new(struct daemon *d, uint32_t id, uint32_t root
 	if (!s)
 		return NULL;
 	s->id = id;
-	s->report_fd = -1;
 	/* The analysis reads the install's files (package.json, lockfiles) as
 	 * the install sees them: in a container, through its root.  Opened now,
 	 * while the root process surely lives; holding its mount namespace
 	 * keeps the container's mounts in place after its processes exit. */
-	snprintf(s->report_path, sizeof(s->report_path), "/proc/%u/root", root_pid);
-	s->root_fd = open(s->report_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
-	snprintf(s->report_path, sizeof(s->report_path), "/proc/%u/ns/mnt", root_pid);
-	s->mntns_fd = open(s->report_path, O_RDONLY | O_CLOEXEC);
-	s->report_path[0] = '\0';
+	snprintf(path, sizeof(path), "/proc/%u/root", root_pid);
+	s->root_fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	snprintf(path, sizeof(path), "/proc/%u/ns/mnt", root_pid);
+	s->mntns_fd = open(path, O_RDONLY | O_CLOEXEC);
 	s->cgroup_id = cgroup_id;
 	s->live = 1;
 	s->start_mono_ns = clock_ns(CLOCK_MONOTONIC);
@@ -597,16 +591,12 @@ static int session_start(struct daemon *d, struct dsession *s)
 	struct tm tm;
 	int err;
 
-	s->report_fd = memfd_create("pkgtrace-report", MFD_CLOEXEC);
 	s->facts = facts_new(1);
-	if (s->report_fd < 0 || !s->facts) {
-		p_err("daemon: session %u: %s", s->id, s->report_fd < 0 ? strerror(errno) : "out of memory");
+	if (!s->facts) {
+		p_err("daemon: session %u: out of memory", s->id);
 		return -ENOMEM;
 	}
 	facts_set_root(s->facts, s->root_fd);
-	/* The pipeline writes the JSON report to a path: the memfd's; it is
-	 * read back to add the container and pod. */
-	snprintf(s->report_path, sizeof(s->report_path), "/proc/self/fd/%d", s->report_fd);
 	if (d->o.record_dir) {
 		wall = (time_t)((s->si.start_ns + s->si.boot_offset_ns) / 1000000000ull);
 		gmtime_r(&wall, &tm);
@@ -616,9 +606,9 @@ static int session_start(struct daemon *d, struct dsession *s)
 			return -ENOMEM;
 		}
 	}
+	/* no report file and nothing on stdout: the report is taken from
+	 * pipeline_finish_report() */
 	po.record_path = s->record_path;
-	po.report_path = s->report_path;
-	po.format = FMT_JSON;
 	po.quiet = true;
 	po.baseline = d->bl;
 	po.facts = s->facts;
@@ -675,14 +665,13 @@ static int session_from_exec(struct daemon *d, struct dsession *s, const void *r
 	return 0;
 }
 
-/* The report: the pipeline's JSON read back from the memfd, plus context. */
+/* The report: report_json() of the pipeline's report, plus the daemon's
+ * fields, one line; s is freed. */
 static int session_finish(struct daemon *d, struct dsession *s, bool interrupted)
 {
+	struct report *r = NULL;
 	struct json_object *rep = NULL;
-	char *buf = NULL;
-	struct stat st;
 	int sev, err = 0;
-	ssize_t n;
 
 	if (!s->pipe && session_from_exec(d, s, NULL, 0)) {
 		p_err("daemon: session %u: cannot build its report", s->id);
@@ -693,18 +682,12 @@ static int session_finish(struct daemon *d, struct dsession *s, bool interrupted
 	s->si.drops = probe_session_drops(d->probe, s->id);
 	probe_forget_session(d->probe, s->id);
 	s->si.interrupted = interrupted;
-	sev = pipeline_finish(s->pipe, &s->si);
+	sev = pipeline_finish_report(s->pipe, &s->si, &r);
 	s->pipe = NULL;
 	if (sev < -1)
 		p_warn("daemon: session %u: the report may be incomplete", s->id);
-	if (fstat(s->report_fd, &st) == 0 && st.st_size > 0 && (buf = malloc(st.st_size + 1))) {
-		n = pread(s->report_fd, buf, st.st_size, 0);
-		if (n == st.st_size) {
-			buf[n] = '\0';
-			rep = json_tokener_parse(buf);
-		}
-	}
-	if (rep && json_object_is_type(rep, json_type_object)) {
+	rep = r ? report_json(r) : NULL;
+	if (rep) {
 		add_context(d, rep, s->cgroup_id);
 		json_object_object_add(rep, "trace", jstr_or_null(s->record_path));
 		emit(d, rep);
@@ -714,7 +697,7 @@ static int session_finish(struct daemon *d, struct dsession *s, bool interrupted
 		err = -EIO;
 	}
 	json_object_put(rep);
-	free(buf);
+	report_free(r);
 	dsession_free(d, s);
 	return err;
 }

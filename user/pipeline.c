@@ -148,6 +148,11 @@ static int write_report_file(const struct pipeline *p, const struct report *r)
 
 int pipeline_finish(struct pipeline *p, struct session_info *si)
 {
+	return pipeline_finish_report(p, si, NULL);
+}
+
+int pipeline_finish_report(struct pipeline *p, struct session_info *si, struct report **report)
+{
 	struct report *r = NULL;
 	int ret, err = 0;
 
@@ -193,7 +198,10 @@ int pipeline_finish(struct pipeline *p, struct session_info *si)
 		err = p->record_err;
 	ret = err ? err : report_max_severity(r);
 cleanup:
-	report_free(r);
+	if (report)
+		*report = r;
+	else
+		report_free(r);
 	if (p->tw)
 		trace_writer_close(p->tw, si);
 	if (p->events)

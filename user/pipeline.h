@@ -42,4 +42,9 @@ void pipeline_set_trace_damage(struct pipeline *p, const struct trace_damage *d)
  * highest finding severity (-1 for none) or -errno. Frees p. */
 int pipeline_finish(struct pipeline *p, struct session_info *si);
 
+/* pipeline_finish_report: pipeline_finish(), with the report handed over in
+ * *report (the caller frees it with report_free(); NULL when it could not
+ * be built) instead of freed: the daemon adds its own fields to it. */
+int pipeline_finish_report(struct pipeline *p, struct session_info *si, struct report **report);
+
 #endif
