@@ -263,17 +263,6 @@ static int status_exit_code(int st)
 	return PT_EXIT_INTERNAL;
 }
 
-static int probe_error(int err)
-{
-	if (err == -EPERM || err == -EACCES || geteuid() != 0) {
-		p_err("cannot load the BPF programs: %s; run as root (needs CAP_BPF, "
-		      "CAP_PERFMON and CAP_SYS_ADMIN)", strerror(-err));
-		return PT_EXIT_NOPERM;
-	}
-	p_err("cannot load the BPF programs: %s; 'pkgtrace doctor' says why", strerror(-err));
-	return PT_EXIT_NOBPF;
-}
-
 int cmd_run(int argc, char **argv)
 {
 	struct run_opts o = { 0 };
@@ -338,7 +327,7 @@ int cmd_run(int argc, char **argv)
 	rc.si = &si;
 	err = probe_new(&popts, on_record, &rc, &probe);
 	if (err) {
-		ret = probe_error(err);
+		ret = probe_exit_status(err);
 		goto cleanup;
 	}
 	if (pipeline_new(&o.po, &si, &rc.pipe))

@@ -431,3 +431,14 @@ int probe_mark_pid(struct probe *p, uint32_t pid, uint32_t session)
 		return -errno;
 	return 0;
 }
+
+int probe_exit_status(int err)
+{
+	if (err == -EPERM || err == -EACCES || geteuid() != 0) {
+		p_err("cannot load the BPF programs: %s; run as root (needs CAP_BPF, "
+		      "CAP_PERFMON and CAP_SYS_ADMIN)", strerror(-err));
+		return PT_EXIT_NOPERM;
+	}
+	p_err("cannot load the BPF programs: %s; 'pkgtrace doctor' says why", strerror(-err));
+	return PT_EXIT_NOBPF;
+}

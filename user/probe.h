@@ -29,6 +29,11 @@ struct probe_opts {
 int probe_new(const struct probe_opts *opts, probe_event_fn fn, void *ctx, struct probe **out);
 void probe_free(struct probe *p);
 
+/* probe_exit_status: probe_new()'s error said on one line (no privilege, or
+ * BPF unavailable: see 'pkgtrace doctor'); returns the exit status for it,
+ * PT_EXIT_NOPERM or PT_EXIT_NOBPF. */
+int probe_exit_status(int err);
+
 /* probe_register_self: called in the forked child, after probe_new() in the
  * parent: marks the calling process as the root of session 1, from the kernel
  * side (so it works inside PID namespaces).  Async-signal-safe. */
