@@ -5,6 +5,9 @@
 # findings; a nested npm stays in its outer session; an install already
 # running at start is reported partial; --record-dir keeps one trace per
 # session.  A third pod (cri-o naming) runs a pip install of an sdist.  Network: loopback only, in a fresh namespace.
+# The daemon traces every install on the node, other tests' too: this test
+# finds its own reports by their exact cwd, and its own sessions by the
+# ids in its traces' names; what other installs add is left alone.
 . "$(dirname "$0")/daemon_common.inc"
 
 UID_A=6f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f
@@ -42,6 +45,8 @@ EARLY_PID=$!
 corpus_wait_file "$EARLY/waiting" || touch "$EARLY/waiting.missing"
 [ -e "$EARLY/waiting" ] && ok "early install is running before the daemon" ||
 	fail "early install is running before the daemon" "$(cat "$EARLY/out")"
+# its processes, to tell the scan's words about it from those about others
+EARLY_PIDS=$(for p in /proc/[0-9]*; do [ "$(readlink "$p/cwd" 2>/dev/null)" = "$EARLY" ] && echo "${p#/proc/}"; done)
 
 daemon_start --pods-dir "$PODS" --record-dir "$TMP/rec" --grace 3000 || done_testing
 ok "daemon started"
@@ -87,8 +92,14 @@ wait $EARLY_PID
 for w in "$TMP/ctr-a" "$B/project" "$NEST" "$EARLY" "$C/work"; do
 	for i in $(seq 1 1800); do grep -qF "\"cwd\":\"$w\"" "$OUT" && break; sleep 0.1; done
 done
-if [ "$(grep -c "\"cwd\":\"$TMP/" "$OUT")" -eq 5 ]; then ok "five reports written"
-else fail "five reports written" "$(cut -c1-300 "$OUT")"; fi
+# exactly one report for each of the five installs, whatever else ran
+if python3 - "$OUT" "$TMP/ctr-a" "$B/project" "$NEST" "$EARLY" "$C/work" <<'PY'
+import json, sys
+cwds = [json.loads(l)["command"]["cwd"] for l in open(sys.argv[1]) if '"pkgtrace-report/1"' in l]
+sys.exit(0 if all(cwds.count(w) == 1 for w in sys.argv[2:]) else 1)
+PY
+then ok "five reports written, one per install"
+else fail "five reports written, one per install" "$(grep -o '"cwd":"[^"]*"' "$OUT")"; fi
 
 # --- the two pod installs ---
 RA_JSON=$(report_where cred "r['command']['cwd'] == '$TMP/ctr-a'")
@@ -139,8 +150,11 @@ if [ -n "$RN_JSON" ]; then
 import json, sys
 reps = [json.loads(l) for l in open(sys.argv[1])]
 reps = [r for r in reps if r["format"] == "pkgtrace-report/1"]
+# the inner npm runs in the project folder too: a session of its own
+# would be a second report with that cwd (npm --version elsewhere on the
+# node is another install's)
 mine = [r for r in reps if r["command"]["cwd"] == sys.argv[2]]
-inner = [r for r in reps if "--version" in r["command"]["argv"]]
+inner = [r for r in mine if "--version" in r["command"]["argv"]]
 sys.exit(0 if len(mine) == 1 and not inner else 1)
 PY
 	then ok "nested: the inner npm is no session of its own"
@@ -211,8 +225,27 @@ daemon_stop
 if python3 -c 'import json,sys; l=[json.loads(x) for x in open(sys.argv[1])]; sys.exit(0 if l[-1]["event"] == "stopped" and l[-1]["reports"] == sum(x["format"] == "pkgtrace-report/1" for x in l) >= 5 else 1)' "$OUT"
 then ok "stopped notice counts the reports"
 else fail "stopped notice counts the reports" "$(tail -1 "$OUT")"; fi
-if [ ! -s "$TMP/daemon.err" ]; then ok "daemon said nothing on stderr"
-else fail "daemon said nothing on stderr" "$(head -5 "$TMP/daemon.err")"; fi
+# stderr: nothing about this test's sessions (ids from its traces' names,
+# <UTC start>-<session>.ptr) or its running install; lines naming other
+# installs' sessions or pids are theirs
+OURS=$(for f in "$RA_JSON" "$RB_JSON" "$RC_JSON" "$RN_JSON" "$RE_JSON"; do
+	[ -n "$f" ] && t=$(jpy "$f" 'j["trace"] or ""') && [ -n "$t" ] && basename "$t" .ptr | sed 's/.*-//'
+done)
+if python3 - "$TMP/daemon.err" "$OURS" "$EARLY_PIDS" <<'PY'
+import re, sys
+ours, early = set(sys.argv[2].split()), set(sys.argv[3].split())
+bad = []
+for line in open(sys.argv[1]):
+    m = re.search(r"daemon: session (\d+):", line) or re.search(r"install pid (\d+) already running", line)
+    if m and m.group(1) not in (ours if "session" in m.group(0) else early):
+        print("# another install's:", line.rstrip())
+        continue
+    bad.append(line)
+sys.stdout.write("".join("# " + l for l in bad[:5]))
+sys.exit(1 if bad or len(ours) != 5 else 0)
+PY
+then ok "daemon said nothing on stderr about this test's installs"
+else fail "daemon said nothing on stderr about this test's installs" "sessions: $(echo $OURS)"; fi
 corpus_kill_payloads "$TMP"
 cgroups_cleanup
 if [ ! -e "$CG_A" ] && [ ! -e "$CG_B" ] && [ ! -e "$CG_C" ] && [ ! -e "$(dirname "$CG_A")" ]; then
