@@ -27,7 +27,10 @@ BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
 SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 
-USER_SRCS := $(wildcard user/*.c)
+# Every .c under user/, subdirectories included (user/analyze/rules/x.c
+# builds into build/analyze/rules/x.o); -Iuser keeps #include "x.h" working.
+USER_SRCS := $(sort $(shell find user -name '*.c'))
+USER_HDRS := $(shell find user -name '*.h')
 USER_OBJS := $(patsubst user/%.c,$(BUILD)/%.o,$(USER_SRCS))
 LIB_OBJS := $(filter-out $(BUILD)/main.o,$(USER_OBJS))
 # The built-in baseline (baseline/default.json) compiled in as a C string.
@@ -58,7 +61,8 @@ $(BUILD)/%.bpf.o: bpf/%.bpf.c bpf/events.h $(wildcard bpf/*.bpf.h) vmlinux.h | $
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(BPFTOOL) gen skeleton $< > $@
 
-$(BUILD)/%.o: user/%.c $(wildcard user/*.h) bpf/events.h $(SKELS) | $(BUILD)
+$(BUILD)/%.o: user/%.c $(USER_HDRS) bpf/events.h $(SKELS) | $(BUILD)
+	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/baseline_default.c: baseline/default.json | $(BUILD)
@@ -99,8 +103,9 @@ vmlinux:
 # The trace reader under libFuzzer + ASan + UBSan, seeded from the committed
 # traces (tests/fixtures) and anything it found before (build/fuzz/corpus).
 FUZZ_SECONDS ?= 60
-FUZZ_SRCS := tests/fuzz/fuzz_trace.c user/trace_reader.c user/event.c user/dns.c user/pathfold.c
-$(BUILD)/fuzz/fuzz_trace: $(FUZZ_SRCS) user/trace.h user/trace_int.h user/event.h bpf/events.h
+FUZZ_SRCS := tests/fuzz/fuzz_trace.c user/trace_reader.c user/event.c user/dns.c user/pathfold.c \
+	user/netaddr.c
+$(BUILD)/fuzz/fuzz_trace: $(FUZZ_SRCS) user/trace.h user/trace_int.h user/event.h user/netaddr.h bpf/events.h
 	mkdir -p $(BUILD)/fuzz
 	$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-Wno-gnu-variable-sized-type-not-at-end -Iuser -Ibpf $(FUZZ_SRCS) -o $@ -lz
