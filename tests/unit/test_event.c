@@ -235,7 +235,8 @@ static void test_json_socket(void)
 	n = mk(PT_EV_CONNECT, v6, 16, NULL, 0, NULL, 0, NULL, 0);
 	buf.ev.arg[0] = AF_INET6;
 	j = json_of(n);
-	CHECK(j && strstr(j, "\"addr\":\"::ffff:10.0.0.9\""));
+	/* IPv4-mapped: the IPv4 host it reaches, as the report shows it */
+	CHECK(j && strstr(j, "\"family\":\"inet6\"") && strstr(j, "\"addr\":\"10.0.0.9\""));
 	n = mk(PT_EV_SEND, "\x7f\0\0\x01", 4, dns_example, sizeof(dns_example), NULL, 0, NULL, 0);
 	buf.ev.arg[0] = AF_INET;
 	buf.ev.arg[1] = 53;
