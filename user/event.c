@@ -71,17 +71,24 @@ const char *event_type_name(uint32_t type)
 	return type_names[type];
 }
 
-/* fold_needed: whether path_fold() could change the absolute path s[0..n)
- * ("//", "/." or "/..", a trailing "/"); most paths need no copy. */
+/* fold_needed: whether path_fold() changes the absolute path s (n bytes
+ * up to its NUL): a "//", a "." or ".." component, a trailing "/".  Most
+ * paths need no copy; strstr finds the rare ones fast. */
 static bool fold_needed(const char *s, size_t n)
 {
+	const char *p = s;
+
 	if (!n || s[0] != '/')
 		return false;
-	if (n > 1 && s[n - 1] == '/')
+	if ((n > 1 && s[n - 1] == '/') || strstr(s, "//"))
 		return true;
-	for (size_t i = 0; i + 1 < n; i++)
-		if (s[i] == '/' && (s[i + 1] == '/' || s[i + 1] == '.'))
+	while ((p = strstr(p, "/."))) {
+		p += 2;
+		if (*p == '.')
+			p++;
+		if (!*p || *p == '/')
 			return true;
+	}
 	return false;
 }
 
