@@ -104,9 +104,9 @@ vmlinux:
 # traces (tests/fixtures) and anything it found before (build/fuzz/corpus).
 FUZZ_SECONDS ?= 60
 FUZZ_SRCS := tests/fuzz/fuzz_trace.c user/trace_reader.c user/session.c user/event.c user/dns.c \
-	user/pathfold.c
+	user/pathfold.c user/netaddr.c
 $(BUILD)/fuzz/fuzz_trace: $(FUZZ_SRCS) user/trace.h user/trace_int.h user/event.h user/session.h \
-		bpf/events.h
+		user/netaddr.h bpf/events.h
 	mkdir -p $(BUILD)/fuzz
 	$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
 		-Wno-gnu-variable-sized-type-not-at-end -Iuser -Ibpf $(FUZZ_SRCS) -o $@ -lz

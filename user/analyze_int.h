@@ -1,7 +1,7 @@
 /*
  * analyze_int.h - what the analysis hands the report writers: owners with
- * their profiles, findings with bounded evidence.  Internal to analyze.c,
- * report.c and the unit tests.
+ * their profiles, findings with bounded evidence, and the rule table.
+ * Internal to user/analyze/, the report writers and the unit tests.
  */
 #ifndef PKGTRACE_ANALYZE_INT_H
 #define PKGTRACE_ANALYZE_INT_H
@@ -18,10 +18,26 @@ enum rule_id {
 	R_PRIVILEGE_CHANGE, R_TRACE_INCOMPLETE, R_NRULES
 };
 
+struct analyzer;
+struct act;
+struct finish_ctx;
+
+/* One rule (user/analyze/rules/<id>.c): what the report shows of it, and
+ * the hooks the analysis calls (user/analyze/analyze.c), each optional.
+ * Per event, the hooks of each kind run in rule-id order. */
 struct rule_info {
 	const char *id;
 	const char *title;  /* one line for SARIF shortDescription */
 	int max_sev;        /* the highest severity the rule gives */
+	void (*on_script)(struct analyzer *an, const struct act *a); /* a lifecycle script starts */
+	void (*on_exec)(struct analyzer *an, const struct act *a);   /* any exec */
+	void (*on_read)(struct analyzer *an, const struct act *a);   /* a package's read-only open */
+	void (*on_chmod)(struct analyzer *an, const struct act *a);  /* any chmod */
+	void (*on_write)(struct analyzer *an, const struct act *a);  /* a package's or the PM's write */
+	void (*on_net)(struct analyzer *an, const struct act *a);    /* a package's socket event */
+	void (*on_cred)(struct analyzer *an, const struct act *a);   /* a package's setid or ptrace */
+	void (*on_finish)(struct analyzer *an, const struct finish_ctx *fc);
+	bool finish_late;   /* on_finish reads other rules' verdicts: runs after theirs */
 };
 extern const struct rule_info rule_info[R_NRULES];
 

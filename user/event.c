@@ -6,9 +6,9 @@
  * against size before anything is read.
  */
 #define _GNU_SOURCE
-#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -17,7 +17,6 @@
 #include <sys/socket.h>
 #include <linux/mman.h>
 #include <linux/memfd.h>
-#include "dns.h"
 #include "event.h"
 #include "pathfold.h"
 
@@ -31,6 +30,15 @@ static const unsigned int string_fields[PT_EV_MAX] = {
 	[PT_EV_OPEN] = S(0), [PT_EV_UNLINK] = S(0), [PT_EV_RENAME] = S(0) | S(1),
 	[PT_EV_MKDIR] = S(0), [PT_EV_CHMOD] = S(0), [PT_EV_SYMLINK] = S(0) | S(1),
 	[PT_EV_LINK] = S(0) | S(1), [PT_EV_TRUNCATE] = S(0), [PT_EV_MEMFD] = S(0),
+};
+
+/* Which string fields are paths, folded at decode (a symlink's target is
+ * stored as given: it is resolved from the link's folder, not folded). */
+static const unsigned int path_fields[PT_EV_MAX] = {
+	[PT_EV_EXEC] = S(0) | S(2),
+	[PT_EV_OPEN] = S(0), [PT_EV_UNLINK] = S(0), [PT_EV_RENAME] = S(0) | S(1),
+	[PT_EV_MKDIR] = S(0), [PT_EV_CHMOD] = S(0), [PT_EV_SYMLINK] = S(0),
+	[PT_EV_LINK] = S(0) | S(1), [PT_EV_TRUNCATE] = S(0),
 };
 
 /* JSON names of the fields, for "truncated" and the field keys. */
@@ -63,6 +71,69 @@ const char *event_type_name(uint32_t type)
 	return type_names[type];
 }
 
+/* fold_needed: whether path_fold() changes the absolute path s (n bytes
+ * up to its NUL): a "//", a "." or ".." component, a trailing "/".  Most
+ * paths need no copy; strstr finds the rare ones fast. */
+static bool fold_needed(const char *s, size_t n)
+{
+	const char *p = s;
+
+	if (!n || s[0] != '/')
+		return false;
+	if ((n > 1 && s[n - 1] == '/') || strstr(s, "//"))
+		return true;
+	while ((p = strstr(p, "/."))) {
+		p += 2;
+		if (*p == '.')
+			p++;
+		if (!*p || *p == '/')
+			return true;
+	}
+	return false;
+}
+
+/* decode_paths: the path fields, folded once here so --events, the rules
+ * and the report judge the same string.  The kernel resolves a path's
+ * directories but joins a last component that does not exist yet as given
+ * (O_CREAT, rename's target), "." and ".." included.  A path too long to
+ * fold stays as it came. */
+static void decode_paths(struct event_view *v)
+{
+	int slot = 0;
+
+	for (int i = 0; i < PT_NFIELDS && slot < 2; i++) {
+		size_t n;
+		int len;
+
+		if (!(path_fields[v->ev->type] & S(i)) || !v->field[i])
+			continue;
+		n = strnlen(v->field[i], v->field_len[i]);
+		if (!fold_needed(v->field[i], n))
+			continue;
+		len = path_fold(v->field[i], n, v->fold_buf[slot], sizeof(v->fold_buf[slot]));
+		if (len < 0)
+			continue;
+		v->field[i] = v->fold_buf[slot++];
+		v->field_len[i] = (uint32_t)len + 1;
+	}
+}
+
+/* decode_socket: the address as text and, for a send to port 53, the
+ * query name. */
+static void decode_socket(struct event_view *v)
+{
+	const struct pt_event *ev = v->ev;
+
+	if (ev->type < PT_EV_CONNECT || ev->type > PT_EV_SEND)
+		return;
+	if (v->field[0] && !netaddr_format(ev->arg[0], v->field[0], v->field_len[0], v->addr_buf,
+					   sizeof(v->addr_buf)))
+		v->addr = v->addr_buf;
+	if (ev->type == PT_EV_SEND && (ev->arg[1] & 0xffff) == 53 && v->field[1] &&
+	    dns_qname((const uint8_t *)v->field[1], v->field_len[1], v->dns_buf, sizeof(v->dns_buf)) >= 0)
+		v->dns = v->dns_buf;
+}
+
 int event_decode(const void *raw, size_t size, struct event_view *out)
 {
 	const struct pt_event *ev = raw;
@@ -76,7 +147,7 @@ int event_decode(const void *raw, size_t size, struct event_view *out)
 		total += ev->len[i];
 	if (total != size - HDR_LEN)
 		return -EINVAL;
-	memset(out, 0, sizeof(*out));
+	memset(out, 0, offsetof(struct event_view, addr_buf));
 	out->ev = ev;
 	for (int i = 0; i < PT_NFIELDS; i++) {
 		const char *f = (const char *)ev->data + off;
@@ -90,6 +161,8 @@ int event_decode(const void *raw, size_t size, struct event_view *out)
 		out->field[i] = f;
 		out->field_len[i] = len;
 	}
+	decode_paths(out);
+	decode_socket(out);
 	return 0;
 }
 
@@ -172,21 +245,13 @@ static void json_key(FILE *out, const char *key)
 	fputc(':', out);
 }
 
+/* A path field (folded by event_decode), up to its first NUL. */
 static void json_path(FILE *out, const char *key, const struct event_view *v, int i)
 {
-	char buf[PT_PATH_MAX * 2];
-	size_t n;
-	int len;
-
 	if (!v->field[i])
 		return;
-	n = strnlen(v->field[i], v->field_len[i]);
 	json_key(out, key);
-	len = path_fold(v->field[i], n, buf, sizeof(buf));
-	if (len < 0)
-		json_str(out, v->field[i], n);
-	else
-		json_str(out, buf, (size_t)len);
+	json_str(out, v->field[i], strnlen(v->field[i], v->field_len[i]));
 }
 
 /* argv / env lists: NUL-separated strings. */
@@ -359,7 +424,6 @@ static void json_socket(FILE *out, const struct event_view *v)
 	unsigned long long fam = ev->arg[0];
 	unsigned int type = ev->arg[2] & 0xffff, proto = (ev->arg[2] >> 16) & 0xffff;
 	const char *fname = family_name(fam), *pname;
-	char buf[INET6_ADDRSTRLEN];
 
 	json_key(out, "family");
 	if (fname)
@@ -376,33 +440,22 @@ static void json_socket(FILE *out, const struct event_view *v)
 		}
 		fprintf(out, ",\"port\":%llu", ev->arg[1] & 0xffff);
 	}
-	if (v->field[0]) {
-		const void *a = v->field[0];
+	if (v->addr) {
+		json_key(out, "addr");
+		json_cstr(out, v->addr);
+	} else if (v->field[0] && fam == AF_UNIX) {
+		const char *p = v->field[0];
 		uint32_t n = v->field_len[0];
 
-		if (fam == AF_INET && n == 4 && inet_ntop(AF_INET, a, buf, sizeof(buf))) {
-			json_key(out, "addr");
-			json_cstr(out, buf);
-		} else if (fam == AF_INET6 && n == 16 && inet_ntop(AF_INET6, a, buf, sizeof(buf))) {
-			json_key(out, "addr");
-			json_cstr(out, buf);
-		} else if (fam == AF_UNIX) {
-			const char *p = v->field[0];
-
-			json_key(out, "addr");
-			if (p[0] == '\0') /* abstract socket: shown with a leading '@' */
-				json_abstract(out, p, n);
-			else
-				json_str(out, p, strnlen(p, n));
-		}
+		json_key(out, "addr");
+		if (p[0] == '\0') /* abstract socket: shown with a leading '@' */
+			json_abstract(out, p, n);
+		else
+			json_str(out, p, strnlen(p, n));
 	}
-	if (ev->type == PT_EV_SEND && (ev->arg[1] & 0xffff) == 53 && v->field[1]) {
-		char name[DNS_NAME_MAX];
-
-		if (dns_qname((const uint8_t *)v->field[1], v->field_len[1], name, sizeof(name)) >= 0) {
-			json_key(out, "dns");
-			json_cstr(out, name);
-		}
+	if (v->dns) {
+		json_key(out, "dns");
+		json_cstr(out, v->dns);
 	}
 }
 

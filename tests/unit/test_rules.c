@@ -1,0 +1,410 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * test_rules.c - one case per rule file of user/analyze/rules/: a stream
+ * that makes the rule fire for the package "pkg", and a look-alike that
+ * must not raise that rule at all.  Each stream is an npm install (pid
+ * 100) whose package pkg runs a postinstall script (pid 101); records are
+ * built raw and go through event_decode(), path folding included.
+ */
+#include <fcntl.h>
+#include <stdlib.h>
+#include "unit.h"
+#include "evbuild.h"
+#include "analyze_int.h"
+
+#define PROJ "/work/proj"
+#define NM PROJ "/node_modules"
+#define PKG NM "/pkg"
+
+static struct evb B;
+static const char *const base_env[] = { "HOME=/root", "PATH=/usr/local/bin:/usr/bin:/bin", NULL };
+static char *si_argv[] = { "npm", "ci", NULL };
+static char *si_env[] = { "HOME=/root", "PATH=/usr/local/bin:/usr/bin:/bin", NULL };
+static uint64_t si_drops;
+
+/* a DNS query for example.com */
+static const uint8_t dns_query[] = { 0xab, 0xcd, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+				     7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 3, 'c', 'o', 'm', 0, 0x00, 0x01, 0x00, 0x01 };
+
+static void script(struct analyzer *an, uint32_t pid, const char *name, const char *folder, const char *cmd)
+{
+	char e1[128], e2[512];
+	const char *env[] = { "npm_lifecycle_event=postinstall", e1, "npm_package_version=1.0.0", e2,
+			      "HOME=/root", "PATH=/usr/bin:/bin", NULL };
+	const char *argv[] = { "sh", "-c", cmd, NULL };
+
+	snprintf(e1, sizeof(e1), "npm_package_name=%s", name);
+	snprintf(e2, sizeof(e2), "npm_package_json=%s/package.json", folder);
+	ev_fork(&B, an, 100, pid);
+	ev_exec(&B, an, pid, "/bin/sh", argv, folder, env);
+}
+
+/* pkg's postinstall starts as pid 101 */
+static void pkg_script(struct analyzer *an)
+{
+	script(an, 101, "pkg", PKG, "node install.js");
+}
+
+/* run: child pid of 101 execs exe with argv (NULL-terminated), then exits
+ * unless keep. */
+static void run(struct analyzer *an, uint32_t pid, const char *exe, const char *const *argv, uint32_t flags,
+		bool keep)
+{
+	ev_fork(&B, an, 101, pid);
+	ev_exec_ret(&B, an, pid, exe, argv, PKG, base_env, 0, flags);
+	if (!keep)
+		ev_exit(&B, an, pid);
+}
+
+static void put(struct facts *f, const char *path, const char *text)
+{
+	facts_put(f, path, 0, text, strlen(text));
+}
+
+/* ---- the cases: fire, then the look-alike ---- */
+
+static void install_script_fire(struct analyzer *an) { pkg_script(an); }
+/* the project's own prepare script is no dependency's */
+static void install_script_alike(struct analyzer *an) { script(an, 101, "proj", PROJ, "husky"); }
+
+static void unexpected_exec_fire(struct analyzer *an)
+{
+	const char *argv[] = { "curl", "-s", "http://203.0.113.5/x", NULL };
+
+	pkg_script(an);
+	run(an, 102, "/usr/bin/curl", argv, 0, false);
+}
+
+static void unexpected_exec_alike(struct analyzer *an)
+{
+	const char *argv[] = { "node", "install.js", NULL };
+
+	pkg_script(an);
+	run(an, 102, "/usr/bin/node", argv, 0, false);
+}
+
+static void network_egress_fire(struct analyzer *an)
+{
+	pkg_script(an);
+	ev_sock(&B, an, PT_EV_CONNECT, 101, "203.0.113.5", 443, SOCK_STREAM, NULL, 0);
+}
+
+/* the configured registry (.npmrc) */
+static void network_egress_alike(struct analyzer *an)
+{
+	pkg_script(an);
+	ev_sock(&B, an, PT_EV_CONNECT, 101, "127.0.0.1", 4873, SOCK_STREAM, NULL, 0);
+}
+
+static void dns_query_fire(struct analyzer *an)
+{
+	pkg_script(an);
+	ev_sock(&B, an, PT_EV_SEND, 101, "8.8.8.8", 53, SOCK_DGRAM, dns_query, sizeof(dns_query));
+}
+
+/* the same bytes to another UDP port */
+static void dns_query_alike(struct analyzer *an)
+{
+	pkg_script(an);
+	ev_sock(&B, an, PT_EV_SEND, 101, "8.8.8.8", 123, SOCK_DGRAM, dns_query, sizeof(dns_query));
+}
+
+static void credential_access_fire(struct analyzer *an)
+{
+	pkg_script(an);
+	ev_open(&B, an, 101, "/root/.aws/credentials", O_RDONLY);
+}
+
+static void credential_access_alike(struct analyzer *an)
+{
+	pkg_script(an);
+	ev_open(&B, an, 101, "/root/.aws-notes.txt", O_RDONLY);
+}
+
+static void write_outside_project_fire(struct analyzer *an)
+{
+	pkg_script(an);
+	ev_open(&B, an, 101, "/root/notes.txt", O_WRONLY | O_CREAT);
+}
+
+/* npm's own log folder: where the baseline says scripts write */
+static void write_outside_project_alike(struct analyzer *an)
+{
+	pkg_script(an);
+	ev_open(&B, an, 101, "/root/.npm/_logs/debug.log", O_WRONLY | O_CREAT);
+}
+
+/* a rename out of its own folder through "..": folded before it is judged */
+static void persistence_fire(struct analyzer *an)
+{
+	pkg_script(an);
+	ev_open(&B, an, 101, PKG "/rc", O_WRONLY | O_CREAT);
+	ev_path2(&B, an, PT_EV_RENAME, 101, PKG "/rc", PKG "/../../../../root/.bashrc");
+}
+
+/* ".." that stays in the project: node_modules/.bashrc is no shell's */
+static void persistence_alike(struct analyzer *an)
+{
+	pkg_script(an);
+	ev_open(&B, an, 101, PKG "/rc", O_WRONLY | O_CREAT);
+	ev_path2(&B, an, PT_EV_RENAME, 101, PKG "/rc", PKG "/../.bashrc");
+}
+
+static void command_shadowing_fire(struct analyzer *an)
+{
+	pkg_script(an);
+	ev_path2(&B, an, PT_EV_SYMLINK, 101, NM "/.bin/aws", "../pkg/cli.js");
+}
+
+/* a command name nobody else has */
+static void command_shadowing_alike(struct analyzer *an)
+{
+	pkg_script(an);
+	ev_path2(&B, an, PT_EV_SYMLINK, 101, NM "/.bin/pkg-cli", "../pkg/cli.js");
+}
+
+static void dropper_fire(struct analyzer *an)
+{
+	const char *argv[] = { "/tmp/stage2", NULL };
+
+	pkg_script(an);
+	ev_open(&B, an, 101, "/tmp/stage2", O_WRONLY | O_CREAT);
+	run(an, 102, "/tmp/stage2", argv, 0, false);
+}
+
+/* its own binary, copied and run inside its own folder, no network */
+static void dropper_alike(struct analyzer *an)
+{
+	const char *argv[] = { PKG "/bin/tool", "--version", NULL };
+
+	pkg_script(an);
+	ev_open(&B, an, 101, PKG "/bin/tool", O_WRONLY | O_CREAT);
+	run(an, 102, PKG "/bin/tool", argv, 0, false);
+}
+
+static void fileless_exec_fire(struct analyzer *an)
+{
+	const char *argv[] = { "x", NULL };
+
+	pkg_script(an);
+	run(an, 102, "/memfd:x", argv, PT_F_MEMFD, false);
+}
+
+/* a file on disk that only has memfd in its name */
+static void fileless_exec_alike(struct analyzer *an)
+{
+	const char *argv[] = { "x", NULL };
+
+	pkg_script(an);
+	run(an, 102, "/tmp/memfd:x", argv, 0, false);
+}
+
+static void lingering_process_fire(struct analyzer *an)
+{
+	const char *argv[] = { "sleep", "600", NULL };
+
+	pkg_script(an);
+	run(an, 102, "/usr/bin/sleep", argv, 0, true);
+}
+
+static void lingering_process_alike(struct analyzer *an)
+{
+	const char *argv[] = { "sleep", "1", NULL };
+
+	pkg_script(an);
+	run(an, 102, "/usr/bin/sleep", argv, 0, false);
+}
+
+static void tamper_fire(struct analyzer *an)
+{
+	pkg_script(an);
+	ev_open(&B, an, 101, NM "/other/index.js", O_WRONLY | O_TRUNC);
+}
+
+/* its own folder */
+static void tamper_alike(struct analyzer *an)
+{
+	pkg_script(an);
+	ev_open(&B, an, 101, PKG "/index.js", O_WRONLY | O_TRUNC);
+}
+
+static void listen_socket_fire(struct analyzer *an)
+{
+	pkg_script(an);
+	ev_sock(&B, an, PT_EV_LISTEN, 101, "0.0.0.0", 4444, SOCK_STREAM, NULL, 0);
+}
+
+/* bound, never listening */
+static void listen_socket_alike(struct analyzer *an)
+{
+	pkg_script(an);
+	ev_sock(&B, an, PT_EV_BIND, 101, "0.0.0.0", 4444, SOCK_STREAM, NULL, 0);
+}
+
+static void privilege_change_fire(struct analyzer *an)
+{
+	pkg_script(an);
+	ev_chmod(&B, an, 101, PKG "/helper", 04755);
+}
+
+static void privilege_change_alike(struct analyzer *an)
+{
+	pkg_script(an);
+	ev_chmod(&B, an, 101, PKG "/helper", 0755);
+}
+
+static void trace_incomplete_fire(struct analyzer *an)
+{
+	pkg_script(an);
+	si_drops = 5;
+}
+
+static void trace_incomplete_alike(struct analyzer *an) { pkg_script(an); }
+
+struct rule_case {
+	const char *rule;
+	int sev;                      /* severity when it fires */
+	const char *pkg;              /* the package it names, NULL for none */
+	void (*fire)(struct analyzer *an);
+	void (*alike)(struct analyzer *an);
+};
+
+static const struct rule_case cases[] = {
+	{ "install-script", SEV_INFO, "pkg", install_script_fire, install_script_alike },
+	{ "unexpected-exec", SEV_MEDIUM, "pkg", unexpected_exec_fire, unexpected_exec_alike },
+	{ "network-egress", SEV_MEDIUM, "pkg", network_egress_fire, network_egress_alike },
+	{ "dns-query", SEV_HIGH, "pkg", dns_query_fire, dns_query_alike },
+	{ "credential-access", SEV_HIGH, "pkg", credential_access_fire, credential_access_alike },
+	{ "write-outside-project", SEV_MEDIUM, "pkg", write_outside_project_fire, write_outside_project_alike },
+	{ "persistence", SEV_HIGH, "pkg", persistence_fire, persistence_alike },
+	{ "command-shadowing", SEV_HIGH, "pkg", command_shadowing_fire, command_shadowing_alike },
+	{ "dropper", SEV_HIGH, "pkg", dropper_fire, dropper_alike },
+	{ "fileless-exec", SEV_CRITICAL, "pkg", fileless_exec_fire, fileless_exec_alike },
+	{ "lingering-process", SEV_HIGH, "pkg", lingering_process_fire, lingering_process_alike },
+	{ "tamper", SEV_HIGH, "pkg", tamper_fire, tamper_alike },
+	{ "listen-socket", SEV_MEDIUM, "pkg", listen_socket_fire, listen_socket_alike },
+	{ "privilege-change", SEV_HIGH, "pkg", privilege_change_fire, privilege_change_alike },
+	{ "trace-incomplete", SEV_MEDIUM, NULL, trace_incomplete_fire, trace_incomplete_alike },
+};
+
+/* analyze: the install around body, its report. */
+static struct report *analyze(void (*body)(struct analyzer *))
+{
+	const char *argv[] = { "node", "/usr/bin/npm", "ci", NULL };
+	char err[256];
+	struct baseline *bl = baseline_load(NULL, err, sizeof(err));
+	struct session_info si = {
+		.argc = 2, .argv = si_argv, .cwd = PROJ, .envc = 2, .env = si_env,
+		.hostname = "host", .kernel = "6.18", .start_ns = 1000, .end_ns = 5000000000ull,
+		.root_pid = 100, .exit_status = 0,
+	};
+	struct analyzer *an = bl ? analyzer_new(bl, &si) : NULL;
+	struct facts *f = facts_new(0);
+	struct report *r = NULL;
+
+	B.clock = 0;
+	si_drops = 0;
+	CHECK(an != NULL);
+	if (an && f) {
+		put(f, PROJ "/package.json", "{\"name\":\"proj\",\"version\":\"1.0.0\"}");
+		put(f, PROJ "/.npmrc", "registry=http://127.0.0.1:4873/\n");
+		put(f, PKG "/package.json", "{\"name\":\"pkg\",\"version\":\"1.0.0\",\"scripts\":{\"postinstall\":\"node install.js\"}}");
+		put(f, NM "/other/package.json", "{\"name\":\"other\",\"version\":\"2.0.0\"}");
+		put(f, "/etc/resolv.conf", "nameserver 10.0.0.53\n");
+		ev_root(&B, an, 100);
+		ev_exec(&B, an, 100, "/usr/bin/node", argv, PROJ, base_env);
+		ev_sock(&B, an, PT_EV_CONNECT, 100, "127.0.0.1", 4873, SOCK_STREAM, NULL, 0);
+		ev_open(&B, an, 100, PKG "/package.json", O_WRONLY | O_CREAT);
+		ev_open(&B, an, 100, NM "/other/package.json", O_WRONLY | O_CREAT);
+		body(an);
+		ev_exit(&B, an, 101);
+		si.drops = si_drops;
+		r = analyzer_finish(an, &si, f);
+	}
+	analyzer_free(an);
+	baseline_free(bl);
+	facts_free(f);
+	CHECK(r != NULL);
+	CHECK_INT(B.bad, 0);
+	return r;
+}
+
+/* find: the finding of rule (for pkg, or with no package), or NULL. */
+static const struct finding *find(const struct report *r, const char *rule, const char *pkg)
+{
+	for (size_t i = 0; r && i < r->nfindings; i++) {
+		const struct finding *f = &r->findings[i];
+		const char *name = f->owner >= 0 ? r->owners[f->owner]->name : NULL;
+
+		if (strcmp(rule_info[f->rule].id, rule))
+			continue;
+		if (!pkg || (name && !strcmp(name, pkg)))
+			return f;
+	}
+	return NULL;
+}
+
+static void dump(const struct report *r)
+{
+	for (size_t i = 0; r && i < r->nfindings; i++)
+		printf("#     %s %s: %s\n", severity_name(r->findings[i].sev), rule_info[r->findings[i].rule].id,
+		       r->findings[i].summary);
+}
+
+/* every rule id has its case, and every case fires and stays quiet */
+static void test_each_rule(void)
+{
+	CHECK_INT(sizeof(cases) / sizeof(cases[0]), R_NRULES);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct rule_case *c = &cases[i];
+		struct report *fire = analyze(c->fire), *alike = analyze(c->alike);
+		const struct finding *f = find(fire, c->rule, c->pkg);
+		int before = unit_failed_checks;
+
+		CHECK_STR(rule_info[i].id, c->rule);
+		CHECK(f && f->sev == c->sev && f->nev >= 1);
+		CHECK(!find(alike, c->rule, NULL));
+		if (unit_failed_checks != before) {
+			printf("# %s fire:\n", c->rule);
+			dump(fire);
+			printf("# %s look-alike:\n", c->rule);
+			dump(alike);
+		}
+		report_free(fire);
+		report_free(alike);
+	}
+}
+
+static void bashrc_direct(struct analyzer *an)
+{
+	pkg_script(an);
+	ev_open(&B, an, 101, PKG "/rc", O_WRONLY | O_CREAT);
+	ev_path2(&B, an, PT_EV_RENAME, 101, PKG "/rc", "/root/.bashrc");
+}
+
+/* The path is folded before the rules judge it: a rename to
+ * <own folder>/../../../../root/.bashrc is the finding a rename to
+ * ~/.bashrc is, with the same evidence. */
+static void test_persistence_through_dotdot(void)
+{
+	struct report *dotdot = analyze(persistence_fire), *direct = analyze(bashrc_direct);
+	const struct finding *a = find(dotdot, "persistence", "pkg"), *b = find(direct, "persistence", "pkg");
+
+	CHECK(a && b);
+	if (a && b) {
+		CHECK_INT(a->sev, b->sev);
+		CHECK_STR(a->summary, b->summary);
+		CHECK_STR(a->ev[0].path, "/root/.bashrc");
+		CHECK_STR(a->ev[0].path, b->ev[0].path);
+		CHECK_STR(a->ev[0].event, "rename");
+	}
+	report_free(dotdot);
+	report_free(direct);
+}
+
+int main(void)
+{
+	TEST(test_each_rule);
+	TEST(test_persistence_through_dotdot);
+	return unit_failed_tests ? 1 : 0;
+}

@@ -1,0 +1,496 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * analyze.c - from events to findings: the analyzer's life and the way
+ * of one event through it.
+ *
+ * A process table follows the stream (proctree.c); every process has one
+ * owner: the traced command, the package manager, the root project or a
+ * package (owners.c).  Ownership is inherited at fork and re-derived only
+ * where a package manager starts a script (npm.c, pip.c), so a transitive
+ * dependency's deeds stay with it and a script cannot hand its blame to
+ * another package by faking npm_* variables.  Each event, once attributed,
+ * becomes a struct act handed to the rules' hooks (rules/rules.c).  What
+ * needs the registry configuration, the installed tree or RECORD files is
+ * kept as bounded candidates and judged by the rules' on_finish hooks in
+ * analyzer_finish (finish.c), which asks facts_read_file() for every file.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include "analyzer.h"
+#include "baseline.h"
+#include "pathclass.h"
+
+/* Summaries and keys are cut to their buffers on purpose. */
+#pragma GCC diagnostic ignored "-Wformat-truncation"
+
+/* Each kind of hook of the rule table, run in rule-id order. */
+#define RUN_HOOKS(hook, an, act)                                   \
+	do {                                                       \
+		for (int r_ = 0; r_ < R_NRULES; r_++)              \
+			if (rule_info[r_].hook)                    \
+				rule_info[r_].hook((an), (act));   \
+	} while (0)
+
+const char *pm_of_exec(const char *exe, const char *argv, size_t alen)
+{
+	const char *a0 = list_get(argv, alen, 0);
+	const char *b = exe ? path_base(exe) : a0 ? path_base(a0) : "";
+
+	if (npm_is_pm(b, list_get(argv, alen, 1)))
+		return "npm";
+	if (pip_is_pm(b, argv, alen))
+		return "pip";
+	return NULL;
+}
+
+/* in_bin_dir: node_modules/.bin, a directory on PATH, or a <prefix>/bin
+ * outside any package's folder.  A .bin inside a package folder is not
+ * one: yarn v1 keeps such links in its cache's copy of each package, where
+ * no PATH points. */
+bool in_bin_dir(struct analyzer *an, const char *path)
+{
+	char dir[4096];
+
+	dirname_into(path, dir, sizeof(dir));
+	if (has_suffix(dir, "/node_modules/.bin"))
+		return true;
+	for (size_t i = 0; i < an->npathdirs; i++)
+		if (!strcmp(dir, an->pathdirs[i]))
+			return true;
+	/* pip's build environments (/tmp/pip-build-env-*) are not on any PATH */
+	return !strcmp(path_base(dir), "bin") && !npm_folder_len(path) && strncmp(path, "/tmp/pip-", 9) &&
+	       strncmp(path, "/proc/", 6);
+}
+
+/* ---------- exec ---------- */
+
+/* script_start: a package manager's child exec'd: is it a lifecycle script
+ * or build hook?  Returns the new owner, or -1 to keep the old one. */
+static int script_start(struct analyzer *an, struct proc *p, const struct event_view *v,
+			const char *cmdline)
+{
+	const char *event = NULL;
+	char item[1024];
+	int owner = -1;
+	struct act a = { .p = p, .v = v };
+
+	if (!p->pm_eco || !strcmp(p->pm_eco, "npm"))
+		owner = npm_script_owner(an, v, cmdline, &event, item, sizeof(item));
+	else if (!strcmp(p->pm_eco, "pip"))
+		owner = pip_script_owner(an, v, cmdline, &event, item, sizeof(item));
+	if (owner < 0)
+		return -1;
+	prof_add(an, owner, PS_SCRIPTS, item);
+	an->owners[owner]->ran_script = true;
+	a.o = an->owners[p->owner];
+	a.script = event;
+	a.script_owner = owner;
+	RUN_HOOKS(on_script, an, &a);
+	return owner;
+}
+
+static void on_exec(struct analyzer *an, struct proc *p, const struct event_view *v)
+{
+	const struct pt_event *ev = v->ev;
+	const char *exe = v->field[0], *argv = v->field[1];
+	size_t alen = v->field_len[1];
+	char cmdline[1024], item[1200];
+	struct act a;
+
+	join_argv(argv, alen, cmdline, sizeof(cmdline));
+	if (ev->ret == 0) {
+		const char *pm = pm_of_exec(exe, argv, alen);
+
+		if (p->is_pm && !pm) {
+			int owner = script_start(an, p, v, cmdline);
+
+			if (owner >= 0)
+				p->owner = owner;
+		}
+		p->is_pm = pm != NULL;
+		if (pm) {
+			p->pm_eco = pm;
+			if (an->owners[p->owner]->kind == OWN_COMMAND)
+				p->owner = !strcmp(pm, "npm") ? an->pm_npm : an->pm_pip;
+			registry_from_argv_list(an, argv, alen);
+			registry_from_env(an, v->field[3], v->field_len[3]);
+		}
+		free(p->cmd);
+		snprintf(item, sizeof(item), "%s", cmdline[0] ? cmdline : exe ? exe : "?");
+		p->cmd = xstrdup(an, item);
+		p->time_ns = ev->time_ns;
+		prof_add(an, p->owner, PS_PROCS, item);
+	}
+	a = (struct act){ .p = p, .o = an->owners[p->owner], .v = v, .exe = exe, .argv = argv,
+			  .alen = alen, .cmdline = cmdline };
+	RUN_HOOKS(on_exec, an, &a);
+}
+
+/* ---------- files ---------- */
+
+/* write_place: where a package's write of path lands; the first of the
+ * enum's places that holds. */
+static enum write_place write_place(struct analyzer *an, struct proc *p, const struct event_view *v,
+				    const char *path)
+{
+	struct owner *o = an->owners[p->owner];
+	struct bl_vars vars = { an->project, an->home, an->tmp, o->path };
+	size_t fl = npm_folder_len(path);
+
+	if (v->ev->ret < 0)
+		return WP_FAILED;
+	if (pathclass_ci(path))
+		return WP_CI;
+	if (o->path && path_under(path, o->path) && (!fl || fl == strlen(o->path)))
+		return WP_OWN;
+	if (fl && (!o->path || strncmp(path, o->path, fl) || fl != strlen(o->path)))
+		return WP_OTHER_PACKAGE;
+	if (an->project && path_under(path, an->project)) {
+		char nm[4200];
+
+		/* .bin (judged as an executable), .cache, lock metadata */
+		snprintf(nm, sizeof(nm), "%s/node_modules", an->project);
+		return path_under(path, nm) ? WP_PROJECT_DEPS : WP_PROJECT;
+	}
+	/* Python caches compiled modules next to whatever it imports */
+	if (strstr(path, "/__pycache__/") && has_suffix(path, ".pyc"))
+		return WP_PYCACHE;
+	if (baseline_match(an->bl, BL_SCRIPT_WRITE, path, &vars))
+		return WP_USUAL;
+	if ((strstr(path, "/site-packages/") || strstr(path, "/dist-packages/")) && !p->is_pm)
+		return WP_SITE_PACKAGES;
+	return WP_OUTSIDE;
+}
+
+/* judge_write: a package's file write, delete, rename or chmod of path. */
+static void judge_write(struct analyzer *an, struct proc *p, const struct event_view *v,
+			const char *path, bool creates)
+{
+	struct owner *o = an->owners[p->owner];
+	struct act a = { .p = p, .o = o, .v = v, .path = path, .creates = creates };
+
+	if (creates && v->ev->ret >= 0) {
+		written_note(an, p->owner, path);
+		if (o->eco && !strcmp(o->eco, "pip"))
+			pip_name_from_build(an, o, path);
+	}
+	a.persist = pathclass_persistence(path, an->home);
+	a.place = write_place(an, p, v, path);
+	RUN_HOOKS(on_write, an, &a);
+	if (a.place == WP_OTHER_PACKAGE || a.place == WP_PROJECT || a.place == WP_SITE_PACKAGES ||
+	    a.place == WP_OUTSIDE)
+		prof_add(an, p->owner, PS_WRITES, path);
+}
+
+/* pm_write: the package manager's own file events: note what finish needs
+ * (installed folders, RECORD files), then the rules judge what it made
+ * (executables, .pth files, hooks, writes outside its usual places). */
+static void pm_write(struct analyzer *an, struct proc *p, const struct event_view *v,
+		     const char *path, const char *target, bool creates)
+{
+	struct act a = { .p = p, .o = an->owners[p->owner], .v = v, .path = path, .target = target,
+			 .creates = creates, .place = WP_PM };
+
+	if (v->ev->ret < 0 || !npm_pm_write(an, v, path, target) || !creates)
+		return;
+	pip_pm_write(an, path);
+	a.persist = pathclass_persistence(path, an->home);
+	RUN_HOOKS(on_write, an, &a);
+}
+
+static bool open_writes(const struct pt_event *ev)
+{
+	uint64_t fl = ev->arg[0];
+
+	return (fl & O_ACCMODE) != O_RDONLY || (fl & (O_CREAT | O_TRUNC | O_APPEND));
+}
+
+static void on_file(struct analyzer *an, struct proc *p, const struct event_view *v)
+{
+	const struct pt_event *ev = v->ev;
+	struct owner *o = an->owners[p->owner];
+	const char *path = v->field[0], *path2 = v->field[1];
+	bool pkg = o->kind == OWN_PACKAGE;
+	struct act a = { .p = p, .o = o, .v = v, .path = path };
+
+	if (!path)
+		return;
+	switch (ev->type) {
+	case PT_EV_OPEN:
+		if (open_writes(ev))
+			break;
+		if (pkg)
+			RUN_HOOKS(on_read, an, &a);
+		return;
+	case PT_EV_CHMOD:
+		RUN_HOOKS(on_chmod, an, &a);
+		break;
+	case PT_EV_MKDIR:
+		return; /* what lands in the directory is judged */
+	default:
+		break;
+	}
+	if (o->kind == OWN_PM) {
+		if (ev->type == PT_EV_RENAME || ev->type == PT_EV_LINK)
+			pm_write(an, p, v, path2 ? path2 : path, NULL, true);
+		else
+			pm_write(an, p, v, path, ev->type == PT_EV_SYMLINK ? path2 : NULL,
+				 ev->type == PT_EV_OPEN || ev->type == PT_EV_SYMLINK);
+		return;
+	}
+	if (!pkg)
+		return;
+	switch (ev->type) {
+	case PT_EV_RENAME:
+	case PT_EV_LINK:
+		if (path2) {
+			int w = written_owner_of(an, path);
+
+			/* a script's file keeps its writer through renames and
+			 * links; only a link makes a file of the script's own */
+			if (w >= 0 && ev->ret >= 0)
+				written_note(an, w, path2);
+			judge_write(an, p, v, path2, ev->type == PT_EV_LINK && w < 0);
+		}
+		if (ev->type == PT_EV_RENAME)
+			judge_write(an, p, v, path, false);
+		break;
+	case PT_EV_SYMLINK:
+		judge_write(an, p, v, path, true);
+		break;
+	default:
+		judge_write(an, p, v, path, ev->type == PT_EV_OPEN);
+		break;
+	}
+}
+
+/* ---------- sockets ---------- */
+
+static void on_socket(struct analyzer *an, struct proc *p, const struct event_view *v)
+{
+	const struct pt_event *ev = v->ev;
+	struct owner *o = an->owners[p->owner];
+	char ap[128], ep[160], item[1200];
+	bool udp53;
+	struct act a = { .p = p, .o = o, .v = v, .addrport = ap, .endpoint = ep };
+
+	if (ev->arg[0] != AF_INET && ev->arg[0] != AF_INET6) {
+		if (ev->type == PT_EV_CONNECT && v->field[0])
+			prof_add(an, p->owner, PS_NET, v->field[0]);
+		return;
+	}
+	net_endpoint(v, ap, sizeof(ap), ep, sizeof(ep));
+	udp53 = ev->arg[1] == 53 && (ev->arg[2] & 0xffff) != SOCK_STREAM;
+	if (ev->type == PT_EV_CONNECT && (o->kind == OWN_PM || (p->is_pm && o->kind != OWN_PACKAGE))) {
+		if (strmap_add(&an->pm_endpoints, ap, NULL) == -ENOMEM)
+			an->oom = true;
+		return;
+	}
+	if (o->kind != OWN_PACKAGE)
+		return;
+	switch (ev->type) {
+	case PT_EV_CONNECT:
+		prof_add(an, p->owner, udp53 ? PS_DNS : PS_NET, ep);
+		net_add(an, p, v, udp53, ap, ep, NULL);
+		break;
+	case PT_EV_SEND:
+		if (ev->arg[1] == 53 && v->dns) {
+			snprintf(item, sizeof(item), "%s via %s", v->dns, ap);
+			prof_add(an, p->owner, PS_DNS, item);
+			net_add(an, p, v, true, ap, ep, v->dns);
+		} else {
+			prof_add(an, p->owner, PS_NET, ep);
+			net_add(an, p, v, ev->arg[1] == 53, ap, ep, NULL);
+		}
+		break;
+	case PT_EV_LISTEN:
+		prof_add(an, p->owner, PS_LISTEN, ep);
+		break;
+	default:
+		return; /* bind, accept: not judged */
+	}
+	RUN_HOOKS(on_net, an, &a);
+}
+
+/* ---------- the stream ---------- */
+
+void analyzer_feed(struct analyzer *an, const struct event_view *v)
+{
+	const struct pt_event *ev;
+	struct proc *p;
+	struct act a;
+
+	if (!an || !v || !v->ev)
+		return;
+	ev = v->ev;
+	an->fed++;
+	switch (ev->type) {
+	case PT_EV_ROOT:
+		p = proc_new(an, ev->pid, NULL, ev->time_ns);
+		if (p)
+			p->root = true;
+		return;
+	case PT_EV_FORK: {
+		struct proc *parent = proc_of(an, ev);
+
+		if (parent)
+			proc_new(an, (uint32_t)ev->arg[0], parent, ev->time_ns);
+		return;
+	}
+	case PT_EV_EXIT:
+		p = proc_find(an, ev->pid);
+		if (p)
+			p->alive = false;
+		return;
+	default:
+		break;
+	}
+	p = proc_of(an, ev);
+	if (!p)
+		return;
+	switch (ev->type) {
+	case PT_EV_EXEC:
+		on_exec(an, p, v);
+		break;
+	case PT_EV_OPEN: case PT_EV_UNLINK: case PT_EV_RENAME: case PT_EV_MKDIR:
+	case PT_EV_CHMOD: case PT_EV_SYMLINK: case PT_EV_LINK: case PT_EV_TRUNCATE:
+		on_file(an, p, v);
+		break;
+	case PT_EV_MEMFD:
+		if (an->owners[p->owner]->kind == OWN_PACKAGE && v->field[0]) {
+			char item[300];
+
+			snprintf(item, sizeof(item), "memfd:%s", v->field[0]);
+			prof_add(an, p->owner, PS_EXECUTABLES, item);
+		}
+		break;
+	case PT_EV_CONNECT: case PT_EV_BIND: case PT_EV_LISTEN: case PT_EV_ACCEPT: case PT_EV_SEND:
+		on_socket(an, p, v);
+		break;
+	case PT_EV_SETID: case PT_EV_PTRACE:
+		a = (struct act){ .p = p, .o = an->owners[p->owner], .v = v };
+		if (a.o->kind == OWN_PACKAGE)
+			RUN_HOOKS(on_cred, an, &a);
+		break;
+	default:
+		break;
+	}
+}
+
+/* ---------- setup ---------- */
+
+static int env_copy(struct analyzer *an, const struct session_info *si)
+{
+	const char *home = session_getenv(si, "HOME");
+	const char *tmp = session_getenv(si, "TMPDIR");
+	const char *path = session_getenv(si, "PATH");
+
+	an->project = xstrdup(an, si->cwd);
+	an->home = xstrdup(an, home ? home : "/root");
+	an->tmp = xstrdup(an, tmp && tmp[0] == '/' ? tmp : "/tmp");
+	if (an->project && strlen(an->project) > 1 && an->project[strlen(an->project) - 1] == '/')
+		an->project[strlen(an->project) - 1] = '\0';
+	if (path) {
+		char *copy = xstrdup(an, path), *save = NULL;
+
+		for (char *t = copy ? strtok_r(copy, ":", &save) : NULL; t; t = strtok_r(NULL, ":", &save)) {
+			char **nv;
+
+			if (t[0] != '/')
+				continue;
+			nv = realloc(an->pathdirs, (an->npathdirs + 1) * sizeof(*nv));
+			if (!nv) {
+				an->oom = true;
+				break;
+			}
+			an->pathdirs = nv;
+			an->pathdirs[an->npathdirs++] = xstrdup(an, t);
+		}
+		free(copy);
+	}
+	return an->oom ? -ENOMEM : 0;
+}
+
+struct analyzer *analyzer_new(const struct baseline *bl, const struct session_info *si)
+{
+	struct analyzer *an = calloc(1, sizeof(*an));
+	static const struct session_info empty = { .exit_status = -1 };
+
+	if (!an || !bl)
+		goto fail;
+	if (!si)
+		si = &empty;
+	an->bl = bl;
+	strmap_init(&an->owner_keys, 0);
+	strmap_init(&an->finding_keys, 0);
+	strmap_init(&an->written, WRITTEN_CAP);
+	strmap_init(&an->drops.keys, CAND_CAP);
+	strmap_init(&an->bins.keys, CAND_CAP);
+	strmap_init(&an->pths.keys, CAND_CAP);
+	strmap_init(&an->links.keys, NPM_FOLDERS_CAP);
+	strmap_init(&an->records, CAND_CAP);
+	strmap_init(&an->npm_folders, NPM_FOLDERS_CAP);
+	strmap_init(&an->registry_urls, 64);
+	strmap_init(&an->pm_endpoints, 1024);
+	strmap_init(&an->net_keys, CAND_CAP);
+	an->written_owner = calloc(WRITTEN_CAP, sizeof(int));
+	if (!an->written_owner || env_copy(an, si))
+		goto fail;
+	an->command_owner = owner_get(an, OWN_COMMAND, NULL, "command", NULL, NULL, an->project);
+	an->project_owner = owner_get(an, OWN_PROJECT, NULL, "project", NULL, NULL, an->project);
+	an->pm_npm = owner_get(an, OWN_PM, "npm", "pm:npm", "npm", NULL, NULL);
+	an->pm_pip = owner_get(an, OWN_PM, "pip", "pm:pip", "pip", NULL, NULL);
+	/* the command line's own registry options */
+	registry_from_argv(an, (const char *const *)si->argv, si->argc);
+	for (int i = 0; i < si->envc; i++) {
+		if (si->env[i])
+			registry_from_env(an, si->env[i], strlen(si->env[i]) + 1);
+	}
+	if (an->oom)
+		goto fail;
+	return an;
+fail:
+	analyzer_free(an);
+	return NULL;
+}
+
+void analyzer_free(struct analyzer *an)
+{
+	if (!an)
+		return;
+	proc_free_all(an);
+	for (size_t i = 0; i < an->nowners; i++)
+		owner_free(an->owners[i]);
+	free(an->owners);
+	findings_free(an->findings, an->nfindings);
+	strmap_clear(&an->owner_keys);
+	strmap_clear(&an->finding_keys);
+	strmap_clear(&an->written);
+	free(an->written_owner);
+	candlist_clear(&an->drops);
+	candlist_clear(&an->bins);
+	candlist_clear(&an->pths);
+	candlist_clear(&an->links);
+	strmap_clear(&an->records);
+	strmap_clear(&an->npm_folders);
+	strmap_clear(&an->registry_urls);
+	strmap_clear(&an->pm_endpoints);
+	for (size_t i = 0; i < an->net_keys.n; i++) {
+		free(an->net[i].endpoint);
+		free(an->net[i].addrport);
+		free(an->net[i].name);
+	}
+	free(an->net);
+	strmap_clear(&an->net_keys);
+	for (size_t i = 0; i < an->npathdirs; i++)
+		free(an->pathdirs[i]);
+	free(an->pathdirs);
+	free(an->project);
+	free(an->home);
+	free(an->tmp);
+	free(an);
+}

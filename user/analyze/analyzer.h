@@ -1,0 +1,277 @@
+/*
+ * analyzer.h - the analyzer's state, internal to user/analyze/.
+ *
+ * One event's way through the analysis (analyze.c):
+ *   1. the process table (proctree.c) follows ROOT, FORK, EXEC and EXIT;
+ *   2. attribution gives the process its owner (owners.c): a package
+ *      manager's exec (npm.c, pip.c) or the start of a lifecycle script;
+ *   3. the event becomes a struct act (what was done, by whom, and where a
+ *      write lands), and each rule's hook for that kind of act runs, in the
+ *      order of the rule table (rules/rules.c);
+ * and at the end analyzer_finish() reads the installed tree (npm.c, pip.c),
+ * the registries (registry.c), runs each rule's on_finish and hands owners
+ * and findings to the report (finish.c).
+ */
+#ifndef PKGTRACE_ANALYZE_ANALYZER_H
+#define PKGTRACE_ANALYZE_ANALYZER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "analyze_int.h"
+#include "event.h"
+#include "facts.h"
+#include "session.h"
+#include "strmap.h"
+
+#define PROC_BUCKETS 1024
+#define SET_CAP 64              /* distinct items kept per profile set */
+#define WRITTEN_CAP 65536       /* files written by scripts, for dropper */
+#define CAND_CAP 4096           /* candidates of each kind */
+#define NPM_FOLDERS_CAP 20000   /* installed npm package folders */
+#define FACT_MAX (1u << 20)
+
+/* One process of the traced tree (proctree.c). */
+struct proc {
+	struct proc *next;
+	uint32_t pid;
+	int owner;
+	bool is_pm;          /* the package manager's own code runs in it */
+	const char *pm_eco;
+	bool alive;
+	bool root;
+	uint64_t time_ns;    /* fork or exec time */
+	char *cmd;           /* exe and argv, for lingering-process */
+};
+
+/* A file a rule judges at finish: one created by a script (dropper), an
+ * executable in a bin dir (command-shadowing), a .pth file (persistence),
+ * a package folder the package manager made as a symlink (npm.c). */
+struct cand {
+	int owner;           /* -1: the package manager, resolved at finish */
+	int other;           /* dropper: the owner that ran it */
+	char *path;
+	char *extra;         /* symlink target, or argv */
+	size_t extra_len;
+	uint32_t pid;
+	uint64_t time_ns;
+	const char *event;
+};
+
+struct candlist {
+	struct strmap keys;
+	struct cand *v;
+};
+
+/* A connection or DNS query by a script (net.c), judged at finish by
+ * network-egress and dns-query. */
+struct netrec {
+	int owner;
+	bool dns;
+	char *endpoint;      /* "addr:port/proto" */
+	char *addrport;      /* "addr:port", matched against registries */
+	char *name;          /* DNS query name or NULL */
+	uint32_t pid;
+	uint64_t time_ns;
+	const char *event;
+	uint64_t count;
+};
+
+struct analyzer {
+	const struct baseline *bl;
+	char *project, *home, *tmp;
+	char **pathdirs;
+	size_t npathdirs;
+	struct proc *procs[PROC_BUCKETS];
+
+	struct owner **owners;
+	size_t nowners, owners_cap;
+	struct strmap owner_keys;
+	int command_owner, project_owner, pm_npm, pm_pip;
+
+	struct finding *findings;
+	size_t nfindings;
+	struct strmap finding_keys;
+
+	struct strmap written;      /* files written by scripts */
+	int *written_owner;
+	struct candlist drops, bins, pths;
+	struct candlist links;      /* package folders the PM made as symlinks (pnpm) */
+	struct strmap records;      /* *.dist-info/RECORD written */
+	struct strmap npm_folders;  /* node_modules/<pkg> written by npm */
+	struct strmap registry_urls;
+	struct strmap pm_endpoints; /* addr:port the package manager used */
+	struct strmap net_keys;
+	struct netrec *net;
+	uint64_t fed;
+	bool oom;
+};
+
+/* Where a write lands, decided once per written path (analyze.c,
+ * write_place) in this order: the first that holds wins. */
+enum write_place {
+	WP_FAILED,          /* the call failed: nothing landed */
+	WP_CI,              /* CI configuration, anywhere */
+	WP_OWN,             /* the writer's own package folder */
+	WP_OTHER_PACKAGE,   /* another npm package's folder */
+	WP_PROJECT_DEPS,    /* the project's node_modules outside any package */
+	WP_PROJECT,         /* the project's own files */
+	WP_PYCACHE,         /* Python's compiled-module cache */
+	WP_USUAL,           /* where the baseline says scripts write */
+	WP_SITE_PACKAGES,   /* installed Python packages */
+	WP_OUTSIDE,         /* anywhere else */
+	WP_PM,              /* the package manager's own write (places are not judged) */
+};
+
+/* What a process did, as the rules see it: one struct per judged act
+ * (a rename is judged as two writes). */
+struct act {
+	struct proc *p;
+	struct owner *o;             /* p's owner */
+	const struct event_view *v;
+	/* exec */
+	const char *exe, *argv;      /* argv: NUL-separated, alen bytes */
+	size_t alen;
+	const char *cmdline;         /* argv joined by spaces, cut */
+	/* file */
+	const char *path;            /* the path judged */
+	const char *target;          /* a symlink's target (package manager) */
+	bool creates;                /* the act makes the file (open, symlink, new name) */
+	enum write_place place;
+	const char *persist;         /* pathclass_persistence(path), or NULL */
+	/* socket */
+	const char *addrport;        /* "addr:port" */
+	const char *endpoint;        /* "addr:port/proto" */
+	/* script start */
+	const char *script;          /* the lifecycle event or build hook */
+	int script_owner;
+};
+
+/* What the rules' on_finish hooks see. */
+struct finish_ctx {
+	const struct session_info *si;
+	struct facts *facts;
+	const struct strmap *registry; /* "addr:port" of configured registries */
+};
+
+/* ---- util.c: strings and lists ---- */
+char *xstrdup(struct analyzer *an, const char *s);
+char *xmemdup(struct analyzer *an, const char *s, size_t len);
+/* list_get: the i-th string of a NUL-separated list field, or NULL. */
+const char *list_get(const char *list, size_t len, int i);
+int list_count(const char *list, size_t len);
+/* env_get: value of KEY in a NUL-separated KEY=VALUE list, or NULL. */
+const char *env_get(const char *env, size_t len, const char *key);
+/* join_argv: "a b c" cut at max bytes, into buf. */
+void join_argv(const char *argv, size_t len, char *buf, size_t max);
+void dirname_into(const char *path, char *buf, size_t max);
+/* link_resolve: the absolute, folded path a symlink in dir with target points to. */
+void link_resolve(const char *dir, const char *target, char *out, size_t max);
+bool has_suffix(const char *s, const char *suffix);
+bool is_shell(const char *base);
+/* fact: the text of a file the finish needs (facts.h), or NULL. */
+const char *fact(struct facts *facts, const char *path, size_t max);
+
+/* ---- proctree.c: the process table ---- */
+struct proc *proc_find(struct analyzer *an, uint32_t pid);
+/* proc_new: a fresh entry for pid (a reused pid starts over), inheriting
+ * from parent (NULL: the traced command's). */
+struct proc *proc_new(struct analyzer *an, uint32_t pid, const struct proc *parent, uint64_t t);
+/* proc_of: the entry of the event's process; one never seen to start
+ * (drops, or tracing started late) inherits from its parent. */
+struct proc *proc_of(struct analyzer *an, const struct pt_event *ev);
+/* proc_alive: the processes still running, not the root, by pid; *n set.
+ * NULL with *n 0 when there are none (or on allocation failure, oom set). */
+struct proc **proc_alive(struct analyzer *an, uint32_t root_pid, size_t *n);
+void proc_free_all(struct analyzer *an);
+
+/* ---- owners.c: owners and their profiles ---- */
+/* owner_get: the owner with key, made on first use.  On allocation
+ * failure: the command's owner (oom set). */
+int owner_get(struct analyzer *an, int kind, const char *eco, const char *key,
+	      const char *name, const char *version, const char *path);
+void owner_free(struct owner *o);
+void prof_add(struct analyzer *an, int owner, enum prof_set s, const char *item);
+/* owner_label: the owner's name, or "the install". */
+const char *owner_label(struct analyzer *an, int owner);
+/* set_str: *dst = copy of val, unless val is NULL or already there. */
+void set_str(struct analyzer *an, char **dst, const char *val);
+bool owner_is_package(struct analyzer *an, int owner);
+
+/* ---- findings.c: findings, evidence, candidates, written files ---- */
+/* finding_add: one finding per (rule, owner, key); later calls raise the
+ * count, and the severity (with its summary).  Returns it or NULL (oom). */
+struct finding *finding_add(struct analyzer *an, int rule, int sev, int owner,
+			    const char *key, const char *summary);
+/* evidence_event: evidence of event v (NULL: the session), naming path,
+ * endpoint and dns where given; an exec's argv is kept.  Ignored past
+ * EVIDENCE_MAX or with f NULL. */
+void evidence_event(struct analyzer *an, struct finding *f, const struct event_view *v,
+		    const char *path, const char *endpoint, const char *dns);
+/* evidence_cand: evidence of a candidate kept for the finish. */
+void evidence_cand(struct analyzer *an, struct finding *f, const struct cand *c);
+/* evidence_add: the one builder behind the two above and the finish rules:
+ * a new evidence slot of f with pid, time and event filled, or NULL. */
+struct evidence *evidence_add(struct finding *f, uint32_t pid, uint64_t time_ns, const char *event);
+void findings_free(struct finding *f, size_t n);
+/* cand_add: the first candidate with key in cl (later ones are ignored). */
+void cand_add(struct analyzer *an, struct candlist *cl, const char *key, int owner, int other,
+	      const char *path, const char *extra, size_t extra_len, const struct event_view *v);
+void candlist_clear(struct candlist *cl);
+/* written: files created by scripts, with their writer, for dropper. */
+void written_note(struct analyzer *an, int owner, const char *path);
+/* written_owner_of: the owner that wrote path, or -1. */
+int written_owner_of(struct analyzer *an, const char *path);
+
+/* ---- registry.c: the registries the install may talk to ---- */
+/* registry_from_argv: a package manager's --registry, --index-url, -i,
+ * --extra-index-url, -f, --find-links (argv[0] skipped). */
+void registry_from_argv(struct analyzer *an, const char *const *argv, int argc);
+void registry_from_argv_list(struct analyzer *an, const char *argv, size_t len);
+void registry_from_env(struct analyzer *an, const char *env, size_t len);
+/* registry_endpoints: "addr:port" of every configured registry (argv, env,
+ * .npmrc, pip.conf) and of every endpoint the package manager used. */
+void registry_endpoints(struct analyzer *an, const struct session_info *si,
+			struct facts *facts, struct strmap *out);
+
+/* ---- npm.c and pip.c: each ecosystem ---- */
+bool npm_is_pm(const char *base, const char *a1);
+size_t npm_folder_len(const char *path);
+int npm_owner_for_folder(struct analyzer *an, const char *folder, const char *name,
+			 const char *version);
+/* npm_script_owner: the owner of a script npm starts (lifecycle variables,
+ * or a shell in a package folder), *event its name; -1 when it is none. */
+int npm_script_owner(struct analyzer *an, const struct event_view *v, const char *cmdline,
+		     const char **event, char *item, size_t itemlen);
+void npm_real_folder(struct analyzer *an, char *folder, size_t max);
+/* npm_pm_write: notes what the finish needs of the package manager's write;
+ * false when the write is a package folder's link, nothing more to judge. */
+bool npm_pm_write(struct analyzer *an, const struct event_view *v, const char *path,
+		  const char *target);
+bool npm_shim_target(struct facts *facts, const char *path, char *out, size_t max);
+void npm_tree(struct analyzer *an, struct facts *facts);
+
+bool pip_is_pm(const char *base, const char *argv, size_t alen);
+int pip_script_owner(struct analyzer *an, const struct event_view *v, const char *cmdline,
+		     const char **event, char *item, size_t itemlen);
+void pip_name_from_build(struct analyzer *an, struct owner *o, const char *path);
+void pip_pm_write(struct analyzer *an, const char *path);
+void normalize_dist(const char *in, char *out, size_t max);
+void pip_metadata_all(struct analyzer *an, struct facts *facts);
+void pip_records(struct analyzer *an, struct facts *facts);
+
+/* ---- net.c: connections and DNS queries ---- */
+/* net_endpoint: "addr:port" and "addr:port/proto" of a socket event. */
+void net_endpoint(const struct event_view *v, char *ap, size_t aplen, char *ep, size_t eplen);
+void net_add(struct analyzer *an, struct proc *p, const struct event_view *v, bool dns,
+	     const char *ap, const char *ep, const char *name);
+/* net_mark_egress: owners that talked to something not a registry. */
+void net_mark_egress(struct analyzer *an, const struct strmap *registry);
+
+/* ---- analyze.c ---- */
+/* in_bin_dir: path sits where a shell finds commands. */
+bool in_bin_dir(struct analyzer *an, const char *path);
+/* pm_of_exec: "npm" or "pip" when the exec runs a package manager. */
+const char *pm_of_exec(const char *exe, const char *argv, size_t alen);
+
+#endif

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * proctree.c - the analyzer's process table: one entry per pid of the
+ * traced tree, with its owner, whether the package manager's own code
+ * runs in it, and whether it is still alive (lingering-process).
+ */
+#include <stdlib.h>
+#include "analyzer.h"
+
+struct proc *proc_find(struct analyzer *an, uint32_t pid)
+{
+	for (struct proc *p = an->procs[pid % PROC_BUCKETS]; p; p = p->next)
+		if (p->pid == pid)
+			return p;
+	return NULL;
+}
+
+struct proc *proc_new(struct analyzer *an, uint32_t pid, const struct proc *parent, uint64_t t)
+{
+	struct proc *p = proc_find(an, pid);
+
+	if (!p) {
+		p = calloc(1, sizeof(*p));
+		if (!p) {
+			an->oom = true;
+			return NULL;
+		}
+		p->pid = pid;
+		p->next = an->procs[pid % PROC_BUCKETS];
+		an->procs[pid % PROC_BUCKETS] = p;
+	}
+	free(p->cmd);
+	p->cmd = parent ? xstrdup(an, parent->cmd) : NULL;
+	p->owner = parent ? parent->owner : an->command_owner;
+	p->is_pm = parent ? parent->is_pm : false;
+	p->pm_eco = parent ? parent->pm_eco : NULL;
+	p->alive = true;
+	p->root = false;
+	p->time_ns = t;
+	return p;
+}
+
+struct proc *proc_of(struct analyzer *an, const struct pt_event *ev)
+{
+	struct proc *p = proc_find(an, ev->pid);
+
+	if (!p)
+		p = proc_new(an, ev->pid, proc_find(an, ev->ppid), ev->time_ns);
+	return p;
+}
+
+static int cmp_pid(const void *a, const void *b)
+{
+	uint32_t x = (*(struct proc *const *)a)->pid, y = (*(struct proc *const *)b)->pid;
+
+	return x < y ? -1 : x > y;
+}
+
+struct proc **proc_alive(struct analyzer *an, uint32_t root_pid, size_t *n)
+{
+	struct proc **alive = NULL;
+
+	*n = 0;
+	for (int i = 0; i < PROC_BUCKETS; i++)
+		for (struct proc *p = an->procs[i]; p; p = p->next) {
+			struct proc **nv;
+
+			if (!p->alive || p->root || p->pid == root_pid)
+				continue;
+			nv = realloc(alive, (*n + 1) * sizeof(*nv));
+			if (!nv) {
+				an->oom = true;
+				free(alive);
+				*n = 0;
+				return NULL;
+			}
+			alive = nv;
+			alive[(*n)++] = p;
+		}
+	if (*n)
+		qsort(alive, *n, sizeof(*alive), cmp_pid);
+	return alive;
+}
+
+void proc_free_all(struct analyzer *an)
+{
+	for (int i = 0; i < PROC_BUCKETS; i++) {
+		struct proc *n;
+
+		for (struct proc *p = an->procs[i]; p; p = n) {
+			n = p->next;
+			free(p->cmd);
+			free(p);
+		}
+		an->procs[i] = NULL;
+	}
+}

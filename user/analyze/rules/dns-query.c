@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/* dns-query: a script sent DNS queries itself (high to a resolver of its
+ * own choosing, medium to one of /etc/resolv.conf). */
+#include <stdio.h>
+#include <string.h>
+#include "rules.h"
+#include "netaddr.h"
+
+void dns_query_on_finish(struct analyzer *an, const struct finish_ctx *fc)
+{
+	struct strmap resolvers;
+	const char *resolv = fact(fc->facts, "/etc/resolv.conf", 65536);
+
+	strmap_init(&resolvers, 64);
+	for (const char *line = resolv; line && *line;) {
+		char ns[128], ep[160];
+
+		if (sscanf(line, "nameserver %127s", ns) == 1) {
+			netaddr_endpoint(ns, 53, ep, sizeof(ep));
+			strmap_add(&resolvers, ep, NULL);
+		}
+		line = strchr(line, '\n');
+		line = line ? line + 1 : NULL;
+	}
+	for (size_t i = 0; i < an->net_keys.n; i++) {
+		struct netrec *n = &an->net[i];
+		char summary[512];
+		struct finding *f;
+		struct evidence *e;
+		bool own;
+
+		if (!n->dns)
+			continue;
+		own = strmap_find(&resolvers, n->addrport) < 0;
+		snprintf(summary, sizeof(summary), "%s sent DNS queries to %s%s", owner_label(an, n->owner),
+			 n->addrport, own ? ", a resolver of its own choosing" : "");
+		f = finding_add(an, R_DNS_QUERY, own ? SEV_HIGH : SEV_MEDIUM, n->owner, n->addrport, summary);
+		if (!f)
+			continue;
+		f->count += n->count - 1;
+		if (!(e = evidence_add(f, n->pid, n->time_ns, n->event)))
+			continue;
+		e->endpoint = xstrdup(an, n->endpoint);
+		e->dns = xstrdup(an, n->name);
+	}
+	strmap_clear(&resolvers);
+}
