@@ -66,7 +66,7 @@ enum pt_setid_kind {
 #define PT_F_TRUNC(i) (1u << (i))  /* field i was cut by its bound */
 #define PT_F_DELETED (1u << 8)     /* exec: the file had no links (deleted, memfd) */
 #define PT_F_MEMFD (1u << 9)       /* exec: the file is a memfd */
-#define PT_F_THREAD (1u << 10)     /* fork: a thread, not a process (unused: not emitted) */
+/* (1u << 10) is free: it was PT_F_THREAD, which no record ever carried */
 #define PT_F_PATH_RAW (1u << 11)   /* f0 could not be resolved; it is the string as given */
 #define PT_F_DAEMON_START (1u << 12) /* root: session started by a package-manager exec */
 

@@ -3,7 +3,8 @@
  * path.bpf.h - per-CPU scratch, record building and the dentry walk that
  * turns a (dentry, vfsmount) pair into an absolute path, in the kernel.
  *
- * Included by pkgtrace.bpf.c only (it owns the maps declared here).
+ * Included by pkgtrace.bpf.c only (it owns the maps declared here), after
+ * compat.bpf.h.
  */
 #ifndef PKGTRACE_PATH_BPF_H
 #define PKGTRACE_PATH_BPF_H
@@ -61,13 +62,7 @@ static __always_inline struct scratch *scratch_get(void)
 	return bpf_map_lookup_elem(&heap, &cpu);
 }
 
-/* bpf_rdonly_cast (kfunc) turns a kernel address into a read-only BTF
- * pointer: fields are then read with plain loads (the verifier makes them
- * fault-safe) instead of one bpf_probe_read_kernel call each, which is most
- * of the cost of a walk.  The field offsets still come from CO-RE, as the
- * vmlinux.h types are preserve_access_index. */
-extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
-#define KCAST(type, p) ((type *)bpf_rdonly_cast((const void *)(p), bpf_core_type_id_kernel(type)))
+/* KCAST (compat.bpf.h): plain loads through a read-only BTF pointer. */
 
 /* The current task as a read-only (untrusted) BTF pointer.  Not
  * bpf_get_current_task_btf(): every field walked from a trusted pointer

@@ -337,11 +337,10 @@ void probe_free(struct probe *p)
 	free(p);
 }
 
-int probe_register_self(uint64_t reg_cookie)
+void probe_register_self(uint64_t reg_cookie)
 {
 	/* Fails with EINVAL by design: the BPF program saw it (events.h). */
 	prctl(PT_REG_PRCTL_OPTION, (unsigned long)reg_cookie, 0UL, 0UL, 0UL);
-	return 0;
 }
 
 int probe_poll(struct probe *p, int timeout_ms)
