@@ -230,6 +230,11 @@ static __always_inline struct pt_tree_val *daemon_start(struct task_struct *p,
 	return tv;
 }
 
+/* An argv longer than PT_ARGV_MAX keeps its first ARGV_HEAD and last
+ * ARGV_TAIL bytes (PT_F_ARGV_TAIL). */
+#define ARGV_TAIL 1024
+#define ARGV_HEAD (PT_ARGV_MAX - ARGV_TAIL)
+
 SEC("tp_btf/sched_process_exec")
 int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
@@ -272,8 +277,15 @@ int BPF_PROG(on_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm 
 	lo = BPF_CORE_READ(mm, arg_start);
 	hi = BPF_CORE_READ(mm, arg_end);
 	start = field_open(s);
-	if (hi > lo && put_ubytes(s, (void *)lo, hi - lo, PT_ARGV_MAX, true))
-		EV(s)->flags |= PT_F_TRUNC(1);
+	if (hi > lo && hi - lo > PT_ARGV_MAX) {
+		/* Too long: its head and its tail, so a command hidden behind
+		 * padding (bash -c '<spaces>... /dev/tcp/...') is still seen. */
+		put_ubytes(s, (void *)lo, ARGV_HEAD, ARGV_HEAD, true);
+		put_ubytes(s, (void *)(hi - ARGV_TAIL), ARGV_TAIL, ARGV_TAIL, true);
+		EV(s)->flags |= PT_F_TRUNC(1) | PT_F_ARGV_TAIL;
+	} else if (hi > lo) {
+		put_ubytes(s, (void *)lo, hi - lo, PT_ARGV_MAX, true);
+	}
 	field_close(s, 1, start);
 
 	/* f2: cwd. */
@@ -307,6 +319,7 @@ const volatile __u32 nr_execveat = -1;
 
 struct argv_ctx {
 	__u64 argv;  /* the caller's argv array (a user address) */
+	__u32 psize; /* its pointers' size: 8, or 4 for an ia32 call */
 	__u32 start; /* where field 1 began */
 	__u32 ended; /* 1 once the array's NULL, a fault or the size bound stopped it */
 };
@@ -321,7 +334,16 @@ static int argv_step(__u32 i, struct argv_ctx *c)
 	if (!s)
 		return 1;
 	c->ended = 1;
-	if (bpf_probe_read_user(&arg, sizeof(arg), (const char *const *)c->argv + i) || !arg)
+	if (c->psize == 4) {
+		__u32 arg32 = 0;
+
+		if (bpf_probe_read_user(&arg32, sizeof(arg32), (const __u32 *)c->argv + i))
+			return 1;
+		arg = (const char *)(__u64)arg32;
+	} else if (bpf_probe_read_user(&arg, sizeof(arg), (const char *const *)c->argv + i)) {
+		return 1;
+	}
+	if (!arg)
 		return 1;
 	used = s->pos - c->start;
 	if (used >= PT_ARGV_MAX || put_ustr(s, arg, PT_ARGV_MAX - used)) {
@@ -338,7 +360,8 @@ static int argv_step(__u32 i, struct argv_ctx *c)
  * verification, paid at every start for a rare event. */
 static __always_inline void put_failed_exec_rest(struct scratch *s, const void *uargv)
 {
-	struct argv_ctx c = { .argv = (__u64)uargv, .start = field_open(s), .ended = 1 };
+	struct argv_ctx c = { .argv = (__u64)uargv, .start = field_open(s), .ended = 1,
+			      .psize = s->abi == PT_ABI_NATIVE ? 8 : 4 };
 	int w;
 
 	if (uargv) {

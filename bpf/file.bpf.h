@@ -2,7 +2,7 @@
 /*
  * file.bpf.h - files: open and its family, the path syscalls
  * (unlink, rename, mkdir, chmod, link, symlink, truncate and their *at
- * forms) and memfd_create.
+ * forms), open_by_handle_at and memfd_create.
  *
  * Included by pkgtrace.bpf.c only, after the record builders (it owns the
  * maps; see the file map at its top).
@@ -13,6 +13,19 @@
 #define O_CREAT_ 0100
 #define O_WRONLY_ 01
 #define O_TRUNC_ 01000
+#define S_IFMT_ 00170000
+#define S_IFIFO_ 0010000
+
+/* f0: the file open at fd, flagged PT_F_FIFO when it is one (a FIFO's
+ * reader may be a process outside the tree, which runs what it reads). */
+static __always_inline void put_opened(struct scratch *s, int fd)
+{
+	struct file *f = fd_file(fd);
+
+	put_file_path(s, 0, f);
+	if (f && (KCAST(struct file, f)->f_inode->i_mode & S_IFMT_) == S_IFIFO_)
+		EV(s)->flags |= PT_F_FIFO;
+}
 
 static __always_inline void do_open(struct scratch *s, long ret, int dirfd, const char *path,
 				    __u64 flags, __u64 mode)
@@ -20,9 +33,22 @@ static __always_inline void do_open(struct scratch *s, long ret, int dirfd, cons
 	EV(s)->arg[0] = flags;
 	EV(s)->arg[1] = mode;
 	if (ret >= 0)
-		put_file_path(s, 0, fd_file(ret)); /* the file really opened */
+		put_opened(s, ret); /* the file really opened */
 	else
 		put_user_path(s, 0, dirfd, path);
+}
+
+/* open_by_handle_at(mount_fd, handle, flags): a file opened by no path.
+ * f0 is the file it opened (failed: the mount fd's), so a credential
+ * opened by its handle still has its path. */
+EXIT(by_handle, PT_EV_OPEN)
+{
+	EV(s)->flags |= PT_F_BY_HANDLE;
+	EV(s)->arg[0] = a->a[2];
+	if (ret >= 0)
+		put_opened(s, ret);
+	else
+		put_file_path(s, 0, fd_file(a->a[0]));
 }
 
 /* Set by probe.c: the numbers that share exit_open (-1: the architecture
@@ -97,11 +123,16 @@ EXIT(paths, 0)
 	p1 = sc_p_path1[nr];
 	a0 = sc_p_a0[nr];
 	EV(s)->arg[0] = a0 >= 0 ? a->a[a0 & 7] : sc_p_c0[nr];
+	/* A path string's directories are taken as given, symlinks and all:
+	 * only a lookup (which no tracepoint offers) resolves them, so the
+	 * record says so and userspace resolves the directory at receipt. */
 	if (p0 < 0)
 		put_file_path(s, 0, fd_file(a->a[dfd0 & 7]));
 	else
 		put_user_path(s, 0, dfd0 >= 0 ? (int)a->a[dfd0 & 7] : AT_FDCWD_,
 			      UPTR(a->a[p0 & 7]));
+	if (p0 >= 0 || p1 >= 0)
+		EV(s)->flags |= PT_F_DIR_AS_GIVEN;
 	if (p1 >= 0 && dfd1 == PT_SC_P_RAW)
 		put_ustr_field(s, 1, UPTR(a->a[p1 & 7]), PT_PATH_MAX);
 	else if (p1 >= 0)

@@ -31,8 +31,11 @@
  *   tree.bpf.h    the traced set: tree map and bits, fork, exit, roots
  *   exec.bpf.h    sched_process_exec, daemon session start, failed execs
  *   file.bpf.h    open, the path syscalls, memfd_create
- *   net.bpf.h     connect, bind, listen, accept, UDP sends (DNS payload)
- *   proc.bpf.h    set*id and ptrace
+ *   net.bpf.h     connect, bind, listen, accept, sends (DNS payload), write
+ *                 and writev on sockets, the ia32 socketcall demultiplexer
+ *   proc.bpf.h    set*id, ptrace, signals, process_vm_*, bpf()
+ *   sys.bpf.h     mount, namespace and root calls, io_uring_setup
+ *   iouring.bpf.h io_uring submissions (they never pass sys_exit)
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -193,11 +196,17 @@ const volatile __u32 nr_prctl = 157; /* set by probe.c: SYS_prctl */
 
 #define NR_MAX 512
 
-/* 1 for the syscalls with a handler, and prctl (registration); set by
- * probe.c before load.  sys_exit returns on every other syscall (read,
- * statx, futex...: most of them) before any map lookup, which is what
- * every process on the machine, traced or not, pays. */
+/* By syscall number, PT_SC_NATIVE when the native call of that number has
+ * a handler (and prctl, for registration), PT_SC_IA32 when the 32-bit
+ * call of that number has one (events.h); set by probe.c before load.
+ * sys_exit returns on every other syscall (read, statx, futex...: most of
+ * them) before any map lookup, which is what every process on the
+ * machine, traced or not, pays. */
 const volatile __u8 sc_wanted[NR_MAX] = {};
+
+/* By ia32 syscall number: the native number whose handler serves it (the
+ * same call), or PT_NR_SOCKETCALL for socketcall.  Set by probe.c. */
+const volatile __u16 sc_ia32_nr[NR_MAX] = {};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PROG_ARRAY);
@@ -206,12 +215,52 @@ struct {
 	__type(value, __u32);
 } sc_exit_progs SEC(".maps");
 
-static __always_inline void load_args(struct pt_regs *regs, struct sc_args *a)
+/*
+ * A 32-bit call (int 0x80, sysenter or a 32-bit process): x86-64 kernels
+ * with IA32 emulation mark it with TS_COMPAT in the thread's status from
+ * entry until the return to user mode, which comes after the sys_exit
+ * tracepoint (arch_exit_to_user_mode_prepare clears it).  orig_ax then
+ * holds the i386 number, and the arguments are in bx, cx, dx, si, di, bp.
+ * Other architectures: never (arm64's 32-bit tasks are not supported).
+ */
+#define TS_COMPAT_ 0x0002
+
+static __always_inline bool syscall_is_ia32(void)
+{
+#ifdef __TARGET_ARCH_x86
+	return cur_task()->thread_info.status & TS_COMPAT_;
+#else
+	return false;
+#endif
+}
+
+static __always_inline void load_args(struct pt_regs *regs, struct sc_args *a,
+				      const struct scratch *s)
 {
 	/* Plain loads through a BTF pointer (KCAST): a helper call per
 	 * register otherwise. */
 	struct pt_regs *r = KCAST(struct pt_regs, regs);
 
+	if (s->abi == PT_ABI_SOCKETCALL) { /* read from the caller's array */
+		a->a[0] = s->sargs[0];
+		a->a[1] = s->sargs[1];
+		a->a[2] = s->sargs[2];
+		a->a[3] = s->sargs[3];
+		a->a[4] = s->sargs[4];
+		a->a[5] = s->sargs[5];
+		return;
+	}
+#ifdef __TARGET_ARCH_x86
+	if (s->abi == PT_ABI_IA32) { /* 32-bit registers, zero-extended */
+		a->a[0] = (__u32)r->bx;
+		a->a[1] = (__u32)r->cx;
+		a->a[2] = (__u32)r->dx;
+		a->a[3] = (__u32)r->si;
+		a->a[4] = (__u32)r->di;
+		a->a[5] = (__u32)r->bp;
+		return;
+	}
+#endif
 	a->a[0] = PT_REGS_PARM1_SYSCALL(r);
 	a->a[1] = PT_REGS_PARM2_SYSCALL(r);
 	a->a[2] = PT_REGS_PARM3_SYSCALL(r);
@@ -261,6 +310,7 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	struct pt_tree_val *tv;
 	struct scratch *s;
 	__u32 tgid;
+	__u8 want;
 
 	if (nr >= NR_MAX)
 		return 0;
@@ -268,7 +318,8 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	 * register, which the verifier cannot bound: make it check the one
 	 * it indexes with. */
 	barrier_var(nr);
-	if (!sc_wanted[nr & (NR_MAX - 1)])
+	want = sc_wanted[nr & (NR_MAX - 1)];
+	if (!want)
 		return 0;
 	tgid = bpf_get_current_pid_tgid() >> 32;
 	s = scratch_get();
@@ -291,6 +342,18 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 		 * nothing runs on this CPU in between. */
 		s->session = tv->session;
 	}
+	/* Traced processes only, so untraced ones never pay for the look at
+	 * the thread's status. */
+	s->abi = PT_ABI_NATIVE;
+	if (syscall_is_ia32()) {
+		if (!(want & PT_SC_IA32))
+			return 0;
+		nr = sc_ia32_nr[nr & (NR_MAX - 1)];
+		s->abi = PT_ABI_IA32;
+	} else if (!(want & PT_SC_NATIVE)) {
+		return 0;
+	}
+	s->nr = nr;
 	bpf_tail_call(ctx, &sc_exit_progs, nr);
 	return 0; /* no handler for this syscall */
 }
@@ -298,13 +361,18 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 /*
  * EXIT(sc, type) defines the tail-called handler program exit_<sc>; its
  * body handles (s, a, ret, nr) with the record already begun with that
- * type.  probe.c installs it in sc_exit_progs at the number of each
- * syscall it serves: one program serves a family (open, openat, creat and
- * openat2, say), telling them apart by nr, because each program costs
- * milliseconds of verification at every start, and most of it is the path
- * walk they share.
+ * type; nr is the native number of the call (an ia32 call's is mapped, and
+ * its record flagged PT_F_COMPAT).  probe.c installs it in sc_exit_progs at
+ * the number of each syscall it serves: one program serves a family (open,
+ * openat, creat and openat2, say), telling them apart by nr, because each
+ * program costs milliseconds of verification at every start, and most of
+ * it is the path walk they share.
+ *
+ * EXIT_IF(sc, type, cond) is the same with a test of (a, ret) made before
+ * the record is begun: for calls as frequent as write, where most calls
+ * (to files) are not recorded at all.
  */
-#define EXIT(sc, ev_type) \
+#define EXIT_IF(sc, ev_type, cond) \
 	static __always_inline void handle_##sc(struct scratch *s, const struct sc_args *a, long ret, \
 						__u32 nr); \
 	SEC("raw_tp") \
@@ -316,16 +384,21 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 		struct sc_args a = {}; /* a[6], a[7]: read by masked indexes */ \
 		if (!s) \
 			return 0; \
-		load_args(regs, &a); \
+		load_args(regs, &a, s); \
+		if (!(cond)) \
+			return 0; \
 		ev_begin(s, ev_type, s->session); \
 		EV(s)->ret = ret; \
-		handle_##sc(s, &a, ret, syscall_nr(regs)); \
+		if (s->abi != PT_ABI_NATIVE) \
+			EV(s)->flags |= PT_F_COMPAT; \
+		handle_##sc(s, &a, ret, s->nr); \
 		if (EV(s)->type) \
 			ev_submit(s); \
 		return 0; \
 	} \
 	static __always_inline void handle_##sc(struct scratch *s, const struct sc_args *a, long ret, \
 						__u32 nr)
+#define EXIT(sc, ev_type) EXIT_IF(sc, ev_type, 1)
 
 /* A handler sets type 0 to send nothing. */
 #define DROP_EVENT(s) (EV(s)->type = 0)
@@ -336,3 +409,5 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 #include "file.bpf.h"
 #include "net.bpf.h"
 #include "proc.bpf.h"
+#include "sys.bpf.h"
+#include "iouring.bpf.h"
