@@ -83,10 +83,10 @@ static void check_kernel_features(void)
 
 	if (uname(&u))
 		memset(&u, 0, sizeof(u));
-#define PT_CHECK_FEATURE(name, major, minor, why) \
+#define PT_CHECK_FEATURE(name, major, minor, why, required) \
 	snprintf(what, sizeof(what), "kernel feature: %s", name); \
-	check(kernel_at_least(major, minor), what, "needs Linux %d.%d+ (running %s): %s", \
-	      major, minor, u.release, why);
+	check(kernel_at_least(major, minor) || !(required), what, "%s Linux %d.%d+ (running %s): %s", \
+	      required ? "needs" : "optional, from", major, minor, u.release, why);
 	PT_COMPAT_FEATURES(PT_CHECK_FEATURE)
 #undef PT_CHECK_FEATURE
 }
