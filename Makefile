@@ -79,7 +79,15 @@ pkgtrace: $(USER_OBJS)
 $(BUILD)/tests/%: tests/unit/%.c tests/unit/unit.h $(LIB_OBJS) | $(BUILD)
 	$(CC) $(CFLAGS) -Itests/unit $< $(LIB_OBJS) -o $@ $(LDLIBS)
 
-unit: $(UNIT_BINS)
+# Helper programs the integration tests run (tests/helpers/*.c).
+HELPER_SRCS := $(wildcard tests/helpers/*.c)
+HELPER_BINS := $(patsubst tests/helpers/%.c,$(BUILD)/helpers/%,$(HELPER_SRCS))
+
+$(BUILD)/helpers/%: tests/helpers/%.c
+	mkdir -p $(BUILD)/helpers
+	$(CC) $(CFLAGS) $< -o $@
+
+unit: $(UNIT_BINS) $(HELPER_BINS)
 
 # The package managers the yarn/pnpm tests run (tests/it/pm_yarn_pnpm.sh),
 # pinned, from the npm registry: Debian 12 has no pnpm, and its yarn is

@@ -54,7 +54,35 @@ enum pt_event_type {
 	PT_EV_SETID = 18,   /* arg0 PT_SETID_*, arg1, arg2 ids (arg2 -1 for setuid/setgid) */
 	PT_EV_PTRACE = 19,  /* arg0 request, arg1 target pid */
 	PT_EV_ROOT = 20,    /* pid became the root of session arg0 (tree mark set) */
+	PT_EV_SYS = 21,     /* mount, namespace and root calls: arg0 PT_SYS_*, arg1 flags,
+			     * arg2 a second integer; f0..f2 per call (user/event.c) */
+	PT_EV_BPF = 22,     /* bpf(): arg0 cmd, arg1 the attr's first word (a map, prog or
+			     * link fd, or an id), arg2 the id of the BPF map behind that
+			     * fd (0: none) */
+	PT_EV_SIGNAL = 23,  /* arg0 target pid (as the caller named it; a pidfd's host
+			     * pid), arg1 signal, arg2 PT_SIG_* */
+	PT_EV_PROCVM = 24,  /* process_vm_readv/writev: arg0 target pid, arg1 1 = write */
+	PT_EV_IOURING = 25, /* an io_uring submission without a record of its own:
+			     * arg0 IORING_OP_*, arg1 the request's fd (-1 none),
+			     * arg2 fixed-file 1; ret 0 (not known at submission) */
 	PT_EV_MAX
+};
+
+/* PT_EV_SYS calls (arg0).  Fields: mount f0 target, f1 source, f2 fstype;
+ * umount f0 target; chroot f0 path; pivot_root f0 new root, f1 put_old;
+ * unshare (arg1 CLONE_* flags); setns f0 the namespace file (arg1 nstype);
+ * open_tree f0 path; move_mount f0 from, f1 to; fsopen f0 fs name;
+ * fsmount (arg1 flags); io_uring_setup (arg1 IORING_SETUP_* flags, ret fd). */
+enum pt_sys_call {
+	PT_SYS_MOUNT = 1, PT_SYS_UMOUNT, PT_SYS_CHROOT, PT_SYS_PIVOT_ROOT, PT_SYS_UNSHARE,
+	PT_SYS_SETNS, PT_SYS_OPEN_TREE, PT_SYS_MOVE_MOUNT, PT_SYS_FSOPEN, PT_SYS_FSMOUNT,
+	PT_SYS_IO_URING_SETUP, PT_SYS_MAX
+};
+
+/* PT_EV_SIGNAL calls (arg2). */
+enum pt_sig_call {
+	PT_SIG_KILL = 1, PT_SIG_TKILL, PT_SIG_TGKILL, PT_SIG_PIDFD, PT_SIG_QUEUE, PT_SIG_TGQUEUE,
+	PT_SIG_MAX
 };
 
 enum pt_setid_kind {
@@ -66,9 +94,21 @@ enum pt_setid_kind {
 #define PT_F_TRUNC(i) (1u << (i))  /* field i was cut by its bound */
 #define PT_F_DELETED (1u << 8)     /* exec: the file had no links (deleted, memfd) */
 #define PT_F_MEMFD (1u << 9)       /* exec: the file is a memfd */
-#define PT_F_THREAD (1u << 10)     /* fork: a thread, not a process (unused: not emitted) */
+/* (1u << 10) is free: it was PT_F_THREAD, which no record ever carried */
 #define PT_F_PATH_RAW (1u << 11)   /* f0 could not be resolved; it is the string as given */
 #define PT_F_DAEMON_START (1u << 12) /* root: session started by a package-manager exec */
+#define PT_F_COMPAT (1u << 13)     /* the call came through the 32-bit (ia32) syscall ABI */
+#define PT_F_IOURING (1u << 14)    /* submitted through io_uring: ret is 0, not known */
+#define PT_F_DNS_TCP (1u << 15)    /* send: a TCP write to port 53 (DNS over TCP, length
+				    * prefix included when the write carried it) */
+#define PT_F_ARGV_TAIL (1u << 16)  /* exec: argv too long; f1 is its head, then its tail
+				    * (the two meet inside an argument) */
+#define PT_F_FIFO (1u << 17)       /* open: the file opened is a FIFO */
+#define PT_F_BY_HANDLE (1u << 18)  /* open: open_by_handle_at (f0 is the file opened, or
+				    * the mount fd's path when it failed) */
+#define PT_F_DIR_AS_GIVEN (1u << 19) /* path calls: the final directory of f0/f1 is the
+				      * string as given, not resolved through symlinks:
+				      * userspace resolves it at receipt */
 
 struct pt_event {
 	__u64 time_ns;   /* bpf_ktime_get_boot_ns() */
@@ -101,6 +141,15 @@ struct pt_event {
  * PT_SC_P_RAW means the string as given, never resolved (a symlink's
  * target). */
 #define PT_SC_P_RAW -2
+
+/* sc_wanted bits (probe.c fills them by syscall number): a handler exists
+ * for the native call of that number, for the ia32 call of that number. */
+#define PT_SC_NATIVE 1
+#define PT_SC_IA32 2
+
+/* The sc_exit_progs slot of the ia32 socketcall demultiplexer: a number no
+ * native call uses. */
+#define PT_NR_SOCKETCALL 511
 
 /* Words of the tree's membership bitmap (tree_bits in the BPF object, one
  * bit per pid): 2^16 * 64 = 2^22, Linux's PID_MAX_LIMIT on 64-bit. */

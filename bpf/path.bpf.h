@@ -3,7 +3,8 @@
  * path.bpf.h - per-CPU scratch, record building and the dentry walk that
  * turns a (dentry, vfsmount) pair into an absolute path, in the kernel.
  *
- * Included by pkgtrace.bpf.c only (it owns the maps declared here).
+ * Included by pkgtrace.bpf.c only (it owns the maps declared here), after
+ * compat.bpf.h.
  */
 #ifndef PKGTRACE_PATH_BPF_H
 #define PKGTRACE_PATH_BPF_H
@@ -40,6 +41,16 @@ struct scratch {
 	__u32 session;    /* set by sys_exit for the handler it tail-calls */
 	__u32 cached_tgid; /* sys_exit's tree cache: this tgid is in session */
 	__u64 cached_gen;  /* ... as long as tree_gen is this */
+	__u32 nr;          /* set by sys_exit: the handler's (native) syscall number */
+	__u32 abi;         /* ... and where its arguments are (enum pt_abi) */
+	__u64 sargs[6];    /* PT_ABI_SOCKETCALL: the arguments from the caller's array */
+};
+
+/* Where a syscall's arguments are (load_args). */
+enum pt_abi {
+	PT_ABI_NATIVE = 0,     /* this architecture's registers */
+	PT_ABI_IA32 = 1,       /* a 32-bit call on x86-64: bx, cx, dx, si, di, bp */
+	PT_ABI_SOCKETCALL = 2, /* ia32 socketcall: an array of 32-bit words in memory */
 };
 
 /* An ARRAY indexed by CPU rather than a PERCPU_ARRAY: per-CPU map values are
@@ -61,13 +72,7 @@ static __always_inline struct scratch *scratch_get(void)
 	return bpf_map_lookup_elem(&heap, &cpu);
 }
 
-/* bpf_rdonly_cast (kfunc) turns a kernel address into a read-only BTF
- * pointer: fields are then read with plain loads (the verifier makes them
- * fault-safe) instead of one bpf_probe_read_kernel call each, which is most
- * of the cost of a walk.  The field offsets still come from CO-RE, as the
- * vmlinux.h types are preserve_access_index. */
-extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
-#define KCAST(type, p) ((type *)bpf_rdonly_cast((const void *)(p), bpf_core_type_id_kernel(type)))
+/* KCAST (compat.bpf.h): plain loads through a read-only BTF pointer. */
 
 /* The current task as a read-only (untrusted) BTF pointer.  Not
  * bpf_get_current_task_btf(): every field walked from a trusted pointer
@@ -138,8 +143,9 @@ static int walk_step(__u32 i, struct walk_ctx *c)
 }
 
 /*
- * path_walk - write the absolute path of a struct file (file_p != 0) or of
- * the current working directory (file_p == 0) into this CPU's pbuf, ending
+ * path_walk - write the absolute path of a struct path (path_p != 0: a
+ * file's f_path, a unix socket's bound path) or of the current working
+ * directory (path_p == 0) into this CPU's pbuf, ending
  * at pbuf[PT_PATH_MAX-1] (the NUL).  Returns the start offset (the string is
  * pbuf + ret, PT_PATH_MAX - ret bytes with its NUL) or -1.
  *
@@ -153,9 +159,9 @@ static int walk_step(__u32 i, struct walk_ctx *c)
  * instead of unrolling PATH_DEPTH of them in every program (that was most
  * of the ~1 s load time).  A global (non-static) function so it is
  * verified once per program, not at every call site; global functions take
- * scalars only, so it gets the file's address and looks at f_path itself.
+ * scalars only, so it gets the struct path's address.
  */
-__noinline int path_walk(__u64 file_p)
+__noinline int path_walk(__u64 path_p)
 {
 	struct task_struct *task = cur_task();
 	struct walk_ctx c = {};
@@ -168,11 +174,11 @@ __noinline int path_walk(__u64 file_p)
 		return -1;
 	c.root_d = (__u64)fs->root.dentry;
 	c.root_m = (__u64)fs->root.mnt;
-	if (file_p) {
-		struct file *f = KCAST(struct file, file_p);
+	if (path_p) {
+		struct path *p = KCAST(struct path, path_p);
 
-		c.d = (__u64)f->f_path.dentry;
-		c.vm = (__u64)f->f_path.mnt;
+		c.d = (__u64)p->dentry;
+		c.vm = (__u64)p->mnt;
 	} else {
 		c.d = (__u64)fs->pwd.dentry;
 		c.vm = (__u64)fs->pwd.mnt;
@@ -222,11 +228,13 @@ static __always_inline void put_byte(struct scratch *s, char c)
 	s->pos += 1;
 }
 
-/* Append a NUL-terminated user string of at most max bytes (with NUL).
- * Returns true when it was cut by max. */
-static __always_inline bool put_ustr(struct scratch *s, const void *ustr, __u32 max)
+/* Append a NUL-terminated user (kern: kernel) string of at most max bytes
+ * (with NUL).  Returns true when it was cut by max. */
+static __always_inline bool put_str(struct scratch *s, const void *str, __u32 max, bool kern)
 {
-	long n = bpf_probe_read_user_str(EV(s)->data + (s->pos & POS_MASK), max & LEN_MASK, ustr);
+	void *dst = EV(s)->data + (s->pos & POS_MASK);
+	long n = kern ? bpf_probe_read_kernel_str(dst, max & LEN_MASK, str) :
+			bpf_probe_read_user_str(dst, max & LEN_MASK, str);
 
 	if (n <= 0) {
 		put_byte(s, 0);
@@ -234,6 +242,11 @@ static __always_inline bool put_ustr(struct scratch *s, const void *ustr, __u32 
 	}
 	s->pos += n;
 	return (__u32)n == max;
+}
+
+static __always_inline bool put_ustr(struct scratch *s, const void *ustr, __u32 max)
+{
+	return put_str(s, ustr, max, false);
 }
 
 /* Append a user string as given (a symlink's target, a memfd's name) as
@@ -296,7 +309,7 @@ static __always_inline void put_file_path(struct scratch *s, int idx, struct fil
 	int w = -1;
 
 	if (f)
-		w = path_walk((__u64)f);
+		w = path_walk((__u64)&f->f_path);
 	if (w >= 0) {
 		put_walked(s, w);
 		if (s->walk_trunc)
@@ -313,26 +326,28 @@ static __always_inline void put_file_path(struct scratch *s, int idx, struct fil
 /* Append the absolute form of a user path given relative to dirfd (or the
  * cwd): the base directory is resolved by a walk, the string is appended as
  * given ("." and ".." are folded by userspace).  Absolute strings are taken
- * as they are.  PT_F_PATH_RAW when the base could not be resolved.
+ * as they are.  kern: the string is in kernel memory (io_uring's copy).
+ * PT_F_PATH_RAW when the base could not be resolved.
  *
  * The string is read first and its first byte decides: an absolute path
  * (most of them) is read once.  A separate 1-byte read to decide cost
  * ~150 ns per path here (bpf_probe_read_user's hardened-usercopy checks),
  * more than reading a relative string twice. */
-static __always_inline void put_user_path(struct scratch *s, int idx, int dirfd, const char *upath)
+static __always_inline void put_path_str(struct scratch *s, int idx, int dirfd, const char *upath,
+					 bool kern)
 {
 	__u32 start = field_open(s);
 	struct file *f = NULL;
 	bool cut;
 	int w = -1;
 
-	cut = put_ustr(s, upath, PT_PATH_MAX);
+	cut = put_str(s, upath, PT_PATH_MAX, kern);
 	if (EV(s)->data[start & POS_MASK] != '/') {
 		s->pos = start; /* the base goes first: read the string again after it */
 		if (dirfd == AT_FDCWD_)
 			w = path_walk(0);
 		else if ((f = fd_file(dirfd)))
-			w = path_walk((__u64)f);
+			w = path_walk((__u64)&f->f_path);
 		if (w >= 0) {
 			put_walked(s, w);
 			if (s->walk_trunc)
@@ -343,11 +358,16 @@ static __always_inline void put_user_path(struct scratch *s, int idx, int dirfd,
 		} else {
 			EV(s)->flags |= PT_F_PATH_RAW;
 		}
-		cut = put_ustr(s, upath, PT_PATH_MAX - (s->pos - start));
+		cut = put_str(s, upath, PT_PATH_MAX - (s->pos - start), kern);
 	}
 	if (cut)
 		EV(s)->flags |= PT_F_TRUNC(idx);
 	field_close(s, idx, start);
+}
+
+static __always_inline void put_user_path(struct scratch *s, int idx, int dirfd, const char *upath)
+{
+	put_path_str(s, idx, dirfd, upath, false);
 }
 
 #endif /* PKGTRACE_PATH_BPF_H */

@@ -15,6 +15,7 @@
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "cmds.h"
+#include "compat.bpf.h"
 #include "err.h"
 #include "mountinfo.h"
 #include "probe.h"
@@ -69,6 +70,25 @@ static bool kernel_at_least(int major, int minor)
 	if (uname(&u) || sscanf(u.release, "%d.%d", &ma, &mi) != 2)
 		return false;
 	return ma > major || (ma == major && mi >= minor);
+}
+
+/* One line per kernel feature of bpf/compat.bpf.h: the mainline version it
+ * needs against the running kernel's.  A distribution kernel may have a
+ * feature backported to an older version: the real load (check_load) is the
+ * final word, these lines say what to look for when it fails. */
+static void check_kernel_features(void)
+{
+	struct utsname u;
+	char what[64];
+
+	if (uname(&u))
+		memset(&u, 0, sizeof(u));
+#define PT_CHECK_FEATURE(name, major, minor, why, required) \
+	snprintf(what, sizeof(what), "kernel feature: %s", name); \
+	check(kernel_at_least(major, minor) || !(required), what, "%s Linux %d.%d+ (running %s): %s", \
+	      required ? "needs" : "optional, from", major, minor, u.release, why);
+	PT_COMPAT_FEATURES(PT_CHECK_FEATURE)
+#undef PT_CHECK_FEATURE
 }
 
 static void check_memlock(void)
@@ -221,6 +241,7 @@ int cmd_doctor(int argc, char **argv)
 	libbpf_set_print(libbpf_quiet);
 	check_root();
 	check_btf();
+	check_kernel_features();
 	check_memlock();
 	check_cgroup2();
 	check_tracepoints();

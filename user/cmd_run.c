@@ -47,12 +47,11 @@ struct run_opts {
 	int cmdc;
 };
 
-/* What the child reports through the close-on-exec pipe. */
+/* What the child reports through the close-on-exec pipe when its exec
+ * fails. */
 struct child_failure {
-	int stage; /* CHILD_REGISTER or CHILD_EXEC */
-	int err;   /* errno */
+	int err;   /* errno of the failed exec */
 };
-enum { CHILD_REGISTER = 1, CHILD_EXEC = 2 };
 
 static volatile sig_atomic_t child_pid;
 static volatile sig_atomic_t got_signal;
@@ -152,9 +151,9 @@ static int run_session_init(struct session_info *si, int cmdc, char **cmd)
 
 /* ---- child ------------------------------------------------------------- */
 
-static void child_report(int fd, int stage, int err)
+static void child_report(int fd, int err)
 {
-	struct child_failure f = { .stage = stage, .err = err };
+	struct child_failure f = { .err = err };
 	ssize_t unused = write(fd, &f, sizeof(f));
 
 	(void)unused;
@@ -173,14 +172,10 @@ static __attribute__((noreturn)) void child_main(int go_fd, int err_fd, uint64_t
 	if (r != 1) /* the parent gave up (BPF failed): run nothing untraced */
 		_exit(PT_EXIT_INTERNAL);
 	close(go_fd);
-	err = probe_register_self(cookie);
-	if (err) {
-		child_report(err_fd, CHILD_REGISTER, -err);
-		_exit(PT_EXIT_INTERNAL);
-	}
+	probe_register_self(cookie);
 	execvp(cmd[0], cmd);
 	err = errno;
-	child_report(err_fd, CHILD_EXEC, err);
+	child_report(err_fd, err);
 	_exit(err == ENOENT || err == ENOTDIR ? PT_EXIT_NOTFOUND : PT_EXIT_NOEXEC);
 }
 
@@ -339,13 +334,11 @@ int cmd_run(int argc, char **argv)
 	}
 	close(go[1]);
 	go[1] = -1;
-	/* EOF: the exec succeeded; a record: registration or exec failed */
+	/* EOF: the exec succeeded; a record: it failed */
 	do
 		r = read(errp[0], &cf, sizeof(cf));
 	while (r < 0 && errno == EINTR);
-	if (r == sizeof(cf) && cf.stage == CHILD_REGISTER)
-		p_err("cannot register the command with the BPF programs: %s", strerror(cf.err));
-	else if (r == sizeof(cf) && (cf.err == ENOENT || cf.err == ENOTDIR))
+	if (r == sizeof(cf) && (cf.err == ENOENT || cf.err == ENOTDIR))
 		p_err("%s: command not found", o.cmd[0]);
 	else if (r == sizeof(cf))
 		p_err("%s: %s", o.cmd[0], strerror(cf.err));

@@ -30,6 +30,7 @@ static const unsigned int string_fields[PT_EV_MAX] = {
 	[PT_EV_OPEN] = S(0), [PT_EV_UNLINK] = S(0), [PT_EV_RENAME] = S(0) | S(1),
 	[PT_EV_MKDIR] = S(0), [PT_EV_CHMOD] = S(0), [PT_EV_SYMLINK] = S(0) | S(1),
 	[PT_EV_LINK] = S(0) | S(1), [PT_EV_TRUNCATE] = S(0), [PT_EV_MEMFD] = S(0),
+	[PT_EV_SYS] = S(0) | S(1) | S(2),
 };
 
 /* Which string fields are paths, folded at decode (a symlink's target is
@@ -52,6 +53,7 @@ static const char *const field_names[PT_EV_MAX][PT_NFIELDS] = {
 	[PT_EV_CONNECT] = { "addr", "payload" }, [PT_EV_BIND] = { "addr", "payload" },
 	[PT_EV_LISTEN] = { "addr", "payload" }, [PT_EV_ACCEPT] = { "addr", "payload" },
 	[PT_EV_SEND] = { "addr", "payload" },
+	[PT_EV_SYS] = { "path", "path2", "fstype" },
 };
 
 static const char *const type_names[PT_EV_MAX] = {
@@ -61,7 +63,9 @@ static const char *const type_names[PT_EV_MAX] = {
 	[PT_EV_LINK] = "link", [PT_EV_TRUNCATE] = "truncate", [PT_EV_MEMFD] = "memfd",
 	[PT_EV_CONNECT] = "connect", [PT_EV_BIND] = "bind", [PT_EV_LISTEN] = "listen",
 	[PT_EV_ACCEPT] = "accept", [PT_EV_SEND] = "send", [PT_EV_SETID] = "setid",
-	[PT_EV_PTRACE] = "ptrace", [PT_EV_ROOT] = "root",
+	[PT_EV_PTRACE] = "ptrace", [PT_EV_ROOT] = "root", [PT_EV_SYS] = "sys",
+	[PT_EV_BPF] = "bpf", [PT_EV_SIGNAL] = "signal", [PT_EV_PROCVM] = "process_vm",
+	[PT_EV_IOURING] = "io_uring",
 };
 
 const char *event_type_name(uint32_t type)
@@ -129,9 +133,21 @@ static void decode_socket(struct event_view *v)
 	if (v->field[0] && !netaddr_format(ev->arg[0], v->field[0], v->field_len[0], v->addr_buf,
 					   sizeof(v->addr_buf)))
 		v->addr = v->addr_buf;
-	if (ev->type == PT_EV_SEND && (ev->arg[1] & 0xffff) == 53 && v->field[1] &&
-	    dns_qname((const uint8_t *)v->field[1], v->field_len[1], v->dns_buf, sizeof(v->dns_buf)) >= 0)
-		v->dns = v->dns_buf;
+	if (ev->type == PT_EV_SEND && (ev->arg[1] & 0xffff) == 53 && v->field[1]) {
+		const uint8_t *msg = (const uint8_t *)v->field[1];
+		size_t n = v->field_len[1];
+		int got = -1;
+
+		/* Over TCP a message starts with its 2-byte length (the
+		 * payload was cut at PT_PAYLOAD_MAX when it is longer), unless
+		 * the write carried the message alone. */
+		if ((ev->flags & PT_F_DNS_TCP) && n > 2 && ((size_t)msg[0] << 8 | msg[1]) + 2 >= n)
+			got = dns_qname(msg + 2, n - 2, v->dns_buf, sizeof(v->dns_buf));
+		if (got < 0)
+			got = dns_qname(msg, n, v->dns_buf, sizeof(v->dns_buf));
+		if (got >= 0)
+			v->dns = v->dns_buf;
+	}
 }
 
 int event_decode(const void *raw, size_t size, struct event_view *out)
@@ -457,6 +473,16 @@ static void json_socket(FILE *out, const struct event_view *v)
 		json_key(out, "dns");
 		json_cstr(out, v->dns);
 	}
+	if (ev->type == PT_EV_SEND && (ev->flags & PT_F_DNS_TCP))
+		fputs(",\"dns_tcp\":true", out);
+	if (ev->type == PT_EV_CONNECT && fam == AF_UNIX) {
+		if (ev->arg[1])
+			fprintf(out, ",\"peer_pid\":%llu", (unsigned long long)ev->arg[1]);
+		if (v->field[1] && v->field[1][0] == '/') {
+			json_key(out, "peer_path");
+			json_str(out, v->field[1], strnlen(v->field[1], v->field_len[1]));
+		}
+	}
 }
 
 static void json_truncated(FILE *out, const struct event_view *v)
@@ -483,6 +509,155 @@ static const char *const setid_names[] = {
 	[PT_SETID_REGID] = "setregid", [PT_SETID_RESUID] = "setresuid",
 	[PT_SETID_RESGID] = "setresgid",
 };
+
+/* PT_EV_SYS: the call's name and the JSON keys of its fields. */
+static const struct {
+	const char *name, *key[3];
+} sys_calls[PT_SYS_MAX] = {
+	[PT_SYS_MOUNT] = { "mount", { "target", "source", "fstype" } },
+	[PT_SYS_UMOUNT] = { "umount", { "target" } },
+	[PT_SYS_CHROOT] = { "chroot", { "path" } },
+	[PT_SYS_PIVOT_ROOT] = { "pivot_root", { "new_root", "put_old" } },
+	[PT_SYS_UNSHARE] = { "unshare", { NULL } },
+	[PT_SYS_SETNS] = { "setns", { "ns" } },
+	[PT_SYS_OPEN_TREE] = { "open_tree", { "path" } },
+	[PT_SYS_MOVE_MOUNT] = { "move_mount", { "from", "to" } },
+	[PT_SYS_FSOPEN] = { "fsopen", { "fstype" } },
+	[PT_SYS_FSMOUNT] = { "fsmount", { NULL } },
+	[PT_SYS_IO_URING_SETUP] = { "io_uring_setup", { NULL } },
+};
+
+static const struct flag_name clone_flags[] = {
+	{ 0x00020000, "CLONE_NEWNS" }, { 0x02000000, "CLONE_NEWCGROUP" },
+	{ 0x04000000, "CLONE_NEWUTS" }, { 0x08000000, "CLONE_NEWIPC" },
+	{ 0x10000000, "CLONE_NEWUSER" }, { 0x20000000, "CLONE_NEWPID" },
+	{ 0x40000000, "CLONE_NEWNET" }, { 0x00000080, "CLONE_NEWTIME" },
+	{ 0x00000200, "CLONE_FS" }, { 0x00000400, "CLONE_FILES" }, { 0x00040000, "CLONE_SYSVSEM" },
+};
+
+static void json_sys(FILE *out, const struct event_view *v)
+{
+	const struct pt_event *ev = v->ev;
+	unsigned long long call = ev->arg[0];
+	bool known = call < PT_SYS_MAX && sys_calls[call].name;
+
+	json_key(out, "call");
+	json_cstr(out, known ? sys_calls[call].name : "unknown");
+	for (int i = 0; known && i < 3; i++) {
+		const char *key = sys_calls[call].key[i];
+
+		if (!key || !v->field[i])
+			continue;
+		/* mount's source and the fs names are strings as given */
+		if ((call == PT_SYS_MOUNT && i > 0) || call == PT_SYS_FSOPEN) {
+			json_key(out, key);
+			json_field_str(out, v, i);
+		} else {
+			json_path(out, key, v, i);
+		}
+	}
+	if (call == PT_SYS_UNSHARE || call == PT_SYS_SETNS)
+		json_flags(out, ev->arg[1], clone_flags, ARRAY_LEN(clone_flags));
+	else
+		fprintf(out, ",\"flags_raw\":%llu", (unsigned long long)ev->arg[1]);
+	if (call == PT_SYS_IO_URING_SETUP)
+		fprintf(out, ",\"entries\":%llu", (unsigned long long)ev->arg[2]);
+}
+
+static const char *const bpf_cmds[] = {
+	"BPF_MAP_CREATE", "BPF_MAP_LOOKUP_ELEM", "BPF_MAP_UPDATE_ELEM", "BPF_MAP_DELETE_ELEM",
+	"BPF_MAP_GET_NEXT_KEY", "BPF_PROG_LOAD", "BPF_OBJ_PIN", "BPF_OBJ_GET", "BPF_PROG_ATTACH",
+	"BPF_PROG_DETACH", "BPF_PROG_TEST_RUN", "BPF_PROG_GET_NEXT_ID", "BPF_MAP_GET_NEXT_ID",
+	"BPF_PROG_GET_FD_BY_ID", "BPF_MAP_GET_FD_BY_ID", "BPF_OBJ_GET_INFO_BY_FD",
+	"BPF_PROG_QUERY", "BPF_RAW_TRACEPOINT_OPEN", "BPF_BTF_LOAD", "BPF_BTF_GET_FD_BY_ID",
+	"BPF_TASK_FD_QUERY", "BPF_MAP_LOOKUP_AND_DELETE_ELEM", "BPF_MAP_FREEZE",
+	"BPF_BTF_GET_NEXT_ID", "BPF_MAP_LOOKUP_BATCH", "BPF_MAP_LOOKUP_AND_DELETE_BATCH",
+	"BPF_MAP_UPDATE_BATCH", "BPF_MAP_DELETE_BATCH", "BPF_LINK_CREATE", "BPF_LINK_UPDATE",
+	"BPF_LINK_GET_FD_BY_ID", "BPF_LINK_GET_NEXT_ID", "BPF_ENABLE_STATS", "BPF_ITER_CREATE",
+	"BPF_LINK_DETACH", "BPF_PROG_BIND_MAP", "BPF_TOKEN_CREATE",
+};
+
+static const char *const sig_calls[PT_SIG_MAX] = {
+	[PT_SIG_KILL] = "kill", [PT_SIG_TKILL] = "tkill", [PT_SIG_TGKILL] = "tgkill",
+	[PT_SIG_PIDFD] = "pidfd_send_signal", [PT_SIG_QUEUE] = "rt_sigqueueinfo",
+	[PT_SIG_TGQUEUE] = "rt_tgsigqueueinfo",
+};
+
+static const char *const uring_ops[] = {
+	"NOP", "READV", "WRITEV", "FSYNC", "READ_FIXED", "WRITE_FIXED", "POLL_ADD",
+	"POLL_REMOVE", "SYNC_FILE_RANGE", "SENDMSG", "RECVMSG", "TIMEOUT", "TIMEOUT_REMOVE",
+	"ACCEPT", "ASYNC_CANCEL", "LINK_TIMEOUT", "CONNECT", "FALLOCATE", "OPENAT", "CLOSE",
+	"FILES_UPDATE", "STATX", "READ", "WRITE", "FADVISE", "MADVISE", "SEND", "RECV",
+	"OPENAT2", "EPOLL_CTL", "SPLICE", "PROVIDE_BUFFERS", "REMOVE_BUFFERS", "TEE",
+	"SHUTDOWN", "RENAMEAT", "UNLINKAT", "MKDIRAT", "SYMLINKAT", "LINKAT", "MSG_RING",
+	"FSETXATTR", "SETXATTR", "FGETXATTR", "GETXATTR", "SOCKET", "URING_CMD", "SEND_ZC",
+	"SENDMSG_ZC", "READ_MULTISHOT", "WAITID", "FUTEX_WAIT", "FUTEX_WAKE", "FUTEX_WAITV",
+	"FIXED_FD_INSTALL", "FTRUNCATE", "BIND", "LISTEN", "RECV_ZC", "EPOLL_WAIT",
+	"READV_FIXED", "WRITEV_FIXED", "PIPE",
+};
+
+/* A name from a table, or the number when it has none. */
+static void json_named(FILE *out, const char *key, unsigned long long v,
+		       const char *const *names, size_t n)
+{
+	json_key(out, key);
+	if (v < n && names[v])
+		json_cstr(out, names[v]);
+	else
+		fprintf(out, "%llu", v);
+}
+
+/* The kernel-side evasion and tamper records (PT_EV_SYS and later). */
+static void json_tamper(FILE *out, const struct event_view *v)
+{
+	const struct pt_event *ev = v->ev;
+
+	switch (ev->type) {
+	case PT_EV_SYS:
+		json_sys(out, v);
+		break;
+	case PT_EV_BPF:
+		json_named(out, "cmd", ev->arg[0], bpf_cmds, ARRAY_LEN(bpf_cmds));
+		fprintf(out, ",\"cmd_raw\":%llu,\"attr_word\":%llu", (unsigned long long)ev->arg[0],
+			(unsigned long long)ev->arg[1]);
+		if (ev->arg[2])
+			fprintf(out, ",\"map_id\":%llu", (unsigned long long)ev->arg[2]);
+		break;
+	case PT_EV_SIGNAL:
+		json_named(out, "call", ev->arg[2], sig_calls, ARRAY_LEN(sig_calls));
+		fprintf(out, ",\"target_pid\":%lld,\"signal\":%llu", (long long)(int32_t)ev->arg[0],
+			(unsigned long long)ev->arg[1]);
+		break;
+	case PT_EV_PROCVM:
+		fprintf(out, ",\"target_pid\":%lld,\"write\":%s", (long long)(int32_t)ev->arg[0],
+			ev->arg[1] ? "true" : "false");
+		break;
+	case PT_EV_IOURING:
+		json_named(out, "op", ev->arg[0], uring_ops, ARRAY_LEN(uring_ops));
+		fprintf(out, ",\"op_raw\":%llu", (unsigned long long)ev->arg[0]);
+		if ((int64_t)ev->arg[1] >= 0)
+			fprintf(out, ",\"fd\":%lld", (long long)ev->arg[1]);
+		fprintf(out, ",\"fixed_file\":%s", ev->arg[2] ? "true" : "false");
+		break;
+	}
+}
+
+/* Flags of how a call was made, on any record that has them. */
+static void json_how(FILE *out, const struct pt_event *ev)
+{
+	static const struct {
+		uint32_t bit;
+		const char *key;
+	} how[] = {
+		{ PT_F_COMPAT, "compat32" }, { PT_F_IOURING, "io_uring" },
+		{ PT_F_ARGV_TAIL, "argv_tail" }, { PT_F_FIFO, "fifo" },
+		{ PT_F_BY_HANDLE, "by_handle" }, { PT_F_DIR_AS_GIVEN, "dir_as_given" },
+	};
+
+	for (size_t i = 0; i < ARRAY_LEN(how); i++)
+		if (ev->flags & how[i].bit)
+			fprintf(out, ",\"%s\":true", how[i].key);
+}
 
 int event_write_json(FILE *out, const struct event_view *v, uint64_t boot_offset_ns)
 {
@@ -602,7 +777,10 @@ int event_write_json(FILE *out, const struct event_view *v, uint64_t boot_offset
 			(unsigned long long)ev->arg[0],
 			ev->flags & PT_F_DAEMON_START ? "true" : "false");
 		break;
+	default:
+		json_tamper(out, v);
 	}
+	json_how(out, ev);
 	if (syscall)
 		fprintf(out, ",\"ret\":%lld", (long long)ev->ret);
 	if (ev->flags & PT_F_PATH_RAW)

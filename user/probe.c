@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/net.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -76,6 +77,14 @@ static const struct {
 	{ SYS_sendmsg, "exit_sendmsg" },
 	{ SYS_sendmmsg, "exit_sendmsg" },
 	{ SYS_ptrace, "exit_ptrace" },
+	{ SYS_write, "exit_write" },
+	{ SYS_writev, "exit_write" },
+	{ SYS_open_by_handle_at, "exit_by_handle" },
+	{ SYS_process_vm_readv, "exit_procvm" },
+	{ SYS_process_vm_writev, "exit_procvm" },
+	{ SYS_bpf, "exit_bpf" },
+	/* Reached only through sc_ia32_nr (ia32 socketcall). */
+	{ PT_NR_SOCKETCALL, "exit_socketcall" },
 };
 
 /* The syscalls exit_paths handles: where each keeps its arguments, for the
@@ -123,11 +132,84 @@ static const struct {
 	{ SYS_setresuid, PT_SETID_RESUID }, { SYS_setresgid, PT_SETID_RESGID },
 };
 
+/* exit_signal: which call it was. */
+static const struct {
+	long nr;
+	uint8_t kind;
+} sc_sig_table[] = {
+	{ SYS_kill, PT_SIG_KILL }, { SYS_tkill, PT_SIG_TKILL }, { SYS_tgkill, PT_SIG_TGKILL },
+	{ SYS_pidfd_send_signal, PT_SIG_PIDFD }, { SYS_rt_sigqueueinfo, PT_SIG_QUEUE },
+	{ SYS_rt_tgsigqueueinfo, PT_SIG_TGQUEUE },
+};
+
+/* exit_sys: which call it was. */
+static const struct {
+	long nr;
+	uint8_t kind;
+} sc_sys_table[] = {
+	{ SYS_mount, PT_SYS_MOUNT }, { SYS_umount2, PT_SYS_UMOUNT }, { SYS_chroot, PT_SYS_CHROOT },
+	{ SYS_pivot_root, PT_SYS_PIVOT_ROOT }, { SYS_unshare, PT_SYS_UNSHARE },
+	{ SYS_setns, PT_SYS_SETNS }, { SYS_open_tree, PT_SYS_OPEN_TREE },
+	{ SYS_move_mount, PT_SYS_MOVE_MOUNT }, { SYS_fsopen, PT_SYS_FSOPEN },
+	{ SYS_fsmount, PT_SYS_FSMOUNT }, { SYS_io_uring_setup, PT_SYS_IO_URING_SETUP },
+};
+
+#if defined(__x86_64__)
+/*
+ * 32-bit calls on x86-64 (int 0x80, sysenter, 32-bit programs): i386
+ * number -> the native number whose handler serves the same call.  The
+ * i386 numbers are fixed ABI (arch/x86/entry/syscalls/syscall_32.tbl);
+ * written out because <asm/unistd_32.h> cannot be included next to the
+ * native one.  truncate64/ftruncate64 pass the length in two registers:
+ * the record keeps its low half.
+ */
+static const struct {
+	uint16_t ia32, native;
+} sc_ia32_table[] = {
+	{ 5, SYS_open }, { 8, SYS_creat }, { 295, SYS_openat }, { 437, SYS_openat2 },
+	{ 356, SYS_memfd_create }, { 11, SYS_execve }, { 358, SYS_execveat },
+	{ 9, SYS_link }, { 10, SYS_unlink }, { 15, SYS_chmod }, { 38, SYS_rename },
+	{ 39, SYS_mkdir }, { 40, SYS_rmdir }, { 83, SYS_symlink }, { 92, SYS_truncate },
+	{ 93, SYS_ftruncate }, { 94, SYS_fchmod }, { 193, SYS_truncate }, { 194, SYS_ftruncate },
+	{ 296, SYS_mkdirat }, { 301, SYS_unlinkat }, { 302, SYS_renameat }, { 303, SYS_linkat },
+	{ 304, SYS_symlinkat }, { 306, SYS_fchmodat }, { 353, SYS_renameat2 },
+	{ 452, SYS_fchmodat2 },
+	{ 102, PT_NR_SOCKETCALL }, { 361, SYS_bind }, { 362, SYS_connect }, { 363, SYS_listen },
+	{ 364, SYS_accept4 }, { 369, SYS_sendto }, { 370, SYS_sendmsg }, { 345, SYS_sendmmsg },
+	{ 4, SYS_write }, { 146, SYS_writev },
+	{ 23, SYS_setuid }, { 46, SYS_setgid }, { 70, SYS_setreuid }, { 71, SYS_setregid },
+	{ 164, SYS_setresuid }, { 170, SYS_setresgid }, { 213, SYS_setuid }, { 214, SYS_setgid },
+	{ 203, SYS_setreuid }, { 204, SYS_setregid }, { 208, SYS_setresuid },
+	{ 210, SYS_setresgid },
+	{ 26, SYS_ptrace }, { 37, SYS_kill }, { 238, SYS_tkill }, { 270, SYS_tgkill },
+	{ 424, SYS_pidfd_send_signal }, { 178, SYS_rt_sigqueueinfo },
+	{ 335, SYS_rt_tgsigqueueinfo }, { 357, SYS_bpf }, { 347, SYS_process_vm_readv },
+	{ 348, SYS_process_vm_writev },
+	{ 21, SYS_mount }, { 52, SYS_umount2 }, { 61, SYS_chroot }, { 217, SYS_pivot_root },
+	{ 310, SYS_unshare }, { 346, SYS_setns }, { 428, SYS_open_tree }, { 429, SYS_move_mount },
+	{ 430, SYS_fsopen }, { 432, SYS_fsmount }, { 342, SYS_open_by_handle_at },
+	{ 425, SYS_io_uring_setup },
+};
+#endif
+
+/* socketcall's calls (SYS_CONNECT & co., <linux/net.h>) -> native numbers;
+ * send is sendto without an address (exit_socketcall clears it). */
+static const struct {
+	uint8_t call;
+	long native;
+} sc_socketcall_table[] = {
+	{ SYS_BIND, SYS_bind }, { SYS_CONNECT, SYS_connect }, { SYS_LISTEN, SYS_listen },
+	{ SYS_ACCEPT, SYS_accept }, { SYS_SEND, SYS_sendto }, { SYS_SENDTO, SYS_sendto },
+	{ SYS_SENDMSG, SYS_sendmsg }, { SYS_ACCEPT4, SYS_accept4 },
+	{ SYS_SENDMMSG, SYS_sendmmsg },
+};
+
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 /* sc_handler: the i-th (syscall, handler program) pair, i from 0: sc_table's
- * rows, then exit_paths for each sc_path_table row and exit_setid for each
- * sc_setid_table row.  NULL past the last. */
+ * rows, then exit_paths for each sc_path_table row, exit_setid for each
+ * sc_setid_table row, exit_signal and exit_sys for theirs.  NULL past the
+ * last. */
 static const char *sc_handler(size_t i, long *nr)
 {
 	if (i < NELEM(sc_table)) {
@@ -143,6 +225,16 @@ static const char *sc_handler(size_t i, long *nr)
 	if (i < NELEM(sc_setid_table)) {
 		*nr = sc_setid_table[i].nr;
 		return "exit_setid";
+	}
+	i -= NELEM(sc_setid_table);
+	if (i < NELEM(sc_sig_table)) {
+		*nr = sc_sig_table[i].nr;
+		return "exit_signal";
+	}
+	i -= NELEM(sc_sig_table);
+	if (i < NELEM(sc_sys_table)) {
+		*nr = sc_sys_table[i].nr;
+		return "exit_sys";
 	}
 	return NULL;
 }
@@ -229,12 +321,88 @@ static int set_session_cmds(struct probe *p, const char *const *cmds)
 	return 0;
 }
 
+/* The rodata tables of sys_exit and its handlers, by syscall number. */
+static void set_syscall_tables(struct pkgtrace_bpf *skel)
+{
+	long nr;
+
+	skel->rodata->nr_prctl = SYS_prctl;
+	skel->rodata->nr_openat = SYS_openat;
+	skel->rodata->nr_openat2 = SYS_openat2;
+#ifdef SYS_creat
+	skel->rodata->nr_creat = SYS_creat;
+#endif
+	skel->rodata->nr_execveat = SYS_execveat;
+	skel->rodata->nr_bind = SYS_bind;
+	skel->rodata->nr_writev = SYS_writev;
+	skel->rodata->nr_sendmmsg = SYS_sendmmsg;
+	skel->rodata->nr_process_vm_writev = SYS_process_vm_writev;
+	/* sys_exit looks at these syscalls only; any other returns at once. */
+	for (size_t i = 0; sc_handler(i, &nr); i++)
+		if (nr < (long)sizeof(skel->rodata->sc_wanted))
+			skel->rodata->sc_wanted[nr] |= PT_SC_NATIVE;
+	skel->rodata->sc_wanted[SYS_prctl] |= PT_SC_NATIVE;
+#if defined(__x86_64__)
+	for (size_t i = 0; i < NELEM(sc_ia32_table); i++) {
+		skel->rodata->sc_wanted[sc_ia32_table[i].ia32] |= PT_SC_IA32;
+		skel->rodata->sc_ia32_nr[sc_ia32_table[i].ia32] = sc_ia32_table[i].native;
+	}
+#endif
+	for (size_t i = 0; i < NELEM(sc_socketcall_table); i++)
+		skel->rodata->sc_socketcall_nr[sc_socketcall_table[i].call] =
+			sc_socketcall_table[i].native;
+	for (size_t i = 0; i < NELEM(sc_path_table); i++) {
+		nr = sc_path_table[i].nr;
+		skel->rodata->sc_p_type[nr] = sc_path_table[i].d.type;
+		skel->rodata->sc_p_dfd0[nr] = sc_path_table[i].d.dfd[0];
+		skel->rodata->sc_p_dfd1[nr] = sc_path_table[i].d.dfd[1];
+		skel->rodata->sc_p_path0[nr] = sc_path_table[i].d.path[0];
+		skel->rodata->sc_p_path1[nr] = sc_path_table[i].d.path[1];
+		skel->rodata->sc_p_a0[nr] = sc_path_table[i].d.a0;
+		skel->rodata->sc_p_c0[nr] = sc_path_table[i].d.c0;
+	}
+	for (size_t i = 0; i < NELEM(sc_setid_table); i++)
+		skel->rodata->sc_setid_kind[sc_setid_table[i].nr] = sc_setid_table[i].kind;
+	for (size_t i = 0; i < NELEM(sc_sig_table); i++)
+		skel->rodata->sc_sig_kind[sc_sig_table[i].nr] = sc_sig_table[i].kind;
+	for (size_t i = 0; i < NELEM(sc_sys_table); i++)
+		skel->rodata->sc_sys_kind[sc_sys_table[i].nr] = sc_sys_table[i].kind;
+}
+
+/* Open, configure and load the BPF object into p->skel; without the
+ * io_uring program when io_uring is false. */
+static int open_and_load(struct probe *p, const struct probe_opts *opts, uint32_t rsize,
+			 bool io_uring)
+{
+	const char *name;
+	long nr;
+
+	p->skel = pkgtrace_bpf__open();
+	if (!p->skel)
+		return -errno;
+	p->skel->rodata->reg_cookie = opts ? opts->reg_cookie : 0;
+	p->skel->rodata->daemon_mode = opts && opts->daemon;
+	p->skel->rodata->wake_bytes = rsize / 4;
+	set_syscall_tables(p->skel);
+	bpf_map__set_max_entries(p->skel->maps.rings, p->ncpus);
+	bpf_map__set_max_entries(p->skel->maps.heap, p->ncpus);
+
+	/* The per-syscall handlers are tail-call targets, never attached. */
+	for (size_t i = 0; (name = sc_handler(i, &nr)); i++) {
+		struct bpf_program *prog = bpf_object__find_program_by_name(p->skel->obj, name);
+
+		if (prog)
+			bpf_program__set_autoattach(prog, false);
+	}
+	if (!io_uring)
+		bpf_program__set_autoload(p->skel->progs.on_io_uring_submit, false);
+	return pkgtrace_bpf__load(p->skel);
+}
+
 int probe_new(const struct probe_opts *opts, probe_event_fn fn, void *ctx, struct probe **out)
 {
 	struct probe *p;
 	uint32_t rsize;
-	const char *name;
-	long nr;
 	int err;
 
 	*out = NULL;
@@ -251,51 +419,19 @@ int probe_new(const struct probe_opts *opts, probe_event_fn fn, void *ctx, struc
 	}
 	rsize = ring_size(opts ? opts->ringbuf_bytes : 0, p->ncpus);
 
-	p->skel = pkgtrace_bpf__open();
-	if (!p->skel) {
-		err = -errno;
-		goto cleanup;
+	err = open_and_load(p, opts, rsize, true);
+	if (err && p->skel) {
+		/* io_uring:io_uring_submit_req and its request structs are
+		 * Linux 6.0+ (and absent without CONFIG_IO_URING): load again
+		 * without that program rather than not at all, and say so.
+		 * Nothing is retried on a kernel that has them. */
+		pkgtrace_bpf__destroy(p->skel);
+		p->skel = NULL;
+		err = open_and_load(p, opts, rsize, false);
+		if (!err)
+			p_warn("io_uring submissions are not traced on this kernel "
+			       "(no io_uring_submit_req tracepoint)");
 	}
-	p->skel->rodata->reg_cookie = opts ? opts->reg_cookie : 0;
-	p->skel->rodata->daemon_mode = opts && opts->daemon;
-	p->skel->rodata->wake_bytes = rsize / 4;
-	p->skel->rodata->nr_prctl = SYS_prctl;
-	p->skel->rodata->nr_openat = SYS_openat;
-	p->skel->rodata->nr_openat2 = SYS_openat2;
-#ifdef SYS_creat
-	p->skel->rodata->nr_creat = SYS_creat;
-#endif
-	p->skel->rodata->nr_execveat = SYS_execveat;
-	p->skel->rodata->nr_bind = SYS_bind;
-	/* sys_exit looks at these syscalls only; any other returns at once. */
-	for (size_t i = 0; sc_handler(i, &nr); i++)
-		if (nr < (long)sizeof(p->skel->rodata->sc_wanted))
-			p->skel->rodata->sc_wanted[nr] = 1;
-	p->skel->rodata->sc_wanted[SYS_prctl] = 1;
-	for (size_t i = 0; i < NELEM(sc_path_table); i++) {
-		nr = sc_path_table[i].nr;
-		p->skel->rodata->sc_p_type[nr] = sc_path_table[i].d.type;
-		p->skel->rodata->sc_p_dfd0[nr] = sc_path_table[i].d.dfd[0];
-		p->skel->rodata->sc_p_dfd1[nr] = sc_path_table[i].d.dfd[1];
-		p->skel->rodata->sc_p_path0[nr] = sc_path_table[i].d.path[0];
-		p->skel->rodata->sc_p_path1[nr] = sc_path_table[i].d.path[1];
-		p->skel->rodata->sc_p_a0[nr] = sc_path_table[i].d.a0;
-		p->skel->rodata->sc_p_c0[nr] = sc_path_table[i].d.c0;
-	}
-	for (size_t i = 0; i < NELEM(sc_setid_table); i++)
-		p->skel->rodata->sc_setid_kind[sc_setid_table[i].nr] = sc_setid_table[i].kind;
-	bpf_map__set_max_entries(p->skel->maps.rings, p->ncpus);
-	bpf_map__set_max_entries(p->skel->maps.heap, p->ncpus);
-
-	/* The per-syscall handlers are tail-call targets, never attached. */
-	for (size_t i = 0; (name = sc_handler(i, &nr)); i++) {
-		struct bpf_program *prog = bpf_object__find_program_by_name(p->skel->obj, name);
-
-		if (prog)
-			bpf_program__set_autoattach(prog, false);
-	}
-
-	err = pkgtrace_bpf__load(p->skel);
 	if (err)
 		goto cleanup;
 	err = set_syscalls(p->skel);
@@ -337,11 +473,10 @@ void probe_free(struct probe *p)
 	free(p);
 }
 
-int probe_register_self(uint64_t reg_cookie)
+void probe_register_self(uint64_t reg_cookie)
 {
 	/* Fails with EINVAL by design: the BPF program saw it (events.h). */
 	prctl(PT_REG_PRCTL_OPTION, (unsigned long)reg_cookie, 0UL, 0UL, 0UL);
-	return 0;
 }
 
 int probe_poll(struct probe *p, int timeout_ms)

@@ -36,8 +36,10 @@ int probe_exit_status(int err);
 
 /* probe_register_self: called in the forked child, after probe_new() in the
  * parent: marks the calling process as the root of session 1, from the kernel
- * side (so it works inside PID namespaces).  Async-signal-safe. */
-int probe_register_self(uint64_t reg_cookie);
+ * side (so it works inside PID namespaces).  Async-signal-safe.  It cannot
+ * fail visibly: the prctl always fails, and only the BPF side knows whether
+ * it took the mark (the parent sees the ROOT record). */
+void probe_register_self(uint64_t reg_cookie);
 
 /* probe_poll: wait up to timeout_ms for records, then deliver those whose
  * place in time order is settled (all CPUs' rings merged by time; a record
