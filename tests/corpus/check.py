@@ -31,25 +31,15 @@ def sev(f):
     return SEV.index(s) if s in SEV else -1
 
 
-def main():
-    case, exp_path, rep_path, rc = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
-    exp = json.load(open(exp_path))
-    failed = 0
-
-    def ok(name):
-        print(f"ok - {case}: {name}")
-
-    def fail(name, why):
-        nonlocal failed
-        failed += 1
-        print(f"FAIL - {case}: {name}")
-        print(f"#   {why}")
-
+def load_report(rep_path, ok, fail):
+    """The report at rep_path, validated against schemas/report.schema.json
+    (reported through ok/fail), or None when it is not JSON. Shared with
+    tests/realworld/judge.py."""
     try:
         rep = json.load(open(rep_path))
     except (OSError, ValueError) as e:
         fail("report is valid JSON", f"{rep_path}: {e}")
-        return 1
+        return None
     schema_path = os.path.join(os.path.dirname(os.path.abspath(__file__)),
                                "..", "..", "schemas", "report.schema.json")
     try:
@@ -65,6 +55,26 @@ def main():
     except jsonschema.ValidationError as e:
         fail("report validates against schemas/report.schema.json",
              f"{'/'.join(map(str, e.absolute_path))}: {e.message[:200]}")
+    return rep
+
+
+def main():
+    case, exp_path, rep_path, rc = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+    exp = json.load(open(exp_path))
+    failed = 0
+
+    def ok(name):
+        print(f"ok - {case}: {name}")
+
+    def fail(name, why):
+        nonlocal failed
+        failed += 1
+        print(f"FAIL - {case}: {name}")
+        print(f"#   {why}")
+
+    rep = load_report(rep_path, ok, fail)
+    if rep is None:
+        return 1
     findings = rep.get("findings")
     if not isinstance(findings, list):
         fail("report has a findings array", f"got {type(findings).__name__}")

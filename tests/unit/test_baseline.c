@@ -25,6 +25,14 @@ static void test_default_loads(void)
 	if (bl) {
 		CHECK(baseline_match(bl, BL_WELL_KNOWN, "kubectl", NULL));
 		CHECK(baseline_match(bl, BL_SCRIPT_EXEC, "x86_64-linux-gnu-gcc", NULL));
+		/* what gcc runs under its target triplet (a node-gyp or C
+		 * extension build on Debian), and versioned drivers */
+		CHECK(baseline_match(bl, BL_SCRIPT_EXEC, "x86_64-linux-gnu-as", NULL));
+		CHECK(baseline_match(bl, BL_SCRIPT_EXEC, "x86_64-linux-gnu-ar", NULL));
+		CHECK(baseline_match(bl, BL_SCRIPT_EXEC, "x86_64-linux-gnu-ld.bfd", NULL));
+		CHECK(baseline_match(bl, BL_SCRIPT_EXEC, "aarch64-linux-gnu-g++-12", NULL));
+		CHECK(baseline_match(bl, BL_SCRIPT_EXEC, "x86_64-linux-musl-ld", NULL));
+		CHECK(!baseline_match(bl, BL_SCRIPT_EXEC, "x86_64-linux-gnu-curl", NULL));
 		CHECK(!baseline_match(bl, BL_SCRIPT_EXEC, "curl", NULL));
 		CHECK(baseline_match(bl, BL_NET_TOOLS, "curl", NULL));
 	}
