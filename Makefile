@@ -27,7 +27,9 @@ BPF_SRCS := $(wildcard bpf/*.bpf.c)
 BPF_OBJS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.bpf.o,$(BPF_SRCS))
 SKELS := $(patsubst bpf/%.bpf.c,$(BUILD)/%.skel.h,$(BPF_SRCS))
 
-USER_SRCS := $(wildcard user/*.c)
+# user/ and its subdirectories (user/report/, ...): objects mirror them under $(BUILD)/
+USER_SRCS := $(sort $(shell find user -name '*.c'))
+USER_HDRS := $(shell find user -name '*.h')
 USER_OBJS := $(patsubst user/%.c,$(BUILD)/%.o,$(USER_SRCS))
 LIB_OBJS := $(filter-out $(BUILD)/main.o,$(USER_OBJS))
 # The built-in baseline (baseline/default.json) compiled in as a C string.
@@ -58,7 +60,8 @@ $(BUILD)/%.bpf.o: bpf/%.bpf.c bpf/events.h $(wildcard bpf/*.bpf.h) vmlinux.h | $
 $(BUILD)/%.skel.h: $(BUILD)/%.bpf.o
 	$(BPFTOOL) gen skeleton $< > $@
 
-$(BUILD)/%.o: user/%.c $(wildcard user/*.h) bpf/events.h $(SKELS) | $(BUILD)
+$(BUILD)/%.o: user/%.c $(USER_HDRS) bpf/events.h $(SKELS) | $(BUILD)
+	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/baseline_default.c: baseline/default.json | $(BUILD)
