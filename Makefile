@@ -102,11 +102,13 @@ vmlinux:
 # The trace reader under libFuzzer + ASan + UBSan, seeded from the committed
 # traces (tests/fixtures) and anything it found before (build/fuzz/corpus).
 FUZZ_SECONDS ?= 60
-FUZZ_SRCS := tests/fuzz/fuzz_trace.c user/trace_reader.c user/event.c user/dns.c user/pathfold.c
-$(BUILD)/fuzz/fuzz_trace: $(FUZZ_SRCS) user/trace.h user/trace_int.h user/event.h bpf/events.h
+FUZZ_SRCS := tests/fuzz/fuzz_trace.c user/trace_reader.c user/event.c user/dns.c user/pathfold.c \
+	user/jsonstr.c
+$(BUILD)/fuzz/fuzz_trace: $(FUZZ_SRCS) user/trace.h user/trace_int.h user/event.h user/jsonstr.h \
+		bpf/events.h
 	mkdir -p $(BUILD)/fuzz
 	$(CLANG) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		-Wno-gnu-variable-sized-type-not-at-end -Iuser -Ibpf $(FUZZ_SRCS) -o $@ -lz
+		-Wno-gnu-variable-sized-type-not-at-end -Iuser -Ibpf $(FUZZ_SRCS) -o $@ -lz -ljson-c
 
 fuzz: $(BUILD)/fuzz/fuzz_trace
 	python3 tests/fuzz/mkseeds.py $(BUILD)/fuzz/corpus $(wildcard tests/fixtures/*.ptr)

@@ -2,6 +2,8 @@
 /*
  * json.c - the report as JSON (schemas/report.schema.json), as a json-c
  * object: report_write prints it, the daemon adds container and pod first.
+ * Strings from the traced install go in through jsonstr, so the document
+ * is valid UTF-8 and every byte of a hostile file name can be recovered.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -9,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 #include <json-c/json.h>
+#include "jsonstr.h"
 #include "report_int.h"
 #include "trace.h"
 
@@ -25,7 +28,7 @@ int rjson_add_str(struct json_object *obj, const char *k, const char *s)
 {
 	if (!s)
 		return json_object_object_add(obj, k, NULL) ? -ENOMEM : 0;
-	return rjson_add(obj, k, json_object_new_string(s));
+	return rjson_add(obj, k, jsonstr_new_c(s));
 }
 
 
@@ -36,7 +39,7 @@ static struct json_object *list_json(const char *list, size_t len)
 	for (size_t off = 0; arr && list && off < len;) {
 		size_t l = strnlen(list + off, len - off);
 
-		json_object_array_add(arr, json_object_new_string_len(list + off, (int)l));
+		json_object_array_add(arr, jsonstr_new(list + off, l));
 		off += l + 1;
 	}
 	return arr;
@@ -48,7 +51,7 @@ static struct json_object *set_json(const struct strmap *m)
 	const char **v = strmap_sorted(m);
 
 	for (size_t i = 0; arr && v && i < m->n; i++)
-		json_object_array_add(arr, json_object_new_string(v[i]));
+		json_object_array_add(arr, jsonstr_new_c(v[i]));
 	free(v);
 	return arr;
 }
@@ -63,13 +66,13 @@ static struct json_object *evidence_json(const struct evidence *e)
 	rjson_add(o, "time_ns", json_object_new_int64((int64_t)e->time_ns));
 	rjson_add(o, "event", json_object_new_string(e->event ? e->event : "?"));
 	if (e->path)
-		rjson_add(o, "path", json_object_new_string(e->path));
+		rjson_add(o, "path", jsonstr_new_c(e->path));
 	if (e->argv)
 		rjson_add(o, "argv", list_json(e->argv, e->argv_len));
 	if (e->endpoint)
-		rjson_add(o, "endpoint", json_object_new_string(e->endpoint));
+		rjson_add(o, "endpoint", jsonstr_new_c(e->endpoint));
 	if (e->dns)
-		rjson_add(o, "dns", json_object_new_string(e->dns));
+		rjson_add(o, "dns", jsonstr_new_c(e->dns));
 	return o;
 }
 
@@ -88,7 +91,7 @@ static struct json_object *finding_json(const struct report *r, const struct fin
 	rjson_add_str(o, "package", ow ? ow->name : NULL);
 	rjson_add_str(o, "version", ow ? ow->version : NULL);
 	rjson_add_str(o, "ecosystem", ow ? ow->eco : NULL);
-	rjson_add(o, "summary", json_object_new_string(f->summary ? f->summary : ""));
+	rjson_add(o, "summary", jsonstr_new_c(f->summary ? f->summary : ""));
 	rjson_add(o, "count", json_object_new_int64((int64_t)f->count));
 	for (int i = 0; i < f->nev; i++)
 		json_object_array_add(ev, evidence_json(&f->ev[i]));
@@ -151,7 +154,7 @@ static struct json_object *damage_json(const struct trace_damage *d)
 	rjson_add(o, "offset", json_object_new_int64((int64_t)d->offset));
 	rjson_add(o, "events_read", json_object_new_int64((int64_t)d->events));
 	rjson_add(o, "end_record", json_object_new_boolean(d->end_record));
-	rjson_add(o, "reason", json_object_new_string(d->message));
+	rjson_add(o, "reason", jsonstr_new_c(d->message));
 	return o;
 }
 
@@ -172,7 +175,7 @@ struct json_object *report_json(const struct report *r)
 	rjson_add(root, "format", json_object_new_string(REPORT_FORMAT));
 	rjson_add(root, "pkgtrace_version", json_object_new_string(PKGTRACE_VERSION));
 	for (int i = 0; i < r->argc; i++)
-		json_object_array_add(argv, json_object_new_string(r->argv[i]));
+		json_object_array_add(argv, jsonstr_new_c(r->argv[i]));
 	rjson_add(cmd, "argv", argv);
 	argv = NULL;
 	rjson_add_str(cmd, "cwd", r->cwd);

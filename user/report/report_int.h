@@ -23,7 +23,9 @@ const char *report_kind_name(const struct owner *o);
  * NULL, so a failed constructor is never stored as a JSON null. */
 int rjson_add(struct json_object *obj, const char *k, struct json_object *v);
 
-/* rjson_add_str: obj[k] = s, or null when s is NULL. */
+/* rjson_add_str: obj[k] = s through jsonstr (jsonstr.h), or null when s
+ * is NULL.  Every string that comes from the traced install goes into
+ * the JSON and SARIF reports through jsonstr. */
 int rjson_add_str(struct json_object *obj, const char *k, const char *s);
 
 /* report_sarif_json: the report as a SARIF 2.1.0 log.  NULL on

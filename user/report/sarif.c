@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /*
  * sarif.c - the report as SARIF 2.1.0, for code scanning: one rule per
- * rule id, one result per finding.
+ * rule id, one result per finding.  Strings from the traced install go in
+ * through jsonstr, as in json.c.
  */
 #include <stdio.h>
 #include <string.h>
 #include <json-c/json.h>
+#include "jsonstr.h"
 #include "pathclass.h"
 #include "report_int.h"
 #include "trace.h"
@@ -111,10 +113,10 @@ struct json_object *report_sarif_json(const struct report *r)
 		rjson_add(res, "ruleId", json_object_new_string(rule_info[f->rule].id));
 		rjson_add(res, "ruleIndex", json_object_new_int(f->rule));
 		rjson_add(res, "level", json_object_new_string(sarif_level(f->sev)));
-		rjson_add(msg, "text", json_object_new_string(f->summary ? f->summary : rule_info[f->rule].title));
+		rjson_add(msg, "text", jsonstr_new_c(f->summary ? f->summary : rule_info[f->rule].title));
 		rjson_add(res, "message", msg);
 		artifact_uri(r, f, uri, sizeof(uri));
-		rjson_add(art, "uri", json_object_new_string(uri));
+		rjson_add(art, "uri", jsonstr_new_c(uri));
 		rjson_add(art, "uriBaseId", json_object_new_string("%SRCROOT%"));
 		rjson_add(phys, "artifactLocation", art);
 		rjson_add(region, "startLine", json_object_new_int(1));
@@ -124,7 +126,7 @@ struct json_object *report_sarif_json(const struct report *r)
 		rjson_add(res, "locations", locs);
 		snprintf(fpbuf, sizeof(fpbuf), "%s/%s/%s", rule_info[f->rule].id,
 			 o && o->name ? o->name : "-", f->key ? f->key : "");
-		rjson_add(fp, "pkgtraceFinding/v1", json_object_new_string(fpbuf));
+		rjson_add(fp, "pkgtraceFinding/v1", jsonstr_new_c(fpbuf));
 		rjson_add(res, "partialFingerprints", fp);
 		rjson_add(props, "severity", json_object_new_string(severity_name(f->sev)));
 		rjson_add_str(props, "package", o ? o->name : NULL);
@@ -139,7 +141,7 @@ struct json_object *report_sarif_json(const struct report *r)
 		struct json_object *notes = json_object_new_array(), *note = json_object_new_object();
 		struct json_object *msg = json_object_new_object();
 
-		rjson_add(msg, "text", json_object_new_string(r->damage->message));
+		rjson_add(msg, "text", jsonstr_new_c(r->damage->message));
 		rjson_add(note, "level", json_object_new_string("error"));
 		rjson_add(note, "message", msg);
 		json_object_array_add(notes, note);
