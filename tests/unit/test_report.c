@@ -135,6 +135,14 @@ static void check_json_path(const char *s, size_t len, bool sarif)
 		n = x ? jsonstr_decode(json_object_get_string(x), (size_t)json_object_get_string_len(x),
 				       back, sizeof(back)) : -1;
 		CHECK(n == (ssize_t)strlen(summary) && !memcmp(back, summary, strlen(summary)));
+		/* security-severity per result, from the finding's own severity */
+		CHECK(json_object_object_get_ex(j, "runs", &x) &&
+		      (x = json_object_array_get_idx(x, 0)) &&
+		      json_object_object_get_ex(x, "results", &x) &&
+		      (x = json_object_array_get_idx(x, 0)) &&
+		      json_object_object_get_ex(x, "properties", &x) &&
+		      json_object_object_get_ex(x, "security-severity", &x) &&
+		      !strcmp(json_object_get_string(x), finding.sev == SEV_LOW ? "3.0" : "8.0"));
 	} else {
 		CHECK(json_object_object_get_ex(j, "findings", &x) &&
 		      (x = json_object_array_get_idx(x, 0)) &&
@@ -162,6 +170,13 @@ static void test_json_and_sarif_round_trip(void)
 	if (s)
 		check_json_path(s, len, true);
 	free(s);
+	/* a low finding of a rule whose highest is high scores low */
+	finding.sev = SEV_LOW;
+	s = render(FMT_SARIF, false, &len);
+	if (s)
+		check_json_path(s, len, true);
+	free(s);
+	finding.sev = SEV_HIGH;
 }
 
 int main(void)

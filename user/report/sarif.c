@@ -129,6 +129,9 @@ struct json_object *report_sarif_json(const struct report *r)
 		rjson_add(fp, "pkgtraceFinding/v1", jsonstr_new_c(fpbuf));
 		rjson_add(res, "partialFingerprints", fp);
 		rjson_add(props, "severity", json_object_new_string(severity_name(f->sev)));
+		/* this finding's own score: a rule's is its highest, and a LOW
+		 * toolchain exec must not rank as unexpected-exec's worst */
+		rjson_add(props, "security-severity", json_object_new_string(sarif_score(f->sev)));
 		rjson_add_str(props, "package", o ? o->name : NULL);
 		rjson_add(props, "count", json_object_new_int64((int64_t)f->count));
 		rjson_add(res, "properties", props);
