@@ -18,6 +18,7 @@
 #include <linux/mman.h>
 #include <linux/memfd.h>
 #include "event.h"
+#include "jsonstr.h"
 #include "pathfold.h"
 
 #define HDR_LEN offsetof(struct pt_event, data)
@@ -184,66 +185,9 @@ int event_decode(const void *raw, size_t size, struct event_view *out)
 
 /* ---- JSON output ------------------------------------------------------ */
 
-/* Length of the valid UTF-8 sequence at s (at most n bytes), 0 if invalid. */
-static size_t utf8_len(const unsigned char *s, size_t n)
-{
-	size_t len;
-	unsigned int cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if ((s[0] & 0xe0) == 0xc0) { len = 2; cp = s[0] & 0x1f; }
-	else if ((s[0] & 0xf0) == 0xe0) { len = 3; cp = s[0] & 0x0f; }
-	else if ((s[0] & 0xf8) == 0xf0) { len = 4; cp = s[0] & 0x07; }
-	else return 0;
-	if (len > n)
-		return 0;
-	for (size_t i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
-	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
-	    (cp >= 0xd800 && cp <= 0xdfff))
-		return 0;
-	return len;
-}
-
-/* A JSON string of s[0..n).  Bytes that are not valid UTF-8 are written as
- * \u00XX so the line stays valid JSON whatever a process passed. */
-static void json_str(FILE *out, const char *s, size_t n)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	fputc('"', out);
-	for (size_t i = 0; i < n;) {
-		unsigned char c = p[i];
-		size_t l;
-
-		if (c == '"' || c == '\\') {
-			fputc('\\', out);
-			fputc(c, out);
-			i++;
-		} else if (c == '\n') {
-			fputs("\\n", out), i++;
-		} else if (c == '\t') {
-			fputs("\\t", out), i++;
-		} else if (c < 0x20 || c == 0x7f) {
-			fprintf(out, "\\u%04x", c), i++;
-		} else if ((l = utf8_len(p + i, n - i)) == 0) {
-			fprintf(out, "\\u%04x", c), i++;
-		} else {
-			fwrite(p + i, 1, l, out);
-			i += l;
-		}
-	}
-	fputc('"', out);
-}
-
 static void json_cstr(FILE *out, const char *s)
 {
-	json_str(out, s, strlen(s));
+	json_put_str(out, s, strlen(s));
 }
 
 /* A string field without its terminating NUL. */
@@ -251,7 +195,7 @@ static void json_field_str(FILE *out, const struct event_view *v, int i)
 {
 	size_t n = v->field_len[i];
 
-	json_str(out, v->field[i], n && v->field[i][n - 1] == '\0' ? n - 1 : n);
+	json_put_str(out, v->field[i], n && v->field[i][n - 1] == '\0' ? n - 1 : n);
 }
 
 static void json_key(FILE *out, const char *key)
@@ -267,7 +211,7 @@ static void json_path(FILE *out, const char *key, const struct event_view *v, in
 	if (!v->field[i])
 		return;
 	json_key(out, key);
-	json_str(out, v->field[i], strnlen(v->field[i], v->field_len[i]));
+	json_put_str(out, v->field[i], strnlen(v->field[i], v->field_len[i]));
 }
 
 /* argv / env lists: NUL-separated strings. */
@@ -282,7 +226,7 @@ static void json_list(FILE *out, const char *s, size_t n)
 
 		if (!first)
 			fputc(',', out);
-		json_str(out, s + i, l);
+		json_put_str(out, s + i, l);
 		first = false;
 		i += l + 1;
 	}
@@ -316,7 +260,7 @@ static void json_env(FILE *out, const char *s, size_t n)
 				fputc(',', out);
 			json_cstr(out, env_keep[k]);
 			fputc(':', out);
-			json_str(out, eq + 1, l - kl - 1);
+			json_put_str(out, eq + 1, l - kl - 1);
 			first = false;
 		}
 		i += l + 1;
@@ -430,7 +374,7 @@ static void json_abstract(FILE *out, const char *p, size_t n)
 		l = PT_NAME_MAX;
 	buf[0] = '@';
 	memcpy(buf + 1, p + 1, l);
-	json_str(out, buf, l + 1);
+	json_put_str(out, buf, l + 1);
 }
 
 /* Socket events: family, addr, port, proto; for port 53, the DNS name. */
@@ -467,7 +411,7 @@ static void json_socket(FILE *out, const struct event_view *v)
 		if (p[0] == '\0') /* abstract socket: shown with a leading '@' */
 			json_abstract(out, p, n);
 		else
-			json_str(out, p, strnlen(p, n));
+			json_put_str(out, p, strnlen(p, n));
 	}
 	if (v->dns) {
 		json_key(out, "dns");
@@ -480,7 +424,7 @@ static void json_socket(FILE *out, const struct event_view *v)
 			fprintf(out, ",\"peer_pid\":%llu", (unsigned long long)ev->arg[1]);
 		if (v->field[1] && v->field[1][0] == '/') {
 			json_key(out, "peer_path");
-			json_str(out, v->field[1], strnlen(v->field[1], v->field_len[1]));
+			json_put_str(out, v->field[1], strnlen(v->field[1], v->field_len[1]));
 		}
 	}
 }
@@ -676,7 +620,7 @@ int event_write_json(FILE *out, const struct event_view *v, uint64_t boot_offset
 	fprintf(out, ",\"pid\":%u,\"tid\":%u,\"ppid\":%u,\"uid\":%u,\"session\":%u,"
 		"\"cgroup_id\":%llu,\"comm\":", ev->pid, ev->tid, ev->ppid, ev->uid,
 		ev->session, (unsigned long long)ev->cgroup_id);
-	json_str(out, ev->comm, strnlen(ev->comm, PT_COMM_LEN));
+	json_put_str(out, ev->comm, strnlen(ev->comm, PT_COMM_LEN));
 
 	switch (ev->type) {
 	case PT_EV_EXEC:

@@ -99,7 +99,8 @@ static int report_order(struct analyzer *an, struct report *r)
 	free(pos);
 	r->findings = an->findings;
 	r->nfindings = an->nfindings;
-	qsort_r(r->findings, r->nfindings, sizeof(*r->findings), finding_qcmp, r);
+	if (r->nfindings) /* qsort_r's base must not be NULL, even for 0 items */
+		qsort_r(r->findings, r->nfindings, sizeof(*r->findings), finding_qcmp, r);
 	an->owners = NULL;
 	an->nowners = 0;
 	an->findings = NULL;

@@ -1,0 +1,38 @@
+/*
+ * report_int.h - what the report writers (user/report/: report.c builds
+ * nothing itself but dispatches, json.c, sarif.c, text.c) share.  Internal
+ * to user/report/.
+ */
+#ifndef PKGTRACE_REPORT_INT_H
+#define PKGTRACE_REPORT_INT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "analyze_int.h"
+
+struct json_object;
+
+/* report_listed: the owner appears in packages[]: a dependency, or the
+ * project when it is known or did something. */
+bool report_listed(const struct owner *o);
+
+/* report_kind_name: "project", "package-manager", "dependency", "command". */
+const char *report_kind_name(const struct owner *o);
+
+/* rjson_add: obj[k] = v, taking v; -ENOMEM (and nothing added) when v is
+ * NULL, so a failed constructor is never stored as a JSON null. */
+int rjson_add(struct json_object *obj, const char *k, struct json_object *v);
+
+/* rjson_add_str: obj[k] = s through jsonstr (jsonstr.h), or null when s
+ * is NULL.  Every string that comes from the traced install goes into
+ * the JSON and SARIF reports through jsonstr. */
+int rjson_add_str(struct json_object *obj, const char *k, const char *s);
+
+/* report_sarif_json: the report as a SARIF 2.1.0 log.  NULL on
+ * allocation failure. */
+struct json_object *report_sarif_json(const struct report *r);
+
+/* report_text: the human report; colour when color.  0 or -EIO. */
+int report_text(const struct report *r, FILE *out, bool color);
+
+#endif
