@@ -45,6 +45,22 @@ void report_set_trace_damage(struct report *r, const struct trace_damage *d)
 	r->damage = d;
 }
 
+void report_set_survivors(struct report *r, const struct session_info *si)
+{
+	r->survivors = si->survivors;
+	r->survivors_traced_ms = si->survivors_traced_ms;
+	r->survivor_fate = si->survivor_fate;
+}
+
+static const char *survivor_fate_name(int fate)
+{
+	switch (fate) {
+	case SURVIVORS_KILLED: return "killed";
+	case SURVIVORS_LEFT_RUNNING: return "left-running";
+	default: return "none";
+	}
+}
+
 const char *severity_name(int sev)
 {
 	return sev >= 0 && sev <= SEV_NEVER ? sev_names[sev] : "none";
@@ -214,12 +230,12 @@ struct json_object *report_json(const struct report *r)
 	struct json_object *host = json_object_new_object(), *tim = json_object_new_object();
 	struct json_object *evs = json_object_new_object(), *sum = json_object_new_object();
 	struct json_object *bysev = json_object_new_object(), *fs = json_object_new_array();
-	struct json_object *pk = json_object_new_array();
+	struct json_object *pk = json_object_new_array(), *surv = json_object_new_object();
 	uint64_t by[SEV_NEVER] = { 0 };
 	size_t npk = 0, ran = 0, skipped = 0;
 	char buf[64];
 
-	if (!root || !cmd || !argv || !host || !tim || !evs || !sum || !bysev || !fs || !pk || !r)
+	if (!root || !cmd || !argv || !host || !tim || !evs || !sum || !bysev || !fs || !pk || !surv || !r)
 		goto fail;
 	add(root, "format", json_object_new_string(REPORT_FORMAT));
 	add(root, "pkgtrace_version", json_object_new_string(PKGTRACE_VERSION));
@@ -262,6 +278,11 @@ struct json_object *report_json(const struct report *r)
 	add(evs, "partial", json_object_new_boolean(r->partial));
 	add(root, "events", evs);
 	evs = NULL;
+	add(surv, "count", json_object_new_int64(r->survivors));
+	add(surv, "traced_ms", json_object_new_int64(r->survivors_traced_ms));
+	add(surv, "fate", json_object_new_string(survivor_fate_name(r->survivor_fate)));
+	add(root, "survivors", surv);
+	surv = NULL;
 	if (r->damage)
 		add(root, "trace_file", damage_json(r->damage));
 	for (size_t i = 0; i < r->nfindings; i++) {
@@ -305,6 +326,7 @@ fail:
 	json_object_put(bysev);
 	json_object_put(fs);
 	json_object_put(pk);
+	json_object_put(surv);
 	return NULL;
 }
 
@@ -524,6 +546,13 @@ static int report_text(const struct report *r, FILE *out, bool color)
 		fprintf(out, "  trace damaged (%s): %s; the report covers the %llu event%s before it\n",
 			trace_damage_name(r->damage->kind), r->damage->message,
 			(unsigned long long)r->damage->events, r->damage->events == 1 ? "" : "s");
+	if (r->survivors && r->survivor_fate == SURVIVORS_LEFT_RUNNING)
+		fprintf(out, "  %s%u process%s of the install LEFT RUNNING, UNTRACED (--keep-survivors)%s\n",
+			bold, r->survivors, r->survivors == 1 ? "" : "es", reset);
+	else if (r->survivors)
+		fprintf(out, "  %u process%s of the install outlived it: traced %u ms more, then %s\n",
+			r->survivors, r->survivors == 1 ? "" : "es", r->survivors_traced_ms,
+			r->survivor_fate == SURVIVORS_KILLED ? "killed" : "left");
 	fprintf(out, "  %zu finding%s, highest: %s\n\n", r->nfindings, r->nfindings == 1 ? "" : "s",
 		r->max_sev >= 0 ? severity_name(r->max_sev) : "none");
 	/* grouped by package: owners are sorted most severe first */
