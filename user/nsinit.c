@@ -151,6 +151,7 @@ static __attribute__((noreturn)) void init_main(int ctl, int st, nsinit_child_fn
 	/* The install dies with the collector.  A collector that died before
 	 * this line is seen below: ctl reads end of file. */
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	prctl(PR_SET_NAME, "pkgtrace-init"); /* in ps: clearly the monitor's */
 	setpgid(0, 0);
 	signal(SIGPIPE, SIG_IGN);
 	init_signals(&wanted);
