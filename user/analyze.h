@@ -47,6 +47,11 @@ void report_free(struct report *r);
  * notification).  d must outlive r; NULL for a whole trace or a live run. */
 void report_set_trace_damage(struct report *r, const struct trace_damage *d);
 
+/* report_set_survivors: what became of the processes still running at the
+ * end (si->survivors, survivors_traced_ms, survivor_fate): JSON
+ * "survivors", a text line when there were any. */
+void report_set_survivors(struct report *r, const struct session_info *si);
+
 /* report_max_severity: the highest finding severity, or -1 with none. */
 int report_max_severity(const struct report *r);
 

@@ -95,6 +95,8 @@ struct report {
 	int exit_status;
 	uint64_t events, drops, analyzed, start_ns, end_ns, boot_offset_ns;
 	bool interrupted, partial;
+	uint32_t survivors, survivors_traced_ms; /* report_set_survivors() */
+	uint8_t survivor_fate;
 	const struct trace_damage *damage; /* replay of a damaged trace, else NULL;
 					    * not owned (report_set_trace_damage) */
 	struct owner **owners;   /* in report order */

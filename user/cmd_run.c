@@ -2,12 +2,16 @@
 /*
  * cmd_run.c - pkgtrace [OPTIONS] -- CMD [ARGS...]
  *
- * The child is forked first and waits on a pipe; the parent loads the BPF
- * programs, then lets the child register itself as the tree root (from the
- * kernel side, so PID namespaces do not matter) and exec CMD.  Nothing CMD
- * does happens before tracing starts.  Exec failures come back through a
+ * The child is forked first, as pid 2 of a PID namespace of its own whose
+ * init is ours (nsinit.h: the install can neither signal its collector
+ * nor outlive it), and waits on a pipe; the parent loads the BPF programs,
+ * then lets the child register itself as the tree root (from the kernel
+ * side, so PID namespaces do not matter) and exec CMD.  Nothing CMD does
+ * happens before tracing starts.  Exec failures come back through a
  * close-on-exec pipe, as a shell reports them: 127 not found, 126 not
- * executable.
+ * executable.  Once CMD exits, the rest of the tree gets --grace to end;
+ * survivors are traced --linger-watch more, then killed with the
+ * namespace (or left running, untraced, with --keep-survivors).
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -20,6 +24,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <poll.h>
 #include <unistd.h>
 #include <sys/random.h>
 #include <sys/wait.h>
@@ -28,12 +33,15 @@
 #include "cmds.h"
 #include "err.h"
 #include "facts.h"
+#include "nsinit.h"
 #include "pipeline.h"
 #include "probe.h"
 #include "session.h"
 #include "sessenv.h"
 
 #define GRACE_DEFAULT_MS 2000
+#define LINGER_WATCH_DEFAULT_MS 10000
+#define LINGER_WATCH_MAX_MS 600000
 #define POLL_MS 100
 #define ROOT_SESSION 1 /* probe_register_self() marks session 1 */
 
@@ -42,6 +50,8 @@ struct run_opts {
 	const char *baseline_path;
 	int fail_on;
 	long grace_ms;
+	long linger_watch_ms;
+	bool keep_survivors;
 	bool no_color;
 	char **cmd;
 	int cmdc;
@@ -53,7 +63,7 @@ struct child_failure {
 	int err;   /* errno of the failed exec */
 };
 
-static volatile sig_atomic_t child_pid;
+static volatile sig_atomic_t init_pid; /* our namespace's init, 0 once ended */
 static volatile sig_atomic_t got_signal;
 
 #define RUN_SYNOPSIS "pkgtrace [OPTIONS] -- CMD [ARGS...]  (pkgtrace --help for more)"
@@ -63,7 +73,7 @@ static volatile sig_atomic_t got_signal;
 static int parse_args(int argc, char **argv, struct run_opts *o)
 {
 	enum { O_EVENTS = 256, O_REPORT, O_RECORD, O_FORMAT, O_FAIL_ON, O_BASELINE,
-	       O_GRACE, O_NO_COLOR, O_JSON_ERRORS };
+	       O_GRACE, O_LINGER_WATCH, O_KEEP_SURVIVORS, O_NO_COLOR, O_JSON_ERRORS };
 	static const struct option longopts[] = {
 		{ "events", required_argument, NULL, O_EVENTS },
 		{ "report", required_argument, NULL, O_REPORT },
@@ -72,6 +82,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		{ "fail-on", required_argument, NULL, O_FAIL_ON },
 		{ "baseline", required_argument, NULL, O_BASELINE },
 		{ "grace", required_argument, NULL, O_GRACE },
+		{ "linger-watch", required_argument, NULL, O_LINGER_WATCH },
+		{ "keep-survivors", no_argument, NULL, O_KEEP_SURVIVORS },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "no-color", no_argument, NULL, O_NO_COLOR },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -83,6 +95,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 
 	o->fail_on = SEV_HIGH;
 	o->grace_ms = GRACE_DEFAULT_MS;
+	o->linger_watch_ms = LINGER_WATCH_DEFAULT_MS;
 	o->po.format = FMT_TEXT;
 	opterr = 0;
 	optind = 1;
@@ -112,6 +125,15 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 			if (errno || end == optarg || *end || o->grace_ms < 0 || o->grace_ms > 3600000)
 				return p_usage(RUN_SYNOPSIS, "--grace: '%s' is not a number of milliseconds (0..3600000)", optarg);
 			break;
+		case O_LINGER_WATCH:
+			errno = 0;
+			o->linger_watch_ms = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || o->linger_watch_ms < 0 ||
+			    o->linger_watch_ms > LINGER_WATCH_MAX_MS)
+				return p_usage(RUN_SYNOPSIS, "--linger-watch: '%s' is not a number of milliseconds (0..%d)",
+					       optarg, LINGER_WATCH_MAX_MS);
+			break;
+		case O_KEEP_SURVIVORS: o->keep_survivors = true; break;
 		case 'q': o->po.quiet = true; break;
 		case O_NO_COLOR: o->no_color = true; break;
 		case 'v': verbose++; break;
@@ -159,41 +181,47 @@ static void child_report(int fd, int err)
 	(void)unused;
 }
 
-/* Runs in the forked child: wait for the go byte, register, exec. */
-static __attribute__((noreturn)) void child_main(int go_fd, int err_fd, uint64_t cookie, char **cmd)
+struct child_args {
+	int go_fd, err_fd;
+	uint64_t cookie;
+	char **cmd;
+};
+
+/* Runs in the forked child (pid 2 of the namespace): wait for the go byte,
+ * register, exec. */
+static __attribute__((noreturn)) void child_main(void *arg)
 {
+	const struct child_args *a = arg;
 	char go;
 	ssize_t r;
 	int err;
 
 	do
-		r = read(go_fd, &go, 1);
+		r = read(a->go_fd, &go, 1);
 	while (r < 0 && errno == EINTR);
 	if (r != 1) /* the parent gave up (BPF failed): run nothing untraced */
 		_exit(PT_EXIT_INTERNAL);
-	close(go_fd);
-	probe_register_self(cookie);
-	execvp(cmd[0], cmd);
+	close(a->go_fd);
+	probe_register_self(a->cookie);
+	execvp(a->cmd[0], a->cmd);
 	err = errno;
-	child_report(err_fd, err);
+	child_report(a->err_fd, err);
 	_exit(err == ENOENT || err == ENOTDIR ? PT_EXIT_NOTFOUND : PT_EXIT_NOEXEC);
 }
 
-/* Forwards SIGINT/SIGTERM/SIGHUP sent to pkgtrace.  A terminal's ^C
- * (SI_KERNEL) already reached the child in the same process group, so it
- * is not sent twice. */
-static void on_signal(int sig, siginfo_t *info, void *uc)
+/* Forwards SIGINT/SIGTERM/SIGHUP sent to pkgtrace, through the init (it
+ * sends them on to CMD while CMD runs).  The install has a process group
+ * of its own, so even a terminal's ^C to ours has not reached it. */
+static void on_signal(int sig)
 {
-	(void)uc;
 	got_signal = sig;
-	if (child_pid > 0 && info->si_code != SI_KERNEL)
-		kill(child_pid, sig);
+	if (init_pid > 0)
+		kill(init_pid, sig);
 }
 
 /* Does nothing but exist: an ignored SIGCHLD is discarded, while a caught
- * one interrupts the ring buffer's epoll_wait (no SA_RESTART), so the end
- * of the command is seen at once instead of at the next poll timeout
- * (POLL_MS: 50 ms on average added to every run). */
+ * one interrupts the ring buffer's epoll_wait (no SA_RESTART), so the
+ * init's end is seen at once. */
 static void on_sigchld(int sig)
 {
 	(void)sig;
@@ -201,7 +229,7 @@ static void on_sigchld(int sig)
 
 static void install_handlers(void)
 {
-	struct sigaction sa = { .sa_sigaction = on_signal, .sa_flags = SA_SIGINFO };
+	struct sigaction sa = { .sa_handler = on_signal };
 	struct sigaction chld = { .sa_handler = on_sigchld, .sa_flags = SA_NOCLDSTOP };
 
 	sigemptyset(&sa.sa_mask);
@@ -217,6 +245,7 @@ static void install_handlers(void)
 struct run_ctx {
 	struct pipeline *pipe;
 	struct session_info *si;
+	uint64_t cut_ns; /* boot ns: later records are not the run's (0: none yet) */
 };
 
 static int on_record(void *ctx, const void *raw, size_t size)
@@ -224,6 +253,10 @@ static int on_record(void *ctx, const void *raw, size_t size)
 	struct run_ctx *rc = ctx;
 	const struct pt_event *ev = raw;
 
+	/* after the cut: the survivors' deaths by our kill, not the install's
+	 * doing; left out so they stay survivors in the report (and replay) */
+	if (rc->cut_ns && size >= sizeof(*ev) && ev->time_ns > rc->cut_ns)
+		return 0;
 	rc->si->events++;
 	if (size >= sizeof(*ev) && ev->type == PT_EV_ROOT && !rc->si->root_pid)
 		rc->si->root_pid = ev->pid;
@@ -232,30 +265,94 @@ static int on_record(void *ctx, const void *raw, size_t size)
 	return 0; /* a malformed record is counted by the pipeline, never fatal */
 }
 
-/* Reaps every exited child; when pkgtrace is PID 1 of a namespace, orphans
- * of the traced tree are ours to reap too.  True once cmd has exited. */
-static bool reap(pid_t cmd, int *status)
+/* Takes what the init said.  True once CMD's end is known: its wait
+ * status in *status, or the init gone (killed from outside: the whole
+ * install with it; *status stays -1, unknown). */
+static bool ns_news(struct nsinit *ns, int *status)
 {
+	enum nsinit_event ev;
 	bool done = false;
-	pid_t pid;
-	int st;
+	int v;
 
-	while ((pid = waitpid(-1, &st, WNOHANG)) > 0) {
-		if (pid == cmd) {
-			*status = st;
+	while ((ev = nsinit_next(ns, &v)) != NSINIT_NONE) {
+		if (ev == NSINIT_EXITED) {
+			*status = v;
 			done = true;
+		} else if (ev == NSINIT_TTY_SIGNAL) {
+			got_signal = v;
+		} else if (ev == NSINIT_GONE) {
+			if (*status == -1)
+				p_err("the command's PID namespace ended before the command did "
+				      "(its init was killed from outside)");
+			return true;
 		}
 	}
 	return done;
 }
 
+/* Polls until the traced tree is empty, ms pass, or a signal comes.
+ * Returns the processes left in the tree. */
+static int wait_tree(struct probe *probe, struct nsinit *ns, long ms, int *status)
+{
+	uint64_t deadline = clock_ns(CLOCK_MONOTONIC) + (uint64_t)ms * 1000000ull;
+	int left;
+
+	while ((left = probe_tree_size(probe, ROOT_SESSION)) > 0 &&
+	       clock_ns(CLOCK_MONOTONIC) < deadline && !got_signal) {
+		probe_poll(probe, 50);
+		ns_news(ns, status);
+	}
+	return left;
+}
+
 static int status_exit_code(int st)
 {
+	if (st == -1)
+		return PT_EXIT_INTERNAL;
 	if (WIFEXITED(st))
 		return WEXITSTATUS(st);
 	if (WIFSIGNALED(st))
 		return 128 + WTERMSIG(st);
 	return PT_EXIT_INTERNAL;
+}
+
+/* The end of the run, once CMD has exited: --grace for the rest of the
+ * tree, then --linger-watch of tracing for what survived it; then the cut:
+ * the survivors are killed with the namespace (or left, --keep-survivors),
+ * and the records of their deaths left out. */
+static void run_end(const struct run_opts *o, struct probe *probe, struct nsinit *ns,
+		    struct run_ctx *rc, int *status)
+{
+	struct session_info *si = rc->si;
+	uint64_t grace_end;
+	int left;
+
+	left = wait_tree(probe, ns, o->grace_ms, status);
+	grace_end = clock_ns(CLOCK_MONOTONIC);
+	if (left > 0 && !got_signal && o->linger_watch_ms > 0) {
+		p_warn("%d process(es) of the traced tree still running %ld ms after the command "
+		       "exited; tracing them for up to %ld ms more", left, o->grace_ms, o->linger_watch_ms);
+		left = wait_tree(probe, ns, o->linger_watch_ms, status);
+	}
+	rc->cut_ns = clock_ns(CLOCK_BOOTTIME);
+	if (left > 0) {
+		si->survivors = (uint32_t)left;
+		si->survivors_traced_ms = (uint32_t)((clock_ns(CLOCK_MONOTONIC) - grace_end) / 1000000);
+		si->survivor_fate = o->keep_survivors ? SURVIVORS_LEFT_RUNNING : SURVIVORS_KILLED;
+	}
+	if (nsinit_end(ns, left > 0 && o->keep_survivors) && left > 0 && o->keep_survivors) {
+		si->survivor_fate = SURVIVORS_KILLED; /* the init could not be untied from us */
+		p_warn("--keep-survivors: the survivors could not be kept");
+	}
+	init_pid = 0;
+	probe_drain(probe);
+	si->end_ns = rc->cut_ns;
+	if (si->survivor_fate == SURVIVORS_LEFT_RUNNING)
+		p_warn("%d process(es) of the traced tree LEFT RUNNING, UNTRACED (--keep-survivors), "
+		       "%u ms after the grace period", left, si->survivors_traced_ms);
+	else if (left > 0)
+		p_warn("%d process(es) of the traced tree still running %u ms after the grace period; "
+		       "killed with the install's PID namespace and reported", left, si->survivors_traced_ms);
 }
 
 int cmd_run(int argc, char **argv)
@@ -268,11 +365,12 @@ int cmd_run(int argc, char **argv)
 	struct probe_opts popts = { 0 };
 	struct run_ctx rc = { 0 };
 	struct child_failure cf = { 0 };
+	struct child_args ca;
+	struct nsinit *ns = NULL;
 	int go[2] = { -1, -1 }, errp[2] = { -1, -1 };
-	int status = 0, err, ret = PT_EXIT_INTERNAL, lingering = 0, sev;
+	int status = -1, err, ret = PT_EXIT_INTERNAL, sev;
 	bool exited = false;
 	char msg[512];
-	pid_t pid = -1;
 	ssize_t r;
 
 	memset(&si, 0, sizeof(si));
@@ -301,20 +399,18 @@ int cmd_run(int argc, char **argv)
 	}
 	install_handlers();
 	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		p_err("fork: %s", strerror(errno));
+	ca = (struct child_args){ .go_fd = go[0], .err_fd = errp[1], .cookie = popts.reg_cookie,
+				  .cmd = o.cmd };
+	err = nsinit_start(child_main, &ca, &ns);
+	if (err == -EPERM && geteuid() != 0) {
+		ret = probe_exit_status(err); /* the same "run as root" line as for BPF */
 		goto cleanup;
 	}
-	if (pid == 0) {
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGHUP, SIG_DFL);
-		close(go[1]);
-		close(errp[0]);
-		child_main(go[0], errp[1], popts.reg_cookie, o.cmd);
+	if (err) {
+		p_err("cannot give the command a PID namespace of its own: %s", strerror(-err));
+		goto cleanup;
 	}
-	child_pid = pid;
+	init_pid = nsinit_pid(ns);
 	close(go[0]);
 	close(errp[1]);
 	go[0] = errp[1] = -1;
@@ -323,6 +419,11 @@ int cmd_run(int argc, char **argv)
 	err = probe_new(&popts, on_record, &rc, &probe);
 	if (err) {
 		ret = probe_exit_status(err);
+		goto cleanup;
+	}
+	err = probe_watch_fd(probe, nsinit_fd(ns));
+	if (err) {
+		p_err("cannot watch the command's namespace: %s", strerror(-err));
 		goto cleanup;
 	}
 	if (pipeline_new(&o.po, &si, &rc.pipe))
@@ -343,38 +444,23 @@ int cmd_run(int argc, char **argv)
 	else if (r == sizeof(cf))
 		p_err("%s: %s", o.cmd[0], strerror(cf.err));
 
-	while (!(exited = reap(pid, &status))) {
+	while (!(exited = ns_news(ns, &status))) {
 		err = probe_poll(probe, POLL_MS);
 		if (err < 0 && err != -EINTR) {
 			p_err("reading events: %s", strerror(-err));
 			break;
 		}
 	}
-	if (!exited) { /* ring buffer failure: still wait for the command */
-		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-			;
+	while (!exited) { /* ring buffer failure: still wait for the command */
+		struct pollfd pf = { .fd = nsinit_fd(ns), .events = POLLIN };
+
+		poll(&pf, 1, POLL_MS);
+		exited = ns_news(ns, &status);
 	}
 	si.exit_status = status;
-
-	/* Grace period: let the rest of the tree finish; survivors are
-	 * reported (lingering-process), never killed. */
-	{
-		uint64_t deadline = clock_ns(CLOCK_MONOTONIC) + (uint64_t)o.grace_ms * 1000000ull;
-
-		/* a signal to pkgtrace during the grace period ends it early */
-		while ((lingering = probe_tree_size(probe, ROOT_SESSION)) > 0 &&
-		       clock_ns(CLOCK_MONOTONIC) < deadline && !got_signal) {
-			probe_poll(probe, 50);
-			reap(pid, &status);
-		}
-	}
-	probe_drain(probe);
-	si.end_ns = clock_ns(CLOCK_BOOTTIME);
+	run_end(&o, probe, ns, &rc, &status);
 	si.drops = probe_drops(probe);
-	si.interrupted = got_signal != 0;
-	if (lingering > 0)
-		p_warn("%d process(es) of the traced tree still running %ld ms after the command "
-		       "exited; left running and reported", lingering, o.grace_ms);
+	si.interrupted = got_signal != 0 || status == -1;
 	if (si.drops)
 		p_warn("%llu event(s) dropped by the kernel: the trace is incomplete",
 		       (unsigned long long)si.drops);
@@ -400,10 +486,9 @@ cleanup:
 		if (errp[i] >= 0)
 			close(errp[i]);
 	}
-	if (pid > 0 && !exited) { /* the child never got the go byte: it exits */
-		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-			;
-	}
+	/* the child never got the go byte: it exits, and the namespace ends */
+	init_pid = 0;
+	nsinit_free(ns);
 	probe_free(probe);
 	facts_free(facts);
 	baseline_free(bl);

@@ -172,6 +172,7 @@ int pipeline_finish_report(struct pipeline *p, struct session_info *si, struct r
 		goto cleanup;
 	}
 	report_set_trace_damage(r, p->damage);
+	report_set_survivors(r, si);
 	if (!p->o.quiet) {
 		ret = report_write(r, stdout, p->o.format, p->o.color);
 		fflush(stdout);

@@ -491,6 +491,11 @@ int probe_poll(struct probe *p, int timeout_ms)
 	return (int)ringset_deliver(p->rs, clock_ns(CLOCK_BOOTTIME), HOLD_NS, 0, p->fn, p->ctx);
 }
 
+int probe_watch_fd(struct probe *p, int fd)
+{
+	return ringset_watch_fd(p->rs, fd);
+}
+
 int probe_drain(struct probe *p)
 {
 	uint64_t until = clock_ns(CLOCK_BOOTTIME);

@@ -47,6 +47,11 @@ void probe_register_self(uint64_t reg_cookie);
  * number delivered, or -errno / the callback's non-zero value. */
 int probe_poll(struct probe *p, int timeout_ms);
 
+/* probe_watch_fd: probe_poll() also wakes up when fd is readable (level
+ * triggered: the caller reads it after each poll).  Closing fd ends the
+ * watch.  0 or -errno. */
+int probe_watch_fd(struct probe *p, int fd);
+
 /* probe_drain: deliver every record that happened before the call, in time
  * order (it waits out the in-flight hold first, ~10 ms).  For the end of a
  * run or of a session; later records stay for the next probe_poll().

@@ -159,6 +159,15 @@ int ringset_wait(struct ringset *rs, int timeout_ms)
 	return 0;
 }
 
+int ringset_watch_fd(struct ringset *rs, int fd)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = UINT32_MAX };
+
+	if (epoll_ctl(rs->epfd, EPOLL_CTL_ADD, fd, &ev))
+		return -errno;
+	return 0;
+}
+
 int ringset_new(const int *fds, int n, uint32_t size, struct ringset **out)
 {
 	struct ringset *rs;

@@ -45,6 +45,11 @@ void ringset_free(struct ringset *rs);
  * is none).  0 or -errno (-EINTR when a signal came). */
 int ringset_wait(struct ringset *rs, int timeout_ms);
 
+/* ringset_watch_fd: ringset_wait() also returns when fd is readable (level
+ * triggered: read it before waiting again).  Closing fd ends the watch.
+ * 0 or -errno. */
+int ringset_watch_fd(struct ringset *rs, int fd);
+
 /* ringset_deliver: hand fn the records that are safe to deliver at time
  * now_ns (CLOCK_BOOTTIME) with the given hold (see above), oldest first.
  * With until_ns non-zero, also every record up to until_ns whatever the

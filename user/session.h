@@ -27,6 +27,16 @@ struct session_info {
 	uint64_t drops;       /* records the kernel could not deliver */
 	bool interrupted;     /* ended by a signal to pkgtrace, not by the command */
 	bool partial;         /* tracing started after the command did */
+	uint32_t survivors;   /* processes of the tree still running at end_ns */
+	uint32_t survivors_traced_ms; /* how long they were traced after the grace period */
+	uint8_t survivor_fate;    /* enum survivor_fate: what became of them */
+};
+
+/* What pkgtrace did with the survivors at the end (pkgtrace -- CMD). */
+enum survivor_fate {
+	SURVIVORS_NONE = 0,         /* none, or not pkgtrace's to end (daemon) */
+	SURVIVORS_KILLED = 1,       /* killed with the install's PID namespace */
+	SURVIVORS_LEFT_RUNNING = 2, /* --keep-survivors: left running, untraced */
 };
 
 /*

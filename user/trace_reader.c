@@ -354,6 +354,11 @@ static int get_si(struct cur *c, struct session_info *si)
 	fl = get_varint(c);
 	si->interrupted = fl & 1;
 	si->partial = fl & 2;
+	if (c->p < c->end) { /* older traces end here: no survivors */
+		si->survivors = (uint32_t)get_varint(c);
+		si->survivors_traced_ms = (uint32_t)get_varint(c);
+		si->survivor_fate = (uint8_t)get_varint(c);
+	}
 	if (!c->bad)
 		return 0; /* bytes after the known fields: a newer minor version */
 	err = -EBADMSG;

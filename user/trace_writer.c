@@ -258,6 +258,9 @@ static void put_si(struct wbuf *b, const struct session_info *si)
 	put_varint(b, si->events);
 	put_varint(b, si->drops);
 	put_varint(b, (si->interrupted ? 1u : 0u) | (si->partial ? 2u : 0u));
+	put_varint(b, si->survivors);
+	put_varint(b, si->survivors_traced_ms);
+	put_varint(b, si->survivor_fate);
 }
 
 /* A meta record: tag, varint length, payload.  The payload is written in

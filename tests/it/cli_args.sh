@@ -20,6 +20,8 @@ usage_case "bad --format" --format xml -- true
 usage_case "bad --fail-on" --fail-on severe -- true
 usage_case "bad --grace" --grace 12abc -- true
 usage_case "negative --grace" --grace -5 -- true
+usage_case "bad --linger-watch" --linger-watch 5s -- true
+usage_case "--linger-watch past its bound" --linger-watch 600001 -- true
 usage_case "missing option value" --record
 usage_case "nothing after --" --events x --
 usage_case "options without --" --events x true

@@ -143,6 +143,15 @@ static void iso_time(uint64_t ns, char *buf, size_t len)
 
 /* trace_file: present only when the report was judged from a damaged trace,
  * so a whole trace's replay stays byte for byte the live report. */
+static const char *survivor_fate_name(int fate)
+{
+	switch (fate) {
+	case SURVIVORS_KILLED: return "killed";
+	case SURVIVORS_LEFT_RUNNING: return "left-running";
+	default: return "none";
+	}
+}
+
 static struct json_object *damage_json(const struct trace_damage *d)
 {
 	struct json_object *o = json_object_new_object();
@@ -165,12 +174,12 @@ struct json_object *report_json(const struct report *r)
 	struct json_object *host = json_object_new_object(), *tim = json_object_new_object();
 	struct json_object *evs = json_object_new_object(), *sum = json_object_new_object();
 	struct json_object *bysev = json_object_new_object(), *fs = json_object_new_array();
-	struct json_object *pk = json_object_new_array();
+	struct json_object *pk = json_object_new_array(), *surv = json_object_new_object();
 	uint64_t by[SEV_NEVER] = { 0 };
 	size_t npk = 0, ran = 0, skipped = 0;
 	char buf[64];
 
-	if (!root || !cmd || !argv || !host || !tim || !evs || !sum || !bysev || !fs || !pk || !r)
+	if (!root || !cmd || !argv || !host || !tim || !evs || !sum || !bysev || !fs || !pk || !surv || !r)
 		goto fail;
 	rjson_add(root, "format", json_object_new_string(REPORT_FORMAT));
 	rjson_add(root, "pkgtrace_version", json_object_new_string(PKGTRACE_VERSION));
@@ -213,6 +222,11 @@ struct json_object *report_json(const struct report *r)
 	rjson_add(evs, "partial", json_object_new_boolean(r->partial));
 	rjson_add(root, "events", evs);
 	evs = NULL;
+	rjson_add(surv, "count", json_object_new_int64(r->survivors));
+	rjson_add(surv, "traced_ms", json_object_new_int64(r->survivors_traced_ms));
+	rjson_add(surv, "fate", json_object_new_string(survivor_fate_name(r->survivor_fate)));
+	rjson_add(root, "survivors", surv);
+	surv = NULL;
 	if (r->damage)
 		rjson_add(root, "trace_file", damage_json(r->damage));
 	for (size_t i = 0; i < r->nfindings; i++) {
@@ -256,6 +270,7 @@ fail:
 	json_object_put(bysev);
 	json_object_put(fs);
 	json_object_put(pk);
+	json_object_put(surv);
 	return NULL;
 }
 

@@ -38,6 +38,13 @@ void report_set_trace_damage(struct report *r, const struct trace_damage *d)
 	r->damage = d;
 }
 
+void report_set_survivors(struct report *r, const struct session_info *si)
+{
+	r->survivors = si->survivors;
+	r->survivors_traced_ms = si->survivors_traced_ms;
+	r->survivor_fate = si->survivor_fate;
+}
+
 const char *severity_name(int sev)
 {
 	return sev >= 0 && sev <= SEV_NEVER ? sev_names[sev] : "none";

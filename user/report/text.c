@@ -239,6 +239,13 @@ static void text_header(const struct report *r, FILE *out, const char *bold, con
 		fprintf(out, "; the report covers the %llu event%s before it\n",
 			(unsigned long long)r->damage->events, r->damage->events == 1 ? "" : "s");
 	}
+	if (r->survivors && r->survivor_fate == SURVIVORS_LEFT_RUNNING)
+		fprintf(out, "  %s%u process%s of the install LEFT RUNNING, UNTRACED (--keep-survivors)%s\n",
+			bold, r->survivors, r->survivors == 1 ? "" : "es", reset);
+	else if (r->survivors)
+		fprintf(out, "  %u process%s of the install outlived it: traced %u ms more, then %s\n",
+			r->survivors, r->survivors == 1 ? "" : "es", r->survivors_traced_ms,
+			r->survivor_fate == SURVIVORS_KILLED ? "killed" : "left");
 	fprintf(out, "  %zu finding%s, highest: %s\n\n", r->nfindings, r->nfindings == 1 ? "" : "s",
 		r->max_sev >= 0 ? severity_name(r->max_sev) : "none");
 }
