@@ -100,10 +100,13 @@ static uint32_t kdev_of(const struct devmap *dm, const struct statx *stx)
 static int open_in(int root, const char *path, int flags)
 {
 	struct open_how how = { .flags = O_PATH | O_CLOEXEC | flags, .resolve = RESOLVE_IN_ROOT };
-	long fd = syscall(SYS_openat2, root < 0 ? AT_FDCWD : root, path, &how, sizeof(how));
+	long fd;
 
-	if (root < 0 && fd < 0 && errno == ENOSYS) /* before Linux 5.6 */
+	/* RESOLVE_IN_ROOT with AT_FDCWD would make the cwd the root */
+	if (root < 0)
 		fd = open(path, O_PATH | O_CLOEXEC | flags);
+	else
+		fd = syscall(SYS_openat2, root, path, &how, sizeof(how));
 	return fd < 0 ? -errno : (int)fd;
 }
 
