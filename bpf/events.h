@@ -37,7 +37,11 @@ enum pt_event_type {
 	PT_EV_EXEC = 1,     /* f0 exe path, f1 argv, f2 cwd, f3 env; ret 0 or -errno */
 	PT_EV_EXIT = 2,     /* arg0 wait status ((code << 8) | signal) */
 	PT_EV_FORK = 3,     /* arg0 child tgid; emitted for new processes only */
-	PT_EV_OPEN = 4,     /* f0 path; arg0 open flags; arg1 mode; ret fd */
+	PT_EV_OPEN = 4,     /* f0 path; arg0 open flags; arg1 mode (low 32 bits) |
+			     * the opened file's device << 32 (the kernel's
+			     * dev_t, major << 20 | minor), arg2 its inode number:
+			     * both 0 when no file was opened or none is known
+			     * (failed, io_uring); ret fd */
 	PT_EV_UNLINK = 5,   /* f0 path; arg0 flags (AT_REMOVEDIR for rmdir) */
 	PT_EV_RENAME = 6,   /* f0 old path, f1 new path; arg0 flags */
 	PT_EV_MKDIR = 7,    /* f0 path; arg0 mode */

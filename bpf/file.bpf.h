@@ -17,13 +17,24 @@
 #define S_IFIFO_ 0010000
 
 /* f0: the file open at fd, flagged PT_F_FIFO when it is one (a FIFO's
- * reader may be a process outside the tree, which runs what it reads). */
+ * reader may be a process outside the tree, which runs what it reads).
+ * The file's identity goes with it (arg1's high half the device, arg2 the
+ * inode): a credential opened under another name (a hard link, a chroot, a
+ * bind or detached mount) is still the same inode.  Three loads from the
+ * inode the FIFO test reads anyway; no field, so the trace codes it as
+ * small deltas. */
 static __always_inline void put_opened(struct scratch *s, int fd)
 {
 	struct file *f = fd_file(fd);
+	struct inode *ino;
 
 	put_file_path(s, 0, f);
-	if (f && (KCAST(struct file, f)->f_inode->i_mode & S_IFMT_) == S_IFIFO_)
+	if (!f)
+		return;
+	ino = KCAST(struct file, f)->f_inode;
+	EV(s)->arg[1] = (__u32)EV(s)->arg[1] | (__u64)ino->i_sb->s_dev << 32;
+	EV(s)->arg[2] = ino->i_ino;
+	if ((ino->i_mode & S_IFMT_) == S_IFIFO_)
 		EV(s)->flags |= PT_F_FIFO;
 }
 

@@ -32,6 +32,11 @@ void baseline_free(struct baseline *bl);
 struct analyzer *analyzer_new(const struct baseline *bl, const struct session_info *si);
 void analyzer_free(struct analyzer *an);
 
+/* analyzer_set_facts: the facts questions asked while events come go to
+ * (where a path really is, which files are credentials); live, the
+ * credential files are looked up now, at session start.  Not owned. */
+void analyzer_set_facts(struct analyzer *an, struct facts *facts);
+
 /* analyzer_feed: one decoded event, in stream order.  Keeps only what the
  * profiles need, so memory grows with distinct behaviour, not event count. */
 void analyzer_feed(struct analyzer *an, const struct event_view *v);

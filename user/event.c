@@ -180,6 +180,10 @@ int event_decode(const void *raw, size_t size, struct event_view *out)
 	}
 	decode_paths(out);
 	decode_socket(out);
+	if (ev->type == PT_EV_OPEN && ev->ret >= 0 && !(ev->flags & PT_F_IOURING)) {
+		out->file_dev = (uint32_t)(ev->arg[1] >> 32);
+		out->file_ino = ev->arg[2];
+	}
 	return 0;
 }
 
@@ -653,7 +657,10 @@ int event_write_json(FILE *out, const struct event_view *v, uint64_t boot_offset
 	case PT_EV_OPEN:
 		json_path(out, "path", v, 0);
 		json_open_flags(out, ev->arg[0]);
-		fprintf(out, ",\"mode\":%llu", (unsigned long long)ev->arg[1]);
+		fprintf(out, ",\"mode\":%llu", (unsigned long long)(uint32_t)ev->arg[1]);
+		if (v->file_dev || v->file_ino)
+			fprintf(out, ",\"dev\":\"%u:%u\",\"ino\":%llu", v->file_dev >> 20,
+				v->file_dev & 0xfffff, (unsigned long long)v->file_ino);
 		break;
 	case PT_EV_UNLINK:
 		json_path(out, "path", v, 0);

@@ -26,6 +26,10 @@ struct event_view {
 	uint32_t field_len[PT_NFIELDS];   /* a folded path's: strlen + 1 */
 	const char *addr; /* AF_INET/AF_INET6 socket events: the address (netaddr.h) */
 	const char *dns;  /* a send to port 53 holding a query: its name (dns.h) */
+	/* an open that opened a file: its device (the kernel's dev_t, major
+	 * << 20 | minor) and inode number; both 0 when not known */
+	uint32_t file_dev;
+	uint64_t file_ino;
 	/* storage the pointers above may point into; not cleared */
 	char addr_buf[NETADDR_MAX];
 	char dns_buf[DNS_NAME_MAX];

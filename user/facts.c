@@ -159,22 +159,27 @@ static int read_disk(int root_fd, const char *path, size_t max, char **data, siz
 	return 0;
 }
 
-int facts_read_file(struct facts *f, const char *path, size_t max,
-		    const char **data, size_t *len)
+int facts_live(const struct facts *f)
 {
-	struct fact *p = lookup(f, path);
+	return f && f->live;
+}
+
+int facts_get(struct facts *f, const char *key, facts_compute_fn fn, void *ctx,
+	      const char **data, size_t *len)
+{
+	struct fact *p = lookup(f, key);
 	char *buf = NULL;
 	size_t n = 0;
 	int err;
 
 	if (!p && f->live) {
-		err = read_disk(f->root_fd, path, max, &buf, &n);
-		if (facts_put(f, path, err, buf, n)) {
+		err = fn(ctx, f->root_fd, &buf, &n);
+		if (facts_put(f, key, err, buf, n)) {
 			free(buf);
 			return -ENOMEM;
 		}
 		free(buf);
-		p = lookup(f, path);
+		p = lookup(f, key);
 		if (p && f->record)
 			f->record(f->record_ctx, p->path, p->err, p->data, p->len);
 	}
@@ -183,6 +188,29 @@ int facts_read_file(struct facts *f, const char *path, size_t max,
 	if (p->err)
 		return p->err;
 	*data = p->data;
-	*len = p->len < max ? p->len : max;
+	*len = p->len;
 	return 0;
+}
+
+struct file_question {
+	const char *path;
+	size_t max;
+};
+
+static int compute_file(void *ctx, int root_fd, char **data, size_t *len)
+{
+	const struct file_question *q = ctx;
+
+	return read_disk(root_fd, q->path, q->max, data, len);
+}
+
+int facts_read_file(struct facts *f, const char *path, size_t max,
+		    const char **data, size_t *len)
+{
+	struct file_question q = { path, max };
+	int err = facts_get(f, path, compute_file, &q, data, len);
+
+	if (!err && *len > max)
+		*len = max;
+	return err;
 }

@@ -35,6 +35,23 @@ void facts_set_root(struct facts *f, int root_fd);
  * trace reader.  Returns 0 or -ENOMEM. */
 int facts_put(struct facts *f, const char *path, int err, const void *data, size_t len);
 
+/* facts_compute_fn: the live answer to a question, from the disk (root_fd
+ * as set by facts_set_root, -1: /): 0 with *data (malloc'd, or NULL when
+ * *len is 0) and *len, or -errno.  Never called in replay. */
+typedef int (*facts_compute_fn)(void *ctx, int root_fd, char **data, size_t *len);
+
+/* facts_get: the answer to question key.  Live, fn computes it the first
+ * time (and the recorder gets it); in replay it comes from facts_put().
+ * Keys that are absolute paths are files (facts_read_file); keys starting
+ * "pkgtrace:" are what the collector learned otherwise (user/resolve.h).
+ * Returns 0 with *data (NUL-terminated, owned by f) and *len, or -errno
+ * (-ENOENT in replay for a question the live run never asked). */
+int facts_get(struct facts *f, const char *key, facts_compute_fn fn, void *ctx,
+	      const char **data, size_t *len);
+
+/* facts_live: f answers from the disk (not a replay). */
+int facts_live(const struct facts *f);
+
 /* facts_read_file: up to max bytes of path.  Returns 0 and sets *data
  * (NUL-terminated, owned by f) and *len, or -errno (-ENOENT in replay for a
  * question the live run never asked). */

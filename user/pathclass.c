@@ -168,6 +168,38 @@ const char *pathclass_credential(const char *path, const char *home, uint32_t se
 	return match(cred_abs, path);
 }
 
+static void places_of(const struct pat *p, bool in_home,
+		      void (*fn)(void *ctx, const char *place, bool in_home), void *ctx)
+{
+	char place[256], last[256] = "";
+
+	for (; p->glob; p++) {
+		size_t n = strcspn(p->glob, "*?[\\");
+
+		if (!p->cat || n >= sizeof(place))
+			continue;
+		if (p->glob[n]) /* a wildcard: the directory above it */
+			while (n > 0 && p->glob[n - 1] != '/')
+				n--;
+		while (n > 1 && p->glob[n - 1] == '/')
+			n--;
+		if (!n || (n == 1 && p->glob[0] == '/'))
+			continue;
+		memcpy(place, p->glob, n);
+		place[n] = '\0';
+		if (strcmp(place, last))
+			fn(ctx, place, in_home);
+		memcpy(last, place, n + 1);
+	}
+}
+
+void pathclass_credential_places(void (*fn)(void *ctx, const char *place, bool in_home),
+				 void *ctx)
+{
+	places_of(cred_home, true, fn, ctx);
+	places_of(cred_abs, false, fn, ctx);
+}
+
 static const struct pat persist_home[] = {
 	{ ".bashrc", "shell-rc" }, { ".bash_profile", "shell-rc" }, { ".bash_login", "shell-rc" },
 	{ ".bash_logout", "shell-rc" }, { ".profile", "shell-rc" }, { ".zshrc", "shell-rc" },

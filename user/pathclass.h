@@ -14,6 +14,15 @@
  * /proc/<pid> files are not another process's secrets. */
 const char *pathclass_credential(const char *path, const char *home, uint32_t self_pid);
 
+/* pathclass_credential_places: calls fn for each place a credential of
+ * pathclass_credential() may be: a file or a directory to look under, as
+ * the literal part of each pattern up to its first wildcard (cut back to
+ * a whole component).  in_home: place is relative to a home directory,
+ * else absolute.  Patterns with no literal directory ("*wallet*.dat") have
+ * no place. */
+void pathclass_credential_places(void (*fn)(void *ctx, const char *place, bool in_home),
+				 void *ctx);
+
 /* pathclass_persistence: the category of autostart hook a write to path
  * creates ("shell-rc", "cron", "systemd", "autostart", "ssh-authorized-keys",
  * "ld-preload", "git-hook", "init", "editor-agent-config"), or NULL. */

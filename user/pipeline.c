@@ -86,6 +86,9 @@ int pipeline_new(const struct pipeline_opts *o, const struct session_info *si, s
 		p_err("out of memory");
 		goto cleanup;
 	}
+	/* after the recorder: what it learns at session start is recorded
+	 * before the first event */
+	analyzer_set_facts(p->an, o->facts);
 	*out = p;
 	return 0;
 cleanup:
@@ -99,22 +102,27 @@ cleanup:
 	return err;
 }
 
+/* every record goes into the trace, malformed ones too: the trace is the
+ * evidence, and replay skips them exactly as this run does */
+static void record_event(struct pipeline *p, const void *raw, size_t size)
+{
+	int err;
+
+	if (!p->tw || p->record_err)
+		return;
+	err = trace_writer_event(p->tw, raw, size);
+	if (err) {
+		p->record_err = err;
+		p_err("--record %s: %s; the trace ends here", p->o.record_path, strerror(-err));
+	}
+}
+
 int pipeline_feed(struct pipeline *p, const void *raw, size_t size)
 {
 	struct event_view v;
-	int err;
 
-	/* every record goes into the trace, malformed ones too: the trace is
-	 * the evidence, and replay skips them exactly as this run does */
-	if (p->tw && !p->record_err) {
-		err = trace_writer_event(p->tw, raw, size);
-		if (err) {
-			p->record_err = err;
-			p_err("--record %s: %s; the trace ends here", p->o.record_path,
-			      strerror(-err));
-		}
-	}
 	if (event_decode(raw, size, &v)) {
+		record_event(p, raw, size);
 		if (!p->malformed++)
 			p_warn("skipping a malformed record (%zu bytes)", size);
 		return -EINVAL;
@@ -123,6 +131,9 @@ int pipeline_feed(struct pipeline *p, const void *raw, size_t size)
 	if (p->events)
 		event_write_json(p->events, &v, p->boot_offset_ns);
 	analyzer_feed(p->an, &v);
+	/* after the analysis: a fact it asked the collector about this event
+	 * (where.c) precedes the event in the trace, so a replay has it */
+	record_event(p, raw, size);
 	return 0;
 }
 

@@ -221,8 +221,9 @@ corpus_judge() {
 
 # npm_case CASE: pack the fixture packages into the registry, make the
 # consuming project and its lockfile, `npm ci` it under pkgtrace, judge.
+# The case is in $NPM_CASES_DIR (default: the corpus's npm/).
 npm_case() {
-	local case=$1 src=$CORPUS_DIR/npm/$1 st=$TMP/npm/$1
+	local case=$1 src=${NPM_CASES_DIR:-$CORPUS_DIR/npm}/$1 st=$TMP/npm/$1
 	local exp=$src/expected.json
 	mkdir -p "$st/pkgs" "$st/home" "$st/tmp"
 	cp -r "$src/packages/." "$st/pkgs/"

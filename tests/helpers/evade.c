@@ -26,6 +26,15 @@
  *                          open_tree(DIR), chroot("/"), open FILE by handle
  *   unix PATH              connect to the unix socket at PATH
  *   fifo PATH              open the FIFO at PATH
+ *   chroot-read DIR NAME   chroot(DIR), then read NAME (a credential's
+ *                          path is "/NAME" once DIR is the root)
+ *   bind-read SRC MNT NAME in a private mount namespace, bind SRC on MNT
+ *                          and read MNT/NAME
+ *   tree-read DIR NAME     open_tree(DIR) (a detached copy of the mount),
+ *                          read NAME through it
+ *   procvm PID             process_vm_readv of 16 bytes of PID's stack
+ *                          (its address from /proc/PID/stat; the read may
+ *                          fail, the attempt is the point)
  * Exit 0 when every step ran (a step's own failure is part of some probes);
  * 2 on bad usage, 1 when a step could not be set up.
  */
@@ -431,6 +440,76 @@ static int cmd_fifo(const char *path)
 	return 0;
 }
 
+/* Reads the file open at fd to its end; 0, or 1 when it could not. */
+static int slurp(int fd, const char *what)
+{
+	char buf[256];
+	ssize_t n, total = 0;
+
+	if (fd < 0)
+		return die(what);
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		total += n;
+	close(fd);
+	printf("%s: %zd bytes\n", what, total);
+	return 0;
+}
+
+static int cmd_chroot_read(const char *dir, const char *name)
+{
+	if (chroot(dir) || chdir("/"))
+		return die("chroot");
+	return slurp(open(name, O_RDONLY), "chroot read");
+}
+
+static int cmd_bind_read(const char *src, const char *mnt, const char *name)
+{
+	char path[4096];
+
+	if (unshare(CLONE_NEWNS) || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
+		return die("private mount namespace");
+	if (mount(src, mnt, NULL, MS_BIND, NULL))
+		return die("bind mount");
+	snprintf(path, sizeof(path), "%s/%s", mnt, name);
+	return slurp(open(path, O_RDONLY), "bind read");
+}
+
+static int cmd_tree_read(const char *dir, const char *name)
+{
+	int tree = syscall(SYS_open_tree, AT_FDCWD, dir, OPEN_TREE_CLONE | O_CLOEXEC);
+
+	if (tree < 0)
+		return die("open_tree");
+	return slurp(openat(tree, name, O_RDONLY), "open_tree read");
+}
+
+static int cmd_procvm(int pid)
+{
+	char stat[4096], buf[16], *p;
+	unsigned long long start_stack = 0;
+	FILE *f;
+	int field = 0;
+
+	snprintf(stat, sizeof(stat), "/proc/%d/stat", pid);
+	f = fopen(stat, "r");
+	if (!f || !fgets(stat, sizeof(stat), f))
+		return die("/proc/PID/stat");
+	fclose(f);
+	/* field 28 is startstack; the comm (2) may hold spaces: after ')' */
+	p = strrchr(stat, ')');
+	for (field = 2; p && field < 28; field++)
+		p = strchr(p + 1, ' ');
+	if (p)
+		start_stack = strtoull(p + 1, NULL, 10);
+	{
+		struct iovec local = { buf, sizeof(buf) };
+		struct iovec remote = { (void *)(uintptr_t)(start_stack - sizeof(buf)), sizeof(buf) };
+
+		printf("process_vm_readv: %zd\n", process_vm_readv(pid, &local, 1, &remote, 1, 0));
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
@@ -454,6 +533,14 @@ int main(int argc, char **argv)
 		return cmd_unix(argv[2]);
 	if (!strcmp(cmd, "fifo") && argc == 3)
 		return cmd_fifo(argv[2]);
+	if (!strcmp(cmd, "chroot-read") && argc == 4)
+		return cmd_chroot_read(argv[2], argv[3]);
+	if (!strcmp(cmd, "bind-read") && argc == 5)
+		return cmd_bind_read(argv[2], argv[3], argv[4]);
+	if (!strcmp(cmd, "tree-read") && argc == 4)
+		return cmd_tree_read(argv[2], argv[3]);
+	if (!strcmp(cmd, "procvm") && argc == 3)
+		return cmd_procvm(atoi(argv[2]));
 	fprintf(stderr, "usage: evade CMD [ARGS...] (see the header of tests/helpers/evade.c)\n");
 	return 2;
 }

@@ -138,6 +138,54 @@ static inline void ev_open(struct evb *b, struct analyzer *an, uint32_t pid, con
 	evb_feed(b, an);
 }
 
+/* ev_open_id: an open of the file (dev, ino) (0, 0: none known) with
+ * record flags evflags (PT_F_FIFO, ...). */
+static inline void ev_open_id(struct evb *b, struct analyzer *an, uint32_t pid, const char *path,
+			      int flags, uint32_t dev, uint64_t ino, uint32_t evflags)
+{
+	evb_start(b, PT_EV_OPEN, pid, 1);
+	b->ev.arg[0] = (uint64_t)flags;
+	b->ev.arg[1] = (uint64_t)dev << 32;
+	b->ev.arg[2] = ino;
+	b->ev.flags = evflags;
+	b->ev.ret = 3;
+	evb_str(b, path);
+	evb_feed(b, an);
+}
+
+/* ev_path2_flags: a path call with record flags (PT_F_DIR_AS_GIVEN). */
+static inline void ev_path2_flags(struct evb *b, struct analyzer *an, uint32_t type, uint32_t pid,
+				  const char *p1, const char *p2, uint32_t evflags)
+{
+	evb_start(b, type, pid, 1);
+	b->ev.flags = evflags;
+	evb_str(b, p1);
+	if (p2)
+		evb_str(b, p2);
+	evb_feed(b, an);
+}
+
+/* ev_unix: a connect to the unix socket addr ("@name": abstract), served
+ * by peer_pid bound at peer_path (NULL: none). */
+static inline void ev_unix(struct evb *b, struct analyzer *an, uint32_t pid, const char *addr,
+			   uint32_t peer_pid, const char *peer_path)
+{
+	char a[256];
+	size_t n = strlen(addr) + 1;
+
+	evb_start(b, PT_EV_CONNECT, pid, 1);
+	b->ev.arg[0] = AF_UNIX;
+	b->ev.arg[1] = peer_pid;
+	b->ev.arg[2] = SOCK_STREAM;
+	snprintf(a, sizeof(a), "%s", addr);
+	if (a[0] == '@')
+		a[0] = '\0';
+	evb_field(b, a, n < sizeof(a) ? n : sizeof(a));
+	if (peer_path)
+		evb_str(b, peer_path);
+	evb_feed(b, an);
+}
+
 /* ev_path2: rename, link and symlink (path, then new path or target). */
 static inline void ev_path2(struct evb *b, struct analyzer *an, uint32_t type, uint32_t pid,
 			    const char *p1, const char *p2)

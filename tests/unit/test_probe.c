@@ -23,6 +23,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysinfo.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -284,8 +285,18 @@ static void test_file_paths(void)
 	if (e) {
 		CHECK(e->ret >= 0);
 		CHECK_INT(e->arg[0], O_CREAT | O_WRONLY | O_TRUNC);
-		CHECK_INT(e->arg[1], 0640);
+		CHECK_INT((uint32_t)e->arg[1], 0640);
 		CHECK(e->tid == e->pid);
+		/* the opened file's identity (the child removed the file):
+		 * an inode, the device of its directory in the kernel's dev_t */
+		{
+			struct stat st;
+
+			path_in_dir(q, "");
+			CHECK(stat(q, &st) == 0);
+			CHECK(e->arg[2] != 0);
+			CHECK_INT(e->arg[1] >> 32, major(st.st_dev) << 20 | minor(st.st_dev));
+		}
 	}
 	path_in_dir(p, "missing/nothing");
 	e = find(PT_EV_OPEN, f0_is, p);
@@ -986,7 +997,7 @@ static void test_every_syscall_of_the_table(void)
 	/* openat2's mode comes from struct open_how */
 	path_in_dir(p, "s_openat2");
 	e = find(PT_EV_OPEN, f0_is, p);
-	CHECK(e && e->arg[1] == 0604);
+	CHECK(e && (uint32_t)e->arg[1] == 0604);
 	/* both failed execs: the path, argv, no event for the success path */
 	path_in_dir(p, "s_openat");
 	for (int i = 0, n = 0; i <= nevs; i++) {

@@ -61,6 +61,10 @@ static void put(struct facts *f, const char *path, const char *text)
 	facts_put(f, path, 0, text, strlen(text));
 }
 
+/* The facts of the install being analyzed: a case adds what the collector
+ * would have answered (user/resolve.h). */
+static struct facts *F;
+
 /* ---- the cases: fire, then the look-alike ---- */
 
 static void install_script_fire(struct analyzer *an) { pkg_script(an); }
@@ -261,6 +265,22 @@ static void trace_incomplete_fire(struct analyzer *an)
 
 static void trace_incomplete_alike(struct analyzer *an) { pkg_script(an); }
 
+/* docker.sock, reached through a symlink, served from outside the tree */
+static void ipc_outside_fire(struct analyzer *an)
+{
+	pkg_script(an);
+	ev_unix(&B, an, 101, "/tmp/d.sock", 4242, "/run/docker.sock");
+}
+
+/* nscd, outside; and a socket of the install's own */
+static void ipc_outside_alike(struct analyzer *an)
+{
+	pkg_script(an);
+	ev_unix(&B, an, 101, "/var/run/nscd/socket", 4242, "/run/nscd/socket");
+	ev_fork(&B, an, 101, 102);
+	ev_unix(&B, an, 101, "/run/docker.sock", 102, "/run/docker.sock");
+}
+
 struct rule_case {
 	const char *rule;
 	int sev;                      /* severity when it fires */
@@ -285,6 +305,7 @@ static const struct rule_case cases[] = {
 	{ "listen-socket", SEV_MEDIUM, "pkg", listen_socket_fire, listen_socket_alike },
 	{ "privilege-change", SEV_HIGH, "pkg", privilege_change_fire, privilege_change_alike },
 	{ "trace-incomplete", SEV_MEDIUM, NULL, trace_incomplete_fire, trace_incomplete_alike },
+	{ "ipc-outside", SEV_HIGH, "pkg", ipc_outside_fire, ipc_outside_alike },
 };
 
 /* analyze: the install around body, its report. */
@@ -302,6 +323,7 @@ static struct report *analyze(void (*body)(struct analyzer *))
 	struct facts *f = facts_new(0);
 	struct report *r = NULL;
 
+	F = f;
 	B.clock = 0;
 	si_drops = 0;
 	CHECK(an != NULL);
@@ -311,6 +333,9 @@ static struct report *analyze(void (*body)(struct analyzer *))
 		put(f, PKG "/package.json", "{\"name\":\"pkg\",\"version\":\"1.0.0\",\"scripts\":{\"postinstall\":\"node install.js\"}}");
 		put(f, NM "/other/package.json", "{\"name\":\"other\",\"version\":\"2.0.0\"}");
 		put(f, "/etc/resolv.conf", "nameserver 10.0.0.53\n");
+		put(f, "pkgtrace:credential-files", "2049 77 aws /root/.aws/credentials\n"
+		    "2049 78 ssh-key /root/.ssh/id_rsa\n");
+		analyzer_set_facts(an, f);
 		ev_root(&B, an, 100);
 		ev_exec(&B, an, 100, "/usr/bin/node", argv, PROJ, base_env);
 		ev_sock(&B, an, PT_EV_CONNECT, 100, "127.0.0.1", 4873, SOCK_STREAM, NULL, 0);
@@ -402,9 +427,255 @@ static void test_persistence_through_dotdot(void)
 	report_free(direct);
 }
 
+/* ---- other names for a credential, things outside the tree ---- */
+
+#define DEV 2049u
+
+static void cred_hardlink_open(struct analyzer *an)
+{
+	pkg_script(an);
+	ev_open_id(&B, an, 101, "/tmp/x/creds", O_RDONLY, DEV, 77, 0);
+}
+
+/* another file with the same inode number on another device */
+static void cred_hardlink_alike(struct analyzer *an)
+{
+	pkg_script(an);
+	ev_open_id(&B, an, 101, "/tmp/x/creds", O_RDONLY, DEV + 1, 77, 0);
+	ev_open_id(&B, an, 101, "/tmp/x/other", O_RDONLY, DEV, 79, 0);
+}
+
+/* a chroot into ~/.aws: the kernel's path stops at the new root */
+static void cred_chroot_open(struct analyzer *an)
+{
+	pkg_script(an);
+	ev_open_id(&B, an, 101, "/credentials", O_RDWR, DEV, 77, 0);
+}
+
+static void cred_link(struct analyzer *an)
+{
+	pkg_script(an);
+	ev_path2_flags(&B, an, PT_EV_LINK, 101, "/root/.aws/credentials", "/tmp/l", PT_F_DIR_AS_GIVEN);
+}
+
+/* linked from a name that does not look like it: known by what the new
+ * name is (the collector's answer) */
+static void cred_link_by_id(struct analyzer *an)
+{
+	put(F, "pkgtrace:id:101:/tmp/l2", "2049 78");
+	pkg_script(an);
+	ev_path2_flags(&B, an, PT_EV_LINK, 101, "/tmp/l1", "/tmp/l2", PT_F_DIR_AS_GIVEN);
+}
+
+static void cred_rename(struct analyzer *an)
+{
+	pkg_script(an);
+	ev_path2_flags(&B, an, PT_EV_RENAME, 101, "/root/.ssh/id_rsa", "/tmp/k", PT_F_DIR_AS_GIVEN);
+}
+
+/* a symlink to a secret reads nothing; its later open is of the real
+ * file (the kernel resolves it) */
+static void cred_link_alike(struct analyzer *an)
+{
+	put(F, "pkgtrace:id:101:/tmp/l2", "2049 90");
+	pkg_script(an);
+	ev_path2_flags(&B, an, PT_EV_SYMLINK, 101, "/tmp/s", "/root/.aws/credentials", PT_F_DIR_AS_GIVEN);
+	ev_path2_flags(&B, an, PT_EV_LINK, 101, "/tmp/l1", "/tmp/l2", PT_F_DIR_AS_GIVEN);
+	ev_path2_flags(&B, an, PT_EV_LINK, 101, PKG "/a", PKG "/b", PT_F_DIR_AS_GIVEN);
+}
+
+static void test_credential_other_names(void)
+{
+	static const struct {
+		void (*body)(struct analyzer *);
+		const char *key, *summary_has, *evidence;
+	} fire[] = {
+		{ cred_hardlink_open, "aws", "(the file of /root/.aws/credentials)", "/tmp/x/creds" },
+		{ cred_chroot_open, "aws", "/credentials (the file of /root/.aws/credentials)", "/credentials" },
+		{ cred_link, "aws", "linked aws secrets: /root/.aws/credentials", "/root/.aws/credentials" },
+		{ cred_link_by_id, "ssh-key", "linked ssh-key secrets: /tmp/l1 (the file of /root/.ssh/id_rsa)", "/tmp/l1" },
+		{ cred_rename, "ssh-key", "moved ssh-key secrets: /root/.ssh/id_rsa", "/root/.ssh/id_rsa" },
+	};
+
+	for (size_t i = 0; i < sizeof(fire) / sizeof(fire[0]); i++) {
+		struct report *r = analyze(fire[i].body);
+		const struct finding *f = find(r, "credential-access", "pkg");
+
+		CHECK(f && f->sev == SEV_HIGH);
+		if (f) {
+			CHECK_STR(f->key, fire[i].key);
+			CHECK(strstr(f->summary, fire[i].summary_has) != NULL);
+			CHECK_STR(f->ev[0].path, fire[i].evidence);
+		} else {
+			dump(r);
+		}
+		report_free(r);
+	}
+	{
+		struct report *r = analyze(cred_hardlink_alike), *r2 = analyze(cred_link_alike);
+
+		CHECK(!find(r, "credential-access", NULL));
+		CHECK(!find(r2, "credential-access", NULL));
+		report_free(r);
+		report_free(r2);
+	}
+}
+
+/* rename into <tmp>/link-to-home/.profile, the directory a symlink to
+ * /root: the collector's answer puts it in ~/.profile */
+static void profile_via_symlink(struct analyzer *an)
+{
+	put(F, "pkgtrace:realdir:/tmp/link-to-home", "/root");
+	pkg_script(an);
+	ev_open(&B, an, 101, PKG "/rc", O_WRONLY | O_CREAT);
+	ev_path2_flags(&B, an, PT_EV_RENAME, 101, PKG "/rc", "/tmp/link-to-home/.profile", PT_F_DIR_AS_GIVEN);
+}
+
+/* the same events with no answer (an old trace): the path as given */
+static void profile_unresolved(struct analyzer *an)
+{
+	pkg_script(an);
+	ev_open(&B, an, 101, PKG "/rc", O_WRONLY | O_CREAT);
+	ev_path2_flags(&B, an, PT_EV_RENAME, 101, PKG "/rc", "/tmp/link-to-home/.profile", PT_F_DIR_AS_GIVEN);
+}
+
+/* after a chroot the question is the process's own */
+static void profile_chrooted(struct analyzer *an)
+{
+	put(F, "pkgtrace:realdir:/tmp/link-to-home", "/tmp/link-to-home");
+	put(F, "pkgtrace:realdir:101:/tmp/link-to-home", "/root");
+	pkg_script(an);
+	evb_start(&B, PT_EV_SYS, 101, 1);
+	B.ev.arg[0] = PT_SYS_CHROOT;
+	evb_str(&B, "/");
+	evb_feed(&B, an);
+	ev_path2_flags(&B, an, PT_EV_SYMLINK, 101, "/tmp/link-to-home/.bashrc", "/tmp/payload",
+		       PT_F_DIR_AS_GIVEN);
+}
+
+static void test_path_calls_resolved(void)
+{
+	struct report *r = analyze(profile_via_symlink), *plain = analyze(profile_unresolved);
+	struct report *ch = analyze(profile_chrooted);
+	const struct finding *f = find(r, "persistence", "pkg"), *c = find(ch, "persistence", "pkg");
+
+	CHECK(f && f->sev == SEV_HIGH);
+	if (f) {
+		CHECK_STR(f->ev[0].path, "/root/.profile");
+		CHECK_STR(f->ev[0].event, "rename");
+	}
+	CHECK(!find(plain, "persistence", NULL));
+	CHECK(c && !strcmp(c->ev[0].path, "/root/.bashrc"));
+	report_free(r);
+	report_free(plain);
+	report_free(ch);
+}
+
+static void procvm_outside(struct analyzer *an)
+{
+	pkg_script(an);
+	ev_simple(&B, an, PT_EV_PROCVM, 101, 4242, 0);
+}
+
+static void procvm_inside(struct analyzer *an)
+{
+	pkg_script(an);
+	ev_fork(&B, an, 101, 102);
+	ev_simple(&B, an, PT_EV_PROCVM, 101, 102, 0);
+	ev_simple(&B, an, PT_EV_PROCVM, 101, 101, 1);
+}
+
+static void procvm_write_outside(struct analyzer *an)
+{
+	pkg_script(an);
+	ev_simple(&B, an, PT_EV_PROCVM, 101, 4242, 1);
+}
+
+static void test_process_memory(void)
+{
+	struct report *r = analyze(procvm_outside), *in = analyze(procvm_inside);
+	struct report *w = analyze(procvm_write_outside);
+	const struct finding *f = find(r, "credential-access", "pkg"), *g = find(w, "ipc-outside", "pkg");
+
+	CHECK(f && f->sev == SEV_HIGH && !strcmp(f->key, "process-memory"));
+	CHECK(!find(r, "privilege-change", NULL));
+	CHECK(!find(in, "credential-access", NULL) && !find(in, "ipc-outside", NULL));
+	CHECK(g && g->sev == SEV_HIGH);
+	CHECK(!find(w, "credential-access", NULL));
+	report_free(r);
+	report_free(in);
+	report_free(w);
+}
+
+static void unix_peers(struct analyzer *an)
+{
+	pkg_script(an);
+	ev_unix(&B, an, 101, "/var/run/dbus/system_bus_socket", 1, "/run/dbus/system_bus_socket");
+	ev_unix(&B, an, 101, "/run/systemd/private", 1, "/run/systemd/private");
+	ev_unix(&B, an, 101, "/run/user/0/bus", 700, "/run/user/0/bus");
+	ev_unix(&B, an, 101, "/tmp/app.sock", 700, "/tmp/app.sock");
+	ev_unix(&B, an, 101, "@/containerd-shim/x.sock", 700, NULL);
+	ev_unix(&B, an, 101, "/run/systemd/userdb/io.systemd.DynamicUser", 1,
+		"/run/systemd/userdb/io.systemd.DynamicUser");
+}
+
+static int sev_of(const struct report *r, const char *key)
+{
+	for (size_t i = 0; r && i < r->nfindings; i++)
+		if (r->findings[i].rule == R_IPC_OUTSIDE && !strcmp(r->findings[i].key, key))
+			return r->findings[i].sev;
+	return -1;
+}
+
+static void test_unix_peers(void)
+{
+	struct report *r = analyze(unix_peers);
+
+	CHECK_INT(sev_of(r, "dbus-system /run/dbus/system_bus_socket"), SEV_HIGH);
+	CHECK_INT(sev_of(r, "init /run/systemd/private"), SEV_HIGH);
+	CHECK_INT(sev_of(r, "dbus-session /run/user/0/bus"), SEV_MEDIUM);
+	CHECK_INT(sev_of(r, "unix-peer /tmp/app.sock"), SEV_LOW);
+	CHECK_INT(sev_of(r, "unix-peer @/containerd-shim/x.sock"), SEV_LOW);
+	CHECK_INT(sev_of(r, "unix-peer /run/systemd/userdb/io.systemd.DynamicUser"), -1);
+	report_free(r);
+}
+
+static void fifo_outside(struct analyzer *an)
+{
+	put(F, "pkgtrace:fifo:101:/tmp/ctl", "101 555");
+	pkg_script(an);
+	ev_open_id(&B, an, 101, "/tmp/ctl", O_WRONLY, DEV, 5, PT_F_FIFO);
+}
+
+/* held by the install alone (make's jobserver FIFO), or opened to read */
+static void fifo_inside(struct analyzer *an)
+{
+	put(F, "pkgtrace:fifo:101:/tmp/GMfifo1", "100 101");
+	put(F, "pkgtrace:fifo:101:/tmp/ctl", "101 555");
+	pkg_script(an);
+	ev_open_id(&B, an, 101, "/tmp/GMfifo1", O_RDWR, DEV, 6, PT_F_FIFO);
+	ev_open_id(&B, an, 101, "/tmp/ctl", O_RDONLY, DEV, 5, PT_F_FIFO);
+}
+
+static void test_fifo(void)
+{
+	struct report *r = analyze(fifo_outside), *in = analyze(fifo_inside);
+	const struct finding *f = find(r, "ipc-outside", "pkg");
+
+	CHECK(f && f->sev == SEV_MEDIUM && strstr(f->summary, "pid 555"));
+	CHECK(!find(in, "ipc-outside", NULL));
+	report_free(r);
+	report_free(in);
+}
+
 int main(void)
 {
 	TEST(test_each_rule);
 	TEST(test_persistence_through_dotdot);
+	TEST(test_credential_other_names);
+	TEST(test_path_calls_resolved);
+	TEST(test_process_memory);
+	TEST(test_unix_peers);
+	TEST(test_fifo);
 	return unit_failed_tests ? 1 : 0;
 }

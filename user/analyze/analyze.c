@@ -24,6 +24,8 @@
 #include "baseline.h"
 #include "pathclass.h"
 
+#define CLONE_NEWNS_ 0x00020000
+
 /* Summaries and keys are cut to their buffers on purpose. */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
 
@@ -166,12 +168,17 @@ static enum write_place write_place(struct analyzer *an, struct proc *p, const s
 	return WP_OUTSIDE;
 }
 
-/* judge_write: a package's file write, delete, rename or chmod of path. */
+/* judge_write: a package's file write, delete, rename or chmod of path;
+ * source: the file a link or rename made path a name of, else NULL. */
 static void judge_write(struct analyzer *an, struct proc *p, const struct event_view *v,
-			const char *path, bool creates)
+			const char *path, bool creates, const char *source)
 {
 	struct owner *o = an->owners[p->owner];
-	struct act a = { .p = p, .o = o, .v = v, .path = path, .creates = creates };
+	struct act a = { .p = p, .o = o, .v = v, .path = path, .creates = creates, .source = source };
+
+	/* the file behind the new name is the one linked or moved */
+	if (source && v->ev->ret >= 0 && (v->ev->flags & PT_F_DIR_AS_GIVEN))
+		where_id(an, v, path, &a.source_dev, &a.source_ino);
 
 	if (creates && v->ev->ret >= 0) {
 		written_note(an, p->owner, path);
@@ -215,10 +222,19 @@ static void on_file(struct analyzer *an, struct proc *p, const struct event_view
 	struct owner *o = an->owners[p->owner];
 	const char *path = v->field[0], *path2 = v->field[1];
 	bool pkg = o->kind == OWN_PACKAGE;
-	struct act a = { .p = p, .o = o, .v = v, .path = path };
+	char real[2][PT_PATH_MAX + 256];
+	struct act a;
 
 	if (!path)
 		return;
+	/* A package's path call took its directories as given: judge where
+	 * the name really is (a rename into a symlinked directory). */
+	if (pkg && (ev->flags & PT_F_DIR_AS_GIVEN)) {
+		path = where_real(an, v, path, real[0], sizeof(real[0]));
+		if (path2 && ev->type != PT_EV_SYMLINK)
+			path2 = where_real(an, v, path2, real[1], sizeof(real[1]));
+	}
+	a = (struct act){ .p = p, .o = o, .v = v, .path = path };
 	switch (ev->type) {
 	case PT_EV_OPEN:
 		if (open_writes(ev))
@@ -254,16 +270,16 @@ static void on_file(struct analyzer *an, struct proc *p, const struct event_view
 			 * links; only a link makes a file of the script's own */
 			if (w >= 0 && ev->ret >= 0)
 				written_note(an, w, path2);
-			judge_write(an, p, v, path2, ev->type == PT_EV_LINK && w < 0);
+			judge_write(an, p, v, path2, ev->type == PT_EV_LINK && w < 0, path);
 		}
 		if (ev->type == PT_EV_RENAME)
-			judge_write(an, p, v, path, false);
+			judge_write(an, p, v, path, false, NULL);
 		break;
 	case PT_EV_SYMLINK:
-		judge_write(an, p, v, path, true);
+		judge_write(an, p, v, path, true, NULL);
 		break;
 	default:
-		judge_write(an, p, v, path, ev->type == PT_EV_OPEN);
+		judge_write(an, p, v, path, ev->type == PT_EV_OPEN, NULL);
 		break;
 	}
 }
@@ -281,6 +297,12 @@ static void on_socket(struct analyzer *an, struct proc *p, const struct event_vi
 	if (ev->arg[0] != AF_INET && ev->arg[0] != AF_INET6) {
 		if (ev->type == PT_EV_CONNECT && v->field[0])
 			prof_add(an, p->owner, PS_NET, v->field[0]);
+		/* a unix socket's listener: judged by who and what it is */
+		if (ev->type == PT_EV_CONNECT && ev->arg[0] == AF_UNIX && ev->ret == 0 &&
+		    o->kind == OWN_PACKAGE && v->field[0]) {
+			a.addrport = a.endpoint = v->field[0];
+			RUN_HOOKS(on_net, an, &a);
+		}
 		return;
 	}
 	net_endpoint(v, ap, sizeof(ap), ep, sizeof(ep));
@@ -371,10 +393,18 @@ void analyzer_feed(struct analyzer *an, const struct event_view *v)
 	case PT_EV_CONNECT: case PT_EV_BIND: case PT_EV_LISTEN: case PT_EV_ACCEPT: case PT_EV_SEND:
 		on_socket(an, p, v);
 		break;
-	case PT_EV_SETID: case PT_EV_PTRACE:
+	case PT_EV_SETID: case PT_EV_PTRACE: case PT_EV_PROCVM:
 		a = (struct act){ .p = p, .o = an->owners[p->owner], .v = v };
 		if (a.o->kind == OWN_PACKAGE)
 			RUN_HOOKS(on_cred, an, &a);
+		break;
+	case PT_EV_SYS:
+		/* its paths are its own from now on: questions about them
+		 * (where.c) are asked per process */
+		if (ev->ret == 0 && (ev->arg[0] == PT_SYS_CHROOT || ev->arg[0] == PT_SYS_PIVOT_ROOT ||
+				     ev->arg[0] == PT_SYS_SETNS ||
+				     (ev->arg[0] == PT_SYS_UNSHARE && (ev->arg[1] & CLONE_NEWNS_))))
+			p->own_root = true;
 		break;
 	default:
 		break;
@@ -486,6 +516,9 @@ void analyzer_free(struct analyzer *an)
 	}
 	free(an->net);
 	strmap_clear(&an->net_keys);
+	for (size_t i = 0; i < an->ncredids; i++)
+		free(an->credids[i].path);
+	free(an->credids);
 	for (size_t i = 0; i < an->npathdirs; i++)
 		free(an->pathdirs[i]);
 	free(an->pathdirs);

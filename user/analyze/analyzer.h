@@ -31,6 +31,14 @@
 #define NPM_FOLDERS_CAP 20000   /* installed npm package folders */
 #define FACT_MAX (1u << 20)
 
+/* A credential file by identity, from the session start (where.c). */
+struct credid {
+	uint32_t dev;        /* the kernel's dev_t, as in open records */
+	uint64_t ino;
+	const char *cat;     /* pathclass category */
+	char *path;
+};
+
 /* One process of the traced tree (proctree.c). */
 struct proc {
 	struct proc *next;
@@ -40,6 +48,7 @@ struct proc {
 	const char *pm_eco;
 	bool alive;
 	bool root;
+	bool own_root;       /* chroot, pivot_root or a mount namespace of its own */
 	uint64_t time_ns;    /* fork or exec time */
 	char *cmd;           /* exe and argv, for lingering-process */
 };
@@ -103,6 +112,10 @@ struct analyzer {
 	struct strmap pm_endpoints; /* addr:port the package manager used */
 	struct strmap net_keys;
 	struct netrec *net;
+	struct facts *facts;        /* questions asked while events come (where.c); may be NULL */
+	struct credid *credids;     /* credential files by identity, sorted (where.c) */
+	size_t ncredids;
+	bool credids_final;         /* the list was read (or is known absent) */
 	uint64_t fed;
 	bool oom;
 };
@@ -139,6 +152,11 @@ struct act {
 	bool creates;                /* the act makes the file (open, symlink, new name) */
 	enum write_place place;
 	const char *persist;         /* pathclass_persistence(path), or NULL */
+	const char *source;          /* link/rename's new name: the file linked or moved */
+	uint32_t source_dev;         /* ... and its identity, when known (0, 0) */
+	uint64_t source_ino;
+	const char *given;           /* the path as the call gave it, when path is resolved
+				      * to somewhere else (symlinked directories) */
 	/* socket */
 	const char *addrport;        /* "addr:port" */
 	const char *endpoint;        /* "addr:port/proto" */
@@ -267,6 +285,31 @@ void net_add(struct analyzer *an, struct proc *p, const struct event_view *v, bo
 	     const char *ap, const char *ep, const char *name);
 /* net_mark_egress: owners that talked to something not a registry. */
 void net_mark_egress(struct analyzer *an, const struct strmap *registry);
+
+/* ---- where.c: what a file really is, asked of the collector (resolve.h) ---- */
+/* where_init: the credential files of the session start: live, the disk
+ * is scanned now and the answer recorded; in replay it is read at the
+ * first event. */
+void where_init(struct analyzer *an);
+/* where_cred: the credential category of the file (dev, ino) and, in
+ * *path, where it was found at session start; NULL when it is none. */
+const char *where_cred(struct analyzer *an, uint32_t dev, uint64_t ino, const char **path);
+/* where_real: the real location of path, named by v's process with its
+ * directories as given (PT_F_DIR_AS_GIVEN): the directory resolved by the
+ * collector at receipt, the last component kept, into buf.  Returns buf,
+ * or path itself when it is where it says or cannot be resolved (no
+ * facts, a replay without the answer, a directory gone). */
+const char *where_real(struct analyzer *an, const struct event_view *v, const char *path,
+		       char *buf, size_t max);
+/* where_id: the identity of the file at path (a real path) as the
+ * collector found it at receipt.  false when not known. */
+bool where_id(struct analyzer *an, const struct event_view *v, const char *path, uint32_t *dev,
+	      uint64_t *ino);
+/* where_fifo_outside: a pid outside the traced tree that holds the FIFO
+ * at path open (asked at receipt); 0 when none does, -1 when not known. */
+long where_fifo_outside(struct analyzer *an, const struct event_view *v, const char *path);
+/* proc_in_tree: pid is a live process of the traced tree. */
+bool proc_in_tree(struct analyzer *an, uint32_t pid);
 
 /* ---- analyze.c ---- */
 /* in_bin_dir: path sits where a shell finds commands. */

@@ -34,6 +34,7 @@ struct proc *proc_new(struct analyzer *an, uint32_t pid, const struct proc *pare
 	p->owner = parent ? parent->owner : an->command_owner;
 	p->is_pm = parent ? parent->is_pm : false;
 	p->pm_eco = parent ? parent->pm_eco : NULL;
+	p->own_root = parent ? parent->own_root : false;
 	p->alive = true;
 	p->root = false;
 	p->time_ns = t;

@@ -28,10 +28,12 @@ void privilege_change_on_cred(struct analyzer *an, const struct act *a)
 		snprintf(summary, sizeof(summary), "%s used ptrace on pid %llu", owner_label(an, a->p->owner),
 			 (unsigned long long)ev->arg[1]);
 		key = "ptrace";
-	} else {
+	} else if (ev->type == PT_EV_SETID) {
 		snprintf(summary, sizeof(summary), "%s changed its credentials (set*id kind %llu to %lld)",
 			 owner_label(an, a->p->owner), (unsigned long long)ev->arg[0], (long long)ev->arg[1]);
 		key = "setid";
+	} else {
+		return;
 	}
 	evidence_event(an, finding_add(an, R_PRIVILEGE_CHANGE, SEV_HIGH, a->p->owner, key, summary),
 		       a->v, NULL, NULL, NULL);

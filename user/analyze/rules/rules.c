@@ -17,7 +17,8 @@ const struct rule_info rule_info[R_NRULES] = {
 	[R_DNS_QUERY] = { "dns-query", "A script sent a DNS query", SEV_HIGH,
 			  .on_finish = dns_query_on_finish },
 	[R_CREDENTIAL_ACCESS] = { "credential-access", "A script read credentials or another process's secrets", SEV_HIGH,
-				  .on_read = credential_access_on_read },
+				  .on_read = credential_access_on_read, .on_write = credential_access_on_write,
+				  .on_cred = credential_access_on_cred },
 	[R_WRITE_OUTSIDE_PROJECT] = { "write-outside-project", "A write outside the project, the package's folder, caches and temp", SEV_MEDIUM,
 				      .on_write = write_outside_project_on_write },
 	[R_PERSISTENCE] = { "persistence", "The install planted something that runs later", SEV_HIGH,
@@ -39,4 +40,7 @@ const struct rule_info rule_info[R_NRULES] = {
 				 .on_chmod = privilege_change_on_chmod, .on_cred = privilege_change_on_cred },
 	[R_TRACE_INCOMPLETE] = { "trace-incomplete", "Events were lost; the report may miss something", SEV_MEDIUM,
 				 .on_finish = trace_incomplete_on_finish },
+	[R_IPC_OUTSIDE] = { "ipc-outside", "A script handed work to a process outside the install (unix socket, FIFO, memory)", SEV_HIGH,
+			    .on_net = ipc_outside_on_net, .on_write = ipc_outside_on_write,
+			    .on_cred = ipc_outside_on_cred },
 };

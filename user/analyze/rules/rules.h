@@ -16,6 +16,8 @@ void unexpected_exec_on_exec(struct analyzer *an, const struct act *a);
 void network_egress_on_finish(struct analyzer *an, const struct finish_ctx *fc);
 void dns_query_on_finish(struct analyzer *an, const struct finish_ctx *fc);
 void credential_access_on_read(struct analyzer *an, const struct act *a);
+void credential_access_on_write(struct analyzer *an, const struct act *a);
+void credential_access_on_cred(struct analyzer *an, const struct act *a);
 void write_outside_project_on_write(struct analyzer *an, const struct act *a);
 void persistence_on_write(struct analyzer *an, const struct act *a);
 void persistence_on_finish(struct analyzer *an, const struct finish_ctx *fc);
@@ -32,5 +34,8 @@ void listen_socket_on_net(struct analyzer *an, const struct act *a);
 void privilege_change_on_chmod(struct analyzer *an, const struct act *a);
 void privilege_change_on_cred(struct analyzer *an, const struct act *a);
 void trace_incomplete_on_finish(struct analyzer *an, const struct finish_ctx *fc);
+void ipc_outside_on_net(struct analyzer *an, const struct act *a);
+void ipc_outside_on_write(struct analyzer *an, const struct act *a);
+void ipc_outside_on_cred(struct analyzer *an, const struct act *a);
 
 #endif
