@@ -65,7 +65,8 @@ enum pt_event_type {
 			     * fd (0: none) */
 	PT_EV_SIGNAL = 23,  /* arg0 target pid (as the caller named it; a pidfd's host
 			     * pid), arg1 signal, arg2 PT_SIG_* */
-	PT_EV_PROCVM = 24,  /* process_vm_readv/writev: arg0 target pid, arg1 1 = write */
+	PT_EV_PROCVM = 24,  /* process_vm_readv/writev: arg0 target pid, arg1 1 = write,
+			     * arg2 the caller's pid in its own namespace */
 	PT_EV_IOURING = 25, /* an io_uring submission without a record of its own:
 			     * arg0 IORING_OP_*, arg1 the request's fd (-1 none),
 			     * arg2 fixed-file 1; ret 0 (not known at submission) */

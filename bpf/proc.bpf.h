@@ -77,8 +77,19 @@ const volatile __u32 nr_process_vm_writev = -1; /* set by probe.c */
 /* process_vm_readv and process_vm_writev: another process's memory. */
 EXIT(procvm, PT_EV_PROCVM)
 {
+	struct pid *own = cur_task()->thread_pid;
+	struct upid up = {};
+
 	EV(s)->arg[0] = (__s32)a->a[0];
 	EV(s)->arg[1] = nr == nr_process_vm_writev;
+	/* The caller's own pid as its namespace numbers it: the target is a
+	 * number in that namespace (CMD runs in a PID namespace of its own),
+	 * so this, not the host pid, tells a read of itself from another's.
+	 * numbers[] is indexed by the namespace level, a variable offset the
+	 * verifier refuses on a direct load: read it with the helper. */
+	bpf_probe_read_kernel(&up, sizeof(up), (void *)((unsigned long)own->numbers +
+							  (own->level & 31) * sizeof(up)));
+	EV(s)->arg[2] = up.nr;
 }
 
 /* The id of the BPF map open at fd, or 0.  A map fd is an anonymous-inode

@@ -65,8 +65,8 @@ finding "bind mount of ~/.docker in a private mount namespace" credential-access
 	"'docker secrets: $t/mnt/config.json (the file of $h/.docker/config.json)' in f['summary']"
 finding "open_tree detached mount of ~/.config/gh" credential-access high \
 	"'cloud-cli secrets: /hosts.yml (the file of $h/.config/gh/hosts.yml)' in f['summary']"
-finding "process_vm_readv of a process outside the install" credential-access high \
-	"'read the memory of pid $(cat "$run/listener.pid")' in f['summary']"
+finding "process_vm_readv of a process outside the install (an attempt: refused by the pid namespace)" credential-access high \
+	"'the memory of pid $(cat "$run/listener.pid")' in f['summary']"
 finding "rename through a symlinked directory: ~/.profile" persistence high \
 	"[e for e in f['evidence'] if e['event']=='rename' and e['path']=='$h/.profile']"
 finding "docker.sock served outside the install" ipc-outside high \

@@ -311,6 +311,14 @@ long where_fifo_outside(struct analyzer *an, const struct event_view *v, const c
 /* proc_in_tree: pid is a live process of the traced tree. */
 bool proc_in_tree(struct analyzer *an, uint32_t pid);
 
+/* procvm_other_process: a process_vm_readv/writev record aimed at another
+ * process than the caller, whether the call worked or not (a refused
+ * attempt is judged as one).  The target is numbered in the caller's pid
+ * namespace, so it is compared with the caller's own number there (arg2);
+ * a record without it (older traces) falls back to host pids and the
+ * tree. */
+bool procvm_other_process(struct analyzer *an, const struct pt_event *ev);
+
 /* ---- analyze.c ---- */
 /* in_bin_dir: path sits where a shell finds commands. */
 bool in_bin_dir(struct analyzer *an, const char *path);

@@ -215,3 +215,14 @@ long where_fifo_outside(struct analyzer *an, const struct event_view *v, const c
 	}
 	return 0;
 }
+
+bool procvm_other_process(struct analyzer *an, const struct pt_event *ev)
+{
+	uint32_t target = (uint32_t)ev->arg[0];
+
+	if (ev->type != PT_EV_PROCVM)
+		return false;
+	if (ev->arg[2])
+		return target != (uint32_t)ev->arg[2];
+	return ev->ret != -ESRCH && target != ev->pid && !proc_in_tree(an, target);
+}

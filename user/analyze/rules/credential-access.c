@@ -76,8 +76,11 @@ void credential_access_on_write(struct analyzer *an, const struct act *a)
 		report(an, a, cat, ev->type == PT_EV_LINK ? "linked" : "moved", a->source, orig);
 }
 
-/* process_vm_readv of a process outside the tree: its memory holds its
- * environment and whatever secrets it has loaded. */
+/* process_vm_readv of another process (outside the tree, or the package
+ * manager holding the registry token): its memory holds its environment
+ * and whatever secrets it has loaded.  Under pkgtrace -- CMD a process
+ * outside the install has no pid there, so the attempt fails (ESRCH) and is
+ * reported as an attempt. */
 void credential_access_on_cred(struct analyzer *an, const struct act *a)
 {
 	const struct pt_event *ev = a->v->ev;
@@ -87,14 +90,12 @@ void credential_access_on_cred(struct analyzer *an, const struct act *a)
 
 	/* a failed attempt is judged as one: only a pid that does not exist
 	 * was no target */
-	if (ev->type != PT_EV_PROCVM || ev->arg[1] || ev->ret == -ESRCH || target == ev->pid ||
-	    proc_in_tree(an, target))
+	if (!procvm_other_process(an, ev) || ev->arg[1])
 		return;
 	snprintf(item, sizeof(item), "process-memory pid %u", target);
 	prof_add(an, a->p->owner, PS_READS, item);
-	snprintf(summary, sizeof(summary),
-		 "%s read the memory of pid %u, a process outside the install (process_vm_readv)",
-		 owner_label(an, a->p->owner), target);
+	snprintf(summary, sizeof(summary), "%s %s the memory of pid %u, another process (process_vm_readv)",
+		 owner_label(an, a->p->owner), ev->ret < 0 ? "tried to read" : "read", target);
 	f = finding_add(an, R_CREDENTIAL_ACCESS, SEV_HIGH, a->p->owner, "process-memory", summary);
 	evidence_event(an, f, a->v, NULL, NULL, NULL);
 }

@@ -143,8 +143,8 @@ void ipc_outside_on_write(struct analyzer *an, const struct act *a)
 	evidence_event(an, f, a->v, a->path, NULL, NULL);
 }
 
-/* process_vm_writev into a process outside the tree: code or data put
- * where the monitor does not look. */
+/* process_vm_writev into another process: code or data put where the
+ * monitor does not look (an attempt counts: see credential-access.c). */
 void ipc_outside_on_cred(struct analyzer *an, const struct act *a)
 {
 	const struct pt_event *ev = a->v->ev;
@@ -152,13 +152,11 @@ void ipc_outside_on_cred(struct analyzer *an, const struct act *a)
 	char summary[512], key[64];
 	struct finding *f;
 
-	if (ev->type != PT_EV_PROCVM || !ev->arg[1] || ev->ret == -ESRCH || target == ev->pid ||
-	    proc_in_tree(an, target))
+	if (!procvm_other_process(an, ev) || !ev->arg[1])
 		return;
 	snprintf(key, sizeof(key), "process-memory-write pid %u", target);
-	snprintf(summary, sizeof(summary),
-		 "%s wrote into the memory of pid %u, a process outside the install (process_vm_writev)",
-		 owner_label(an, a->p->owner), target);
+	snprintf(summary, sizeof(summary), "%s %s the memory of pid %u, another process (process_vm_writev)",
+		 owner_label(an, a->p->owner), ev->ret < 0 ? "tried to write into" : "wrote into", target);
 	f = finding_add(an, R_IPC_OUTSIDE, SEV_HIGH, a->p->owner, key, summary);
 	evidence_event(an, f, a->v, NULL, NULL, NULL);
 }
