@@ -148,6 +148,29 @@ static struct json_object *finding_json(const struct report *r, const struct fin
 	return o;
 }
 
+/* script_verdict: whether the owner's scripts ran, in the words of the
+ * package manager that decided it (its approval list by name). */
+static const char *script_verdict(const struct owner *o, char *buf, size_t len)
+{
+	const char *pm = o->pm ? o->pm : o->eco ? o->eco : "the package manager";
+	const char *list = !strcmp(pm, "npm") ? "allowScripts" : !strcmp(pm, "pnpm") ? "onlyBuiltDependencies" :
+			   !strcmp(pm, "bun") ? "trustedDependencies" : NULL;
+
+	if (o->kind == OWN_PROJECT && o->ran_script)
+		snprintf(buf, len, "ran (the project's own)");
+	else if (!o->ran_script)
+		snprintf(buf, len, "skipped by %s (info)", pm);
+	else if (!list)
+		snprintf(buf, len, "ran (%s runs every package's scripts)", pm);
+	else if (o->approved == 1)
+		snprintf(buf, len, "ran (approved in %s)", list);
+	else if (o->approved == 0)
+		snprintf(buf, len, "ran (denied in %s)", list);
+	else
+		snprintf(buf, len, "ran (not covered by %s)", list);
+	return buf;
+}
+
 static struct json_object *package_json(const struct owner *o)
 {
 	static const char *const set_keys[PS_N] = {
@@ -166,6 +189,7 @@ static struct json_object *package_json(const struct owner *o)
 	add(p, "kind", json_object_new_string(kind_name(o)));
 	add_str(p, "path", o->path);
 	add_str(p, "max_severity", o->max_sev >= 0 ? severity_name(o->max_sev) : NULL);
+	add_str(p, "package_manager", o->pm);
 	add(p, "scripts_ran", json_object_new_boolean(o->ran_script));
 	if (o->approved < 0)
 		json_object_object_add(p, "scripts_approved", NULL);
@@ -553,15 +577,13 @@ static int report_text(const struct report *r, FILE *out, bool color)
 	}
 	for (size_t i = 0, any = 0; i < r->nowners; i++) {
 		const struct owner *o = r->owners[i];
+		char verdict[128];
 
 		if (!listed(o) || (!o->ran_script && !o->skipped))
 			continue;
 		if (!any++)
 			fprintf(out, "\n%sInstall scripts%s\n", bold, reset);
-		fprintf(out, "  %-40s %s\n", o->name ? o->name : "?",
-			o->ran_script ? (o->kind == OWN_PROJECT ? "ran (the project's own)" :
-					 o->approved == 1 ? "ran (approved)" : o->approved == 0 ? "ran (denied in allowScripts)" :
-					 "ran (not in allowScripts)") : "skipped by npm (info)");
+		fprintf(out, "  %-40s %s\n", o->name ? o->name : "?", script_verdict(o, verdict, sizeof(verdict)));
 	}
 	return ferror(out) ? -EIO : 0;
 }

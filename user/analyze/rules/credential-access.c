@@ -15,6 +15,8 @@ void credential_access_on_read(struct analyzer *an, const struct act *a)
 	/* a package manager a script started reads its own config */
 	if (!cat || (a->p->is_pm && (!strcmp(cat, "npm-token") || !strcmp(cat, "pypi-token"))))
 		return;
+	if (!a->o->cred_ns)
+		a->o->cred_ns = a->v->ev->time_ns ? a->v->ev->time_ns : 1;
 	snprintf(item, sizeof(item), "%s %s", cat, a->path);
 	prof_add(an, a->p->owner, PS_READS, item);
 	snprintf(summary, sizeof(summary), "%s read %s secrets: %s", owner_label(an, a->p->owner), cat, a->path);

@@ -39,4 +39,6 @@ const struct rule_info rule_info[R_NRULES] = {
 				 .on_chmod = privilege_change_on_chmod, .on_cred = privilege_change_on_cred },
 	[R_TRACE_INCOMPLETE] = { "trace-incomplete", "Events were lost; the report may miss something", SEV_MEDIUM,
 				 .on_finish = trace_incomplete_on_finish },
+	[R_IDENTITY_MISMATCH] = { "identity-mismatch", "A package's package.json claims another name than the one it was installed under", SEV_HIGH,
+				  .on_finish = identity_mismatch_on_finish },
 };
