@@ -241,6 +241,14 @@ static void ident_of(struct analyzer *an, struct npm_policy *np, const char *fol
 	struct json_object *e = NULL;
 
 	memset(id, 0, sizeof(*id));
+	/* a folder outside node_modules (file:../dir, a workspace): the
+	 * package manager's link to it is what names it */
+	for (size_t i = 0; !fl && i < an->links.keys.n; i++) {
+		if (an->links.v[i].extra && !strcmp(an->links.v[i].extra, folder)) {
+			folder = an->links.v[i].path;
+			fl = npm_folder_len(folder);
+		}
+	}
 	for (const char *s = folder; (s = strstr(s, "/node_modules/")); s++)
 		seg = s + strlen("/node_modules/");
 	if (seg && fl)
@@ -311,7 +319,7 @@ static bool npm_key_matches(struct analyzer *an, const char *key, const struct i
 			if (!strcmp(a, b))
 				return true;
 		}
-		return !id->resolved && !strcmp(a, folder);
+		return !id->registry && !strcmp(a, folder); /* a linked directory */
 	}
 	if (strstr(key, "://") || !strncmp(key, "git", 3) || !strncmp(key, "github:", 7) ||
 	    !strncmp(key, "gitlab:", 7) || !strncmp(key, "bitbucket:", 10))
