@@ -100,8 +100,10 @@ int npm_script_owner(struct analyzer *an, const struct event_view *v, const char
 			snprintf(folder, sizeof(folder), "%s", cwd ? cwd : "");
 		if (!folder[0])
 			return -1;
-		owner = npm_owner_for_folder(an, folder, env_get(env, elen, "npm_package_name"),
-					     env_get(env, elen, "npm_package_version"));
+		/* named by its folder, as npm keys it, never by the name its
+		 * package.json (npm_package_name) claims; the lockfile has the
+		 * last word at finish (npmident.c) */
+		owner = npm_owner_for_folder(an, folder, NULL, env_get(env, elen, "npm_package_version"));
 		*event = lifecycle;
 		snprintf(item, itemlen, "%s: %s", lifecycle, script ? script : cmdline);
 		return owner;
