@@ -15,7 +15,7 @@ enum rule_id {
 	R_INSTALL_SCRIPT, R_UNEXPECTED_EXEC, R_NETWORK_EGRESS, R_DNS_QUERY,
 	R_CREDENTIAL_ACCESS, R_WRITE_OUTSIDE_PROJECT, R_PERSISTENCE, R_COMMAND_SHADOWING,
 	R_DROPPER, R_FILELESS_EXEC, R_LINGERING_PROCESS, R_TAMPER, R_LISTEN_SOCKET,
-	R_PRIVILEGE_CHANGE, R_TRACE_INCOMPLETE, R_IPC_OUTSIDE, R_NRULES
+	R_PRIVILEGE_CHANGE, R_TRACE_INCOMPLETE, R_IPC_OUTSIDE, R_IDENTITY_MISMATCH, R_NRULES
 };
 
 struct analyzer;
@@ -79,7 +79,16 @@ struct owner {
 	char *name, *version, *path;
 	struct strmap set[PS_N];
 	bool ran_script;
-	int approved;        /* npm allowScripts: 1, 0, or -1 unknown */
+	const char *pm;      /* the package manager that installed it: "npm",
+			      * "pnpm", "yarn", "bun", "pip" or NULL */
+	int approved;        /* the package manager's own approval list (npm
+			      * allowScripts, pnpm onlyBuiltDependencies/allowBuilds,
+			      * bun trustedDependencies): 1 approved, 0 denied,
+			      * -1 not covered */
+	char *claimed;       /* npm: the name its package.json claims, when it
+			      * is not the name npm installed it under */
+	uint64_t cred_ns;    /* first read of credentials or another process's
+			      * secrets (credential-access), 0 for none */
 	char *skipped;       /* scripts npm did not run, or NULL */
 	int max_sev;         /* -1: no finding */
 	bool egress;         /* contacted a non-registry endpoint */

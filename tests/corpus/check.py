@@ -7,7 +7,8 @@ Usage: check.py CASE_NAME EXPECTED_JSON REPORT_JSON EXIT_CODE
 
 expected.json:
   kind          "attack" or "benign"
-  findings      [{package, rules}]: every (package, rule) must be reported
+  findings      [{package, rules, min_severity?}]: every (package, rule) must
+                be reported (at min_severity or above when given)
   also_allowed  [{package, rules}]: may be reported at any severity
   clean_packages [names]: must carry no finding above info at all
   benign_max    highest severity allowed for any finding (benign cases)
@@ -91,6 +92,17 @@ def main():
             ok(f"{rule} reported for {pkg}")
         else:
             fail(f"{rule} reported for {pkg}", f"got {got_txt}")
+    # min_severity: the rule's finding ranks at least that high
+    for e in exp.get("findings", []):
+        if "min_severity" not in e:
+            continue
+        for rule in e["rules"]:
+            best = max((sev(f) for f in findings
+                        if f.get("package") == e["package"] and f.get("rule") == rule), default=-1)
+            if best >= SEV.index(e["min_severity"]):
+                ok(f"{rule} for {e['package']} at {e['min_severity']} or above")
+            else:
+                fail(f"{rule} for {e['package']} at {e['min_severity']} or above", f"got {got_txt}")
 
     # Nothing >= medium beyond what the case allows, for any owner.
     extra = [f for f in findings if sev(f) >= SEV.index("medium")

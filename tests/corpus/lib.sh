@@ -109,6 +109,10 @@ corpus_bait_home() {
 	printf 'github.com:\n    oauth_token: gho_CORPUSBAIT000000000000000000000000\n' >"$h/.config/gh/hosts.yml"
 	printf 'https://corpus:ghp_CORPUSBAIT@github.com\n' >"$h/.git-credentials"
 	printf '[user]\n\tname = corpus\n\temail = corpus@example.invalid\n' >"$h/.gitconfig"
+	# an AI agent CLI the user has installed (npm/ai-agent): it just exits
+	mkdir -p "$h/.local/bin"
+	printf '#!/bin/sh\nexit 0\n' >"$h/.local/bin/claude"
+	chmod 755 "$h/.local/bin/claude"
 }
 
 # corpus_cases ECO: the case names of one ecosystem, filtered by CORPUS_CASES.
@@ -219,6 +223,31 @@ corpus_judge() {
 	[ $? -eq 0 ] || T_FAILED=$((T_FAILED + 1))
 }
 
+# npm_scripts_crosscheck CASE EXPECTED ST: with "npm_install_scripts_ls"
+# in expected.json, npm's own verdict (`npm install-scripts ls --json`: the
+# packages whose install scripts allowScripts does not cover) must be the
+# report's: the dependencies with scripts whose scripts_approved is null.
+npm_scripts_crosscheck() {
+	local case=$1 exp=$2 st=$3
+	[ -n "${CORPUS_BARE:-}" ] && return 0
+	jpy "$exp" 'j.get("npm_install_scripts_ls", False)' || return 0
+	if ! (cd "$st/project" && corpus_env "$st/home" "$st/tmp" npm install-scripts ls --json) \
+		>"$st/isls.json" 2>"$st/isls.err"; then
+		fail "$case: npm install-scripts ls" "$(tail -3 "$st/isls.err")"; return
+	fi
+	python3 - "$st/isls.json" "$st/r.json" <<'PY'
+import json, sys
+npm = {e["name"] for e in json.load(open(sys.argv[1])).get("allowScripts", [])
+       if any(c.get("change") == "pending" for c in e.get("changes", []))}
+rep = {p["name"] for p in json.load(open(sys.argv[2]))["packages"]
+       if p["kind"] == "dependency" and (p["scripts_ran"] or p["scripts_skipped"])
+       and p["scripts_approved"] is None}
+sys.exit(0 if npm == rep else print(f"npm: {sorted(npm)} pkgtrace: {sorted(rep)}") or 1)
+PY
+	if [ $? -eq 0 ]; then ok "$case: not covered by allowScripts: npm install-scripts ls agrees"
+	else fail "$case: not covered by allowScripts: npm install-scripts ls agrees"; fi
+}
+
 # npm_case CASE: pack the fixture packages into the registry, make the
 # consuming project and its lockfile, `npm ci` it under pkgtrace, judge.
 # The case is in $NPM_CASES_DIR (default: the corpus's npm/).
@@ -254,6 +283,7 @@ npm_case() {
 	fi
 	corpus_effects "$case" "$exp" "$st"
 	corpus_judge "$case" "$exp" "$st"
+	npm_scripts_crosscheck "$case" "$exp" "$st"
 	corpus_kill_payloads "$st"
 	if declare -F corpus_after_case >/dev/null; then corpus_after_case "$case" "$st"; fi
 }

@@ -16,7 +16,8 @@ expected.json:
   packages          name -> version: exactly one packages[] entry each
                     (besides the project), and no other dependency
   scripts_approved  the packages whose scripts ran, approved
-  scripts_unapproved PM -> packages whose scripts ran, not approved
+  scripts_unapproved PM -> packages whose scripts ran, not approved (before
+                    scripts_approved: yarn has no list, so none is)
   scripts_skipped   PM -> packages whose scripts the manager did not run
   layout            PM -> the install path of a package, relative to the
                     project ({name}, {version})
@@ -79,14 +80,16 @@ def main():
         path = f"{project}/" + layout.format(name=name, version=ver)
         check(f"{name}@{ver} at its {pm} path", p["version"] == ver and p["path"] == path,
               f"got {p['version']} at {p['path']}, want {path}")
-        if name in exp["scripts_approved"]:
-            state, good = "ran, approved", p["scripts_ran"] is True and p["scripts_approved"] is True
-        elif name in exp.get("scripts_unapproved", {}).get(pm, []):
+        # yarn has no approval list: its "unapproved" names every package
+        if name in exp.get("scripts_unapproved", {}).get(pm, []):
             state, good = "ran, not approved", p["scripts_ran"] is True and p["scripts_approved"] is not True
+        elif name in exp["scripts_approved"]:
+            state, good = "ran, approved", p["scripts_ran"] is True and p["scripts_approved"] is True
         elif name in exp.get("scripts_skipped", {}).get(pm, []):
             state, good = "skipped", p["scripts_ran"] is False and bool(p["scripts_skipped"])
         else:
             state, good = "none", p["scripts_ran"] is False and not p["scripts_skipped"]
+        check(f"{name}: installed by {pm}", p.get("package_manager") == pm, f"got {p.get('package_manager')}")
         check(f"{name}: scripts {state}", good,
               f"scripts_ran {p['scripts_ran']} approved {p['scripts_approved']} skipped {p['scripts_skipped']}")
         # The package manager's own processes (yarn, pnpm, their node) are

@@ -136,6 +136,14 @@ static struct facts *npm_facts(void)
 	put(f, NM "/ethers/package.json", "{\"name\":\"ethers\",\"version\":\"6.0.0\"}");
 	put(f, NM "/awsish/package.json", "{\"name\":\"awsish\",\"version\":\"0.0.1\",\"bin\":{\"aws\":\"cli.js\"}}");
 	put(f, "/etc/resolv.conf", "nameserver 10.0.0.53\n");
+	/* the lockfile: who npm says each package is */
+	put(f, PROJ "/package-lock.json",
+	    "{\"name\":\"proj\",\"lockfileVersion\":3,\"packages\":{\"\":{\"name\":\"proj\"},"
+	    "\"node_modules/esbuild\":{\"version\":\"0.19.0\",\"resolved\":\"http://127.0.0.1:4873/esbuild/-/esbuild-0.19.0.tgz\"},"
+	    "\"node_modules/core-js\":{\"version\":\"3.38.0\",\"resolved\":\"http://127.0.0.1:4873/core-js/-/core-js-3.38.0.tgz\"},"
+	    "\"node_modules/native-addon\":{\"version\":\"2.0.0\",\"resolved\":\"http://127.0.0.1:4873/native-addon/-/native-addon-2.0.0.tgz\"},"
+	    "\"node_modules/skipper\":{\"version\":\"1.0.0\",\"resolved\":\"http://127.0.0.1:4873/skipper/-/skipper-1.0.0.tgz\"},"
+	    "\"node_modules/helper/node_modules/evil-dep\":{\"version\":\"6.6.6\",\"resolved\":\"http://127.0.0.1:4873/evil-dep/-/evil-dep-6.6.6.tgz\"}}}");
 	return f;
 }
 

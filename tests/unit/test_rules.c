@@ -21,6 +21,8 @@ static const char *const base_env[] = { "HOME=/root", "PATH=/usr/local/bin:/usr/
 static char *si_argv[] = { "npm", "ci", NULL };
 static char *si_env[] = { "HOME=/root", "PATH=/usr/local/bin:/usr/bin:/bin", NULL };
 static uint64_t si_drops;
+static struct facts *F;                      /* the facts of the install analyze() runs */
+static void (*pre_facts)(struct facts *f);  /* facts put before the defaults (first answer wins) */
 
 /* a DNS query for example.com */
 static const uint8_t dns_query[] = { 0xab, 0xcd, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
@@ -61,9 +63,6 @@ static void put(struct facts *f, const char *path, const char *text)
 	facts_put(f, path, 0, text, strlen(text));
 }
 
-/* The facts of the install being analyzed: a case adds what the collector
- * would have answered (user/resolve.h). */
-static struct facts *F;
 
 /* ---- the cases: fire, then the look-alike ---- */
 
@@ -281,6 +280,28 @@ static void ipc_outside_alike(struct analyzer *an)
 	ev_unix(&B, an, 101, "/run/docker.sock", 102, "/run/docker.sock");
 }
 
+/* npm extracts node_modules/evil, whose package.json says "esbuild"; the
+ * lockfile has it as a file: tarball */
+static void identity_mismatch_fire(struct analyzer *an)
+{
+	put(F, PROJ "/package-lock.json",
+	    "{\"packages\":{\"node_modules/evil\":{\"version\":\"0.28.2\",\"resolved\":\"file:evil-0.28.2.tgz\"}}}");
+	put(F, NM "/evil/package.json", "{\"name\":\"esbuild\",\"version\":\"0.28.2\"}");
+	ev_open(&B, an, 100, NM "/evil/package.json", O_WRONLY | O_CREAT);
+	pkg_script(an);
+}
+
+/* an "npm:" alias: node_modules/my-react is react, by its registry URL */
+static void identity_mismatch_alike(struct analyzer *an)
+{
+	put(F, PROJ "/package-lock.json",
+	    "{\"packages\":{\"node_modules/my-react\":{\"name\":\"react\",\"version\":\"18.3.1\","
+	    "\"resolved\":\"http://127.0.0.1:4873/react/-/react-18.3.1.tgz\"}}}");
+	put(F, NM "/my-react/package.json", "{\"name\":\"react\",\"version\":\"18.3.1\"}");
+	ev_open(&B, an, 100, NM "/my-react/package.json", O_WRONLY | O_CREAT);
+	pkg_script(an);
+}
+
 struct rule_case {
 	const char *rule;
 	int sev;                      /* severity when it fires */
@@ -306,6 +327,7 @@ static const struct rule_case cases[] = {
 	{ "privilege-change", SEV_HIGH, "pkg", privilege_change_fire, privilege_change_alike },
 	{ "trace-incomplete", SEV_MEDIUM, NULL, trace_incomplete_fire, trace_incomplete_alike },
 	{ "ipc-outside", SEV_HIGH, "pkg", ipc_outside_fire, ipc_outside_alike },
+	{ "identity-mismatch", SEV_HIGH, "evil", identity_mismatch_fire, identity_mismatch_alike },
 };
 
 /* analyze: the install around body, its report. */
@@ -328,6 +350,8 @@ static struct report *analyze(void (*body)(struct analyzer *))
 	si_drops = 0;
 	CHECK(an != NULL);
 	if (an && f) {
+		if (pre_facts)
+			pre_facts(f);
 		put(f, PROJ "/package.json", "{\"name\":\"proj\",\"version\":\"1.0.0\"}");
 		put(f, PROJ "/.npmrc", "registry=http://127.0.0.1:4873/\n");
 		put(f, PKG "/package.json", "{\"name\":\"pkg\",\"version\":\"1.0.0\",\"scripts\":{\"postinstall\":\"node install.js\"}}");
@@ -668,6 +692,297 @@ static void test_fifo(void)
 	report_free(in);
 }
 
+/* ---- correlation: a package that read secrets and then talks ---- */
+
+/* a DNS query for <42 hex chars>.x.example */
+static const uint8_t dns_exfil[] = { 0xab, 0xcd, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
+	42, '6','1','7','7','7','3','5','f','6','b','6','5','7','9','3','d','4','1','4','b','4','9','4','1',
+	'6','3','6','f','7','2','7','0','7','5','7','3','6','2','6','1','6','9',
+	1, 'x', 7, 'e', 'x', 'a', 'm', 'p', 'l', 'e', 0, 0x00, 0x01, 0x00, 0x01 };
+
+/* read in the script, sent from a detached grandchild: the same owner */
+static void exfil_connect(struct analyzer *an)
+{
+	pkg_script(an);
+	ev_open(&B, an, 101, "/root/.aws/credentials", O_RDONLY);
+	ev_fork(&B, an, 101, 102);
+	ev_fork(&B, an, 102, 103);
+	ev_exit(&B, an, 102);
+	ev_sock(&B, an, PT_EV_CONNECT, 103, "203.0.113.5", 443, SOCK_STREAM, NULL, 0);
+	ev_exit(&B, an, 103);
+}
+
+static void exfil_datagram(struct analyzer *an)
+{
+	pkg_script(an);
+	ev_open(&B, an, 101, "/proc/555/environ", O_RDONLY);
+	ev_sock(&B, an, PT_EV_SEND, 101, "203.0.113.5", 9999, SOCK_DGRAM, NULL, 0);
+}
+
+static void exfil_dns(struct analyzer *an)
+{
+	pkg_script(an);
+	ev_open(&B, an, 101, "/root/.npmrc", O_RDONLY);
+	ev_sock(&B, an, PT_EV_SEND, 101, "10.0.0.53", 53, SOCK_DGRAM, dns_exfil, sizeof(dns_exfil));
+}
+
+/* the same query and connection with no secret read first */
+static void no_secret_dns(struct analyzer *an)
+{
+	pkg_script(an);
+	ev_sock(&B, an, PT_EV_SEND, 101, "10.0.0.53", 53, SOCK_DGRAM, dns_exfil, sizeof(dns_exfil));
+	ev_sock(&B, an, PT_EV_CONNECT, 101, "203.0.113.5", 443, SOCK_STREAM, NULL, 0);
+}
+
+static void test_exfiltration(void)
+{
+	struct report *r;
+	const struct finding *f;
+
+	r = analyze(exfil_connect);
+	f = find(r, "network-egress", "pkg");
+	CHECK(f && f->sev == SEV_HIGH && strstr(f->summary, "exfiltration"));
+	report_free(r);
+	r = analyze(exfil_datagram);
+	f = find(r, "network-egress", "pkg");
+	CHECK(f && f->sev == SEV_CRITICAL);
+	report_free(r);
+	r = analyze(exfil_dns);
+	f = find(r, "dns-query", "pkg");
+	CHECK(f && f->sev == SEV_CRITICAL);
+	if (!f || f->sev != SEV_CRITICAL)
+		dump(r);
+	report_free(r);
+	r = analyze(no_secret_dns);
+	f = find(r, "dns-query", "pkg");
+	CHECK(f && f->sev == SEV_MEDIUM);
+	f = find(r, "network-egress", "pkg");
+	CHECK(f && f->sev == SEV_MEDIUM);
+	report_free(r);
+}
+
+/* ---- dropper: a written file run through an interpreter or the loader ---- */
+
+static const char *const *drop_argv;
+
+static void drop_via(struct analyzer *an)
+{
+	pkg_script(an);
+	ev_open(&B, an, 101, "/tmp/stage.js", O_WRONLY | O_CREAT);
+	run(an, 102, drop_argv[0][0] == '/' ? drop_argv[0] : "/usr/bin/node", drop_argv, 0, false);
+}
+
+/* its own generated script, in its own folder, no network */
+static void own_script(struct analyzer *an)
+{
+	const char *argv[] = { "node", PKG "/gen.js", NULL };
+
+	pkg_script(an);
+	ev_open(&B, an, 101, PKG "/gen.js", O_WRONLY | O_CREAT);
+	run(an, 102, "/usr/bin/node", argv, 0, false);
+}
+
+static void test_dropper_interpreters(void)
+{
+	static const char *const a1[] = { "node", "--", "/tmp/stage.js", NULL };
+	static const char *const a2[] = { "node", "-r", "/tmp/stage.js", "index.js", NULL };
+	static const char *const a3[] = { "/usr/bin/python3", "-u", "../../../../tmp/stage.js", NULL };
+	static const char *const a4[] = { "/bin/sh", "/tmp/stage.js", NULL };
+	static const char *const a5[] = { "/lib64/ld-linux-x86-64.so.2", "--library-path", "/lib", "/tmp/stage.js", NULL };
+	static const char *const a6[] = { "/usr/local/bin/bun", "run", "/tmp/stage.js", NULL };
+	static const char *const a7[] = { "/usr/bin/perl", "-I", "/tmp", "/tmp/stage.js", NULL };
+	const char *const *all[] = { a1, a2, a3, a4, a5, a6, a7 };
+	static const char *const n1[] = { "node", "-e", "require('/tmp/stage.js')", NULL };
+	struct report *r;
+
+	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
+		drop_argv = all[i];
+		r = analyze(drop_via);
+		if (!find(r, "dropper", "pkg"))
+			printf("#   not a dropper: %s %s\n", all[i][0], all[i][1]);
+		CHECK(find(r, "dropper", "pkg") != NULL);
+		report_free(r);
+	}
+	/* code given inline names no file that ran */
+	drop_argv = n1;
+	r = analyze(drop_via);
+	CHECK(!find(r, "dropper", NULL));
+	report_free(r);
+	r = analyze(own_script);
+	CHECK(!find(r, "dropper", NULL));
+	report_free(r);
+}
+
+/* ---- AI agents driven with their permission checks off ---- */
+
+static const char *const *agent_argv;
+
+static void agent_run(struct analyzer *an)
+{
+	pkg_script(an);
+	run(an, 102, agent_argv[0], agent_argv, 0, false);
+}
+
+static void test_ai_agents(void)
+{
+	static const char *const c1[] = { "/usr/local/bin/claude", "--dangerously-skip-permissions", "-p", "x", NULL };
+	static const char *const c2[] = { "/usr/bin/gemini", "--yolo", "-p", "x", NULL };
+	static const char *const c3[] = { "/usr/bin/q", "chat", "--trust-all-tools", "x", NULL };
+	static const char *const c4[] = { "/usr/bin/codex", "exec", "--full-auto", "x", NULL };
+	static const char *const c5[] = { "/usr/bin/node", "/usr/lib/node_modules/@anthropic-ai/claude-code/cli.js",
+					  "--permission-mode", "bypassPermissions", NULL };
+	static const char *const c6[] = { "/usr/bin/copilot", "--allow-all-tools", "-p", "x", NULL };
+	const char *const *high[] = { c1, c2, c3, c4, c5, c6 };
+	static const char *const plain[] = { "/usr/local/bin/claude", "--version", NULL };
+	static const char *const other[] = { "/usr/bin/rm", "--force", "x", NULL };
+	struct report *r;
+	const struct finding *f;
+
+	for (size_t i = 0; i < sizeof(high) / sizeof(high[0]); i++) {
+		agent_argv = high[i];
+		r = analyze(agent_run);
+		f = find(r, "unexpected-exec", "pkg");
+		if (!f || f->sev != SEV_HIGH)
+			printf("#   not high: %s %s\n", high[i][0], high[i][1]);
+		CHECK(f && f->sev == SEV_HIGH);
+		report_free(r);
+	}
+	agent_argv = plain;
+	r = analyze(agent_run);
+	f = find(r, "unexpected-exec", "pkg");
+	CHECK(f && f->sev == SEV_MEDIUM);
+	report_free(r);
+	/* --force on a tool that is no agent is nothing */
+	agent_argv = other;
+	r = analyze(agent_run);
+	CHECK(!find(r, "unexpected-exec", NULL));
+	report_free(r);
+}
+
+/* ---- where hooks count ---- */
+
+/* npm extracts tarballs that ship hooks, agent settings and workflows */
+static void pm_extracts_hooks(struct analyzer *an)
+{
+	ev_open(&B, an, 100, NM "/other/.husky/pre-commit", O_WRONLY | O_CREAT);
+	ev_open(&B, an, 100, NM "/other/.claude/settings.local.json", O_WRONLY | O_CREAT);
+	ev_open(&B, an, 100, NM "/other/.vscode/tasks.json", O_WRONLY | O_CREAT);
+	ev_open(&B, an, 100, NM "/other/.git/hooks/pre-commit", O_WRONLY | O_CREAT);
+	ev_open(&B, an, 100, NM "/.pnpm/x@1.0.0/node_modules/x/.husky/pre-push", O_WRONLY | O_CREAT);
+	pkg_script(an);
+	/* its own copy of a workflow, inside its own folder */
+	ev_open(&B, an, 101, PKG "/.github/workflows/ci.yml", O_WRONLY | O_CREAT);
+}
+
+static void script_writes_project_hooks(struct analyzer *an)
+{
+	pkg_script(an);
+	ev_open(&B, an, 101, PROJ "/.claude/settings.json", O_WRONLY | O_CREAT);
+	ev_open(&B, an, 101, PROJ "/.vscode/tasks.json", O_WRONLY | O_CREAT);
+	ev_open(&B, an, 101, "/root/.claude/settings.json", O_WRONLY | O_CREAT);
+}
+
+static void test_package_content_hooks(void)
+{
+	struct report *r = analyze(pm_extracts_hooks);
+
+	CHECK(!find(r, "persistence", NULL));
+	CHECK(!find(r, "tamper", NULL));
+	if (find(r, "persistence", NULL) || find(r, "tamper", NULL))
+		dump(r);
+	report_free(r);
+	r = analyze(script_writes_project_hooks);
+	CHECK(find(r, "persistence", "pkg") != NULL);
+	report_free(r);
+}
+
+/* ---- $HOME: its caches are usual, the rest is outside ---- */
+
+static void home_writes(struct analyzer *an)
+{
+	pkg_script(an);
+	ev_open(&B, an, 101, "/root/.cache/puppeteer/chrome/x", O_WRONLY | O_CREAT);
+	ev_open(&B, an, 101, "/root/.npm/_cacache/x", O_WRONLY | O_CREAT);
+	ev_open(&B, an, 101, "/root/.node-gyp/20.0.0/include/x.h", O_WRONLY | O_CREAT);
+}
+
+static void home_outside(struct analyzer *an)
+{
+	pkg_script(an);
+	ev_open(&B, an, 101, "/root/.config/telemetry/id", O_WRONLY | O_CREAT);
+}
+
+static void test_home_writes(void)
+{
+	struct report *r = analyze(home_writes);
+
+	CHECK(!find(r, "write-outside-project", NULL));
+	report_free(r);
+	r = analyze(home_outside);
+	CHECK(find(r, "write-outside-project", "pkg") != NULL);
+	report_free(r);
+}
+
+/* ---- approvals as npm decides them ---- */
+
+static const char *root_json;
+
+static void root_facts(struct facts *f)
+{
+	put(f, PROJ "/package.json", root_json);
+	put(f, PROJ "/package-lock.json",
+	    "{\"packages\":{\"node_modules/pkg\":{\"version\":\"1.0.0\",\"resolved\":\"http://127.0.0.1:4873/pkg/-/pkg-1.0.0.tgz\"},"
+	    "\"node_modules/other\":{\"version\":\"2.0.0\",\"resolved\":\"file:other-2.0.0.tgz\"}}}");
+	put(f, NM "/other/package.json", "{\"name\":\"other\",\"version\":\"2.0.0\",\"scripts\":{\"postinstall\":\"x\"}}");
+}
+
+static void other_script(struct analyzer *an)
+{
+	pkg_script(an);
+	script(an, 110, "other", NM "/other", "node x.js");
+	ev_exit(&B, an, 110);
+}
+
+/* verdict: pkg's and other's approval under the root package.json json */
+static void verdict(const char *json, int pkg, int other)
+{
+	struct report *r;
+
+	root_json = json;
+	pre_facts = root_facts;
+	r = analyze(other_script);
+	pre_facts = NULL;
+	for (size_t i = 0; r && i < r->nowners; i++) {
+		const struct owner *o = r->owners[i];
+
+		if (o->name && !strcmp(o->name, "pkg"))
+			CHECK_INT(o->approved, pkg);
+		if (o->name && !strcmp(o->name, "other"))
+			CHECK_INT(o->approved, other);
+		if (o->name && (!strcmp(o->name, "pkg") || !strcmp(o->name, "other")))
+			CHECK_STR(o->pm, "npm");
+	}
+	report_free(r);
+}
+
+static void test_npm_approvals(void)
+{
+	/* a name-only key covers a registry package, never a file: one */
+	verdict("{\"allowScripts\":{\"pkg\":true,\"other\":true}}", 1, -1);
+	/* a pin matches the version of the registry URL */
+	verdict("{\"allowScripts\":{\"pkg@1.0.0\":true,\"other@2.0.0\":true}}", 1, -1);
+	verdict("{\"allowScripts\":{\"pkg@1.0.1 || 1.0.0\":true}}", 1, -1);
+	verdict("{\"allowScripts\":{\"pkg@0.9.0\":true}}", -1, -1);
+	/* ranges and tags are dropped, as npm drops them */
+	verdict("{\"allowScripts\":{\"pkg@^1.0.0\":true,\"pkg@latest\":true}}", -1, -1);
+	/* a file: key matches the file: package */
+	verdict("{\"allowScripts\":{\"file:./other-2.0.0.tgz\":true}}", -1, 1);
+	/* a deny wins */
+	verdict("{\"allowScripts\":{\"pkg\":true,\"pkg@1.0.0\":false}}", 0, -1);
+	/* no allowScripts: the project's .npmrc */
+	verdict("{\"name\":\"proj\"}", -1, -1);
+}
+
 int main(void)
 {
 	TEST(test_each_rule);
@@ -677,5 +992,11 @@ int main(void)
 	TEST(test_process_memory);
 	TEST(test_unix_peers);
 	TEST(test_fifo);
+	TEST(test_exfiltration);
+	TEST(test_dropper_interpreters);
+	TEST(test_ai_agents);
+	TEST(test_package_content_hooks);
+	TEST(test_home_writes);
+	TEST(test_npm_approvals);
 	return unit_failed_tests ? 1 : 0;
 }

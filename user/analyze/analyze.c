@@ -115,7 +115,13 @@ static void on_exec(struct analyzer *an, struct proc *p, const struct event_view
 		}
 		p->is_pm = pm != NULL;
 		if (pm) {
+			const char *words[2] = { list_get(argv, alen, 0), list_get(argv, alen, 1) };
+
 			p->pm_eco = pm;
+			/* the first package manager the command ran, when the
+			 * command line itself did not say (sh -c "pnpm i") */
+			if (!an->npm_flavor && !strcmp(pm, "npm"))
+				an->npm_flavor = npm_flavor_of(words, 2);
 			if (an->owners[p->owner]->kind == OWN_COMMAND)
 				p->owner = !strcmp(pm, "npm") ? an->pm_npm : an->pm_pip;
 			registry_from_argv_list(an, argv, alen);
@@ -134,6 +140,41 @@ static void on_exec(struct analyzer *an, struct proc *p, const struct event_view
 
 /* ---------- files ---------- */
 
+/* package_content: path lies inside an installed package's folder
+ * (node_modules/<pkg>/..., pnpm's store, yarn's cache, site-packages).
+ * Hooks, agent settings and workflows there are files the package
+ * ships, not ones git, an editor, an agent or CI will run: those look in
+ * the project, the git dir and $HOME. */
+static bool package_content(const char *path)
+{
+	return npm_folder_len(path) || strstr(path, "/site-packages/") || strstr(path, "/dist-packages/");
+}
+
+/* hook_of: the persistence category of a write to path, or NULL. */
+static const char *hook_of(struct analyzer *an, const char *path)
+{
+	return package_content(path) ? NULL : pathclass_persistence(path, an->home);
+}
+
+/* home_usual: path lies in $HOME (and not in a temp dir inside it): it is
+ * usual only where the baseline names a place under {home}, never by a
+ * wider pattern (/tmp/... when HOME itself is in /tmp).  *in_home says
+ * whether the path was judged so. */
+static bool home_usual(struct analyzer *an, const char *path, const char *own, bool *in_home)
+{
+	static const char mark[] = "\001home";
+	char rel[4200];
+
+	*in_home = an->home && strcmp(an->home, "/") && path_under(path, an->home) &&
+		   !(path_under(an->tmp, an->home) && path_under(path, an->tmp));
+	if (!*in_home)
+		return false;
+	/* the path as seen from a home no other pattern can reach */
+	snprintf(rel, sizeof(rel), "%s%s", mark, path + strlen(an->home));
+	return baseline_match(an->bl, BL_SCRIPT_WRITE, rel,
+			      &(struct bl_vars){ an->project, mark, an->tmp, own });
+}
+
 /* write_place: where a package's write of path lands; the first of the
  * enum's places that holds. */
 static enum write_place write_place(struct analyzer *an, struct proc *p, const struct event_view *v,
@@ -142,10 +183,11 @@ static enum write_place write_place(struct analyzer *an, struct proc *p, const s
 	struct owner *o = an->owners[p->owner];
 	struct bl_vars vars = { an->project, an->home, an->tmp, o->path };
 	size_t fl = npm_folder_len(path);
+	bool in_home;
 
 	if (v->ev->ret < 0)
 		return WP_FAILED;
-	if (pathclass_ci(path))
+	if (pathclass_ci(path) && !package_content(path))
 		return WP_CI;
 	if (o->path && path_under(path, o->path) && (!fl || fl == strlen(o->path)))
 		return WP_OWN;
@@ -161,7 +203,9 @@ static enum write_place write_place(struct analyzer *an, struct proc *p, const s
 	/* Python caches compiled modules next to whatever it imports */
 	if (strstr(path, "/__pycache__/") && has_suffix(path, ".pyc"))
 		return WP_PYCACHE;
-	if (baseline_match(an->bl, BL_SCRIPT_WRITE, path, &vars))
+	if (home_usual(an, path, o->path, &in_home))
+		return WP_USUAL;
+	if (!in_home && baseline_match(an->bl, BL_SCRIPT_WRITE, path, &vars))
 		return WP_USUAL;
 	if ((strstr(path, "/site-packages/") || strstr(path, "/dist-packages/")) && !p->is_pm)
 		return WP_SITE_PACKAGES;
@@ -185,7 +229,7 @@ static void judge_write(struct analyzer *an, struct proc *p, const struct event_
 		if (o->eco && !strcmp(o->eco, "pip"))
 			pip_name_from_build(an, o, path);
 	}
-	a.persist = pathclass_persistence(path, an->home);
+	a.persist = hook_of(an, path);
 	a.place = write_place(an, p, v, path);
 	RUN_HOOKS(on_write, an, &a);
 	if (a.place == WP_OTHER_PACKAGE || a.place == WP_PROJECT || a.place == WP_SITE_PACKAGES ||
@@ -205,7 +249,7 @@ static void pm_write(struct analyzer *an, struct proc *p, const struct event_vie
 	if (v->ev->ret < 0 || !npm_pm_write(an, v, path, target) || !creates)
 		return;
 	pip_pm_write(an, path);
-	a.persist = pathclass_persistence(path, an->home);
+	a.persist = hook_of(an, path);
 	RUN_HOOKS(on_write, an, &a);
 }
 
@@ -474,6 +518,7 @@ struct analyzer *analyzer_new(const struct baseline *bl, const struct session_in
 	an->project_owner = owner_get(an, OWN_PROJECT, NULL, "project", NULL, NULL, an->project);
 	an->pm_npm = owner_get(an, OWN_PM, "npm", "pm:npm", "npm", NULL, NULL);
 	an->pm_pip = owner_get(an, OWN_PM, "pip", "pm:pip", "pip", NULL, NULL);
+	an->npm_flavor = npm_flavor_of((const char *const *)si->argv, si->argc);
 	/* the command line's own registry options */
 	registry_from_argv(an, (const char *const *)si->argv, si->argc);
 	for (int i = 0; i < si->envc; i++) {

@@ -84,6 +84,7 @@ struct netrec {
 	uint64_t time_ns;
 	const char *event;
 	uint64_t count;
+	uint64_t last_send_ns; /* the last datagram sent (sendto/sendmsg), 0 none */
 };
 
 struct analyzer {
@@ -97,6 +98,7 @@ struct analyzer {
 	size_t nowners, owners_cap;
 	struct strmap owner_keys;
 	int command_owner, project_owner, pm_npm, pm_pip;
+	const char *npm_flavor;     /* "npm", "pnpm", "yarn", "bun": the traced install's */
 
 	struct finding *findings;
 	size_t nfindings;
@@ -266,8 +268,26 @@ void npm_real_folder(struct analyzer *an, char *folder, size_t max);
  * false when the write is a package folder's link, nothing more to judge. */
 bool npm_pm_write(struct analyzer *an, const struct event_view *v, const char *path,
 		  const char *target);
+/* npm_flavor_of: which npm-layout package manager argv runs ("npm",
+ * "pnpm", "yarn", "bun"), or NULL. */
+const char *npm_flavor_of(const char *const *argv, int argc);
 bool npm_shim_target(struct facts *facts, const char *path, char *out, size_t max);
 void npm_tree(struct analyzer *an, struct facts *facts);
+
+/* npmident.c: identity and approvals as the package manager decides them */
+struct json_object;
+struct npm_policy;
+/* npm_policy_new: the lockfile and the approval lists of the traced
+ * package manager, read through facts; root is the root package.json
+ * (not owned).  NULL on allocation failure (oom set). */
+struct npm_policy *npm_policy_new(struct analyzer *an, struct facts *facts, struct json_object *root);
+void npm_policy_free(struct npm_policy *np);
+/* npm_identify: o's name and version as its package manager has them (the
+ * lockfile entry of its folder, never its package.json: claimed is what
+ * that says, kept in o->claimed when it differs), its package manager and
+ * its approval verdict. */
+void npm_identify(struct analyzer *an, struct npm_policy *np, struct owner *o, const char *claimed,
+		  const char *claimed_version);
 
 bool pip_is_pm(const char *base, const char *argv, size_t alen);
 int pip_script_owner(struct analyzer *an, const struct event_view *v, const char *cmdline,
@@ -283,6 +303,14 @@ void pip_records(struct analyzer *an, struct facts *facts);
 void net_endpoint(const struct event_view *v, char *ap, size_t aplen, char *ep, size_t eplen);
 void net_add(struct analyzer *an, struct proc *p, const struct event_view *v, bool dns,
 	     const char *ap, const char *ep, const char *name);
+/* net_exfil_sev: the severity a connection or query deserves because its
+ * owner read secrets in the same install (credential-access): high, or
+ * critical when a datagram that can carry the data (any UDP payload to a
+ * non-registry destination, a DNS query name long enough to hold encoded
+ * data) was sent after the first read; -1 when the owner read none or the
+ * destination is a registry.  *why is the summary's tail. */
+int net_exfil_sev(struct analyzer *an, const struct netrec *n, const struct strmap *registry,
+		  const char **why);
 /* net_mark_egress: owners that talked to something not a registry. */
 void net_mark_egress(struct analyzer *an, const struct strmap *registry);
 

@@ -38,6 +38,8 @@ void net_add(struct analyzer *an, struct proc *p, const struct event_view *v, bo
 	}
 	if (r == 0) {
 		an->net[idx].count++;
+		if (v->ev->type == PT_EV_SEND)
+			an->net[idx].last_send_ns = v->ev->time_ns;
 		return;
 	}
 	if (!(idx & (idx + 1)) || !an->net) {
@@ -60,6 +62,42 @@ void net_add(struct analyzer *an, struct proc *p, const struct event_view *v, bo
 	n->time_ns = v->ev->time_ns;
 	n->event = event_type_name(v->ev->type);
 	n->count = 1;
+	n->last_send_ns = v->ev->type == PT_EV_SEND ? v->ev->time_ns : 0;
+}
+
+/* A query name carries data when it is longer than host names are: a
+ * label of 20 characters or more (12 bytes of base32), or a name of 64 or
+ * more (the data split across shorter labels). */
+static bool dns_name_carries_data(const char *name)
+{
+	size_t label = 0;
+
+	if (!name || strlen(name) >= 64)
+		return name != NULL;
+	for (const char *s = name; *s; s++) {
+		label = *s == '.' ? 0 : label + 1;
+		if (label >= 20)
+			return true;
+	}
+	return false;
+}
+
+int net_exfil_sev(struct analyzer *an, const struct netrec *n, const struct strmap *registry,
+		  const char **why)
+{
+	const struct owner *o = an->owners[n->owner];
+	bool left;
+
+	*why = "";
+	if (!o->cred_ns || (!n->dns && strmap_find(registry, n->addrport) >= 0))
+		return -1;
+	/* a datagram after the read: its payload (or, to port 53, its query
+	 * name) is what left; a TCP connection's bytes are not traced */
+	left = n->last_send_ns > o->cred_ns &&
+	       (n->dns ? dns_name_carries_data(n->name) : true);
+	*why = left ? ", after reading secrets: data left in its datagrams (exfiltration)"
+		    : ", after reading secrets (exfiltration)";
+	return left ? SEV_CRITICAL : SEV_HIGH;
 }
 
 void net_mark_egress(struct analyzer *an, const struct strmap *registry)

@@ -100,8 +100,10 @@ int npm_script_owner(struct analyzer *an, const struct event_view *v, const char
 			snprintf(folder, sizeof(folder), "%s", cwd ? cwd : "");
 		if (!folder[0])
 			return -1;
-		owner = npm_owner_for_folder(an, folder, env_get(env, elen, "npm_package_name"),
-					     env_get(env, elen, "npm_package_version"));
+		/* named by its folder, as npm keys it, never by the name its
+		 * package.json (npm_package_name) claims; the lockfile has the
+		 * last word at finish (npmident.c) */
+		owner = npm_owner_for_folder(an, folder, NULL, env_get(env, elen, "npm_package_version"));
 		*event = lifecycle;
 		snprintf(item, itemlen, "%s: %s", lifecycle, script ? script : cmdline);
 		return owner;
@@ -182,69 +184,6 @@ bool npm_shim_target(struct facts *facts, const char *path, char *out, size_t ma
 
 static const char *const npm_install_scripts[] = { "preinstall", "install", "postinstall", NULL };
 
-/* allow_scripts: 1 approved, 0 denied, -1 not mentioned, for name@version
- * in the root package.json's allowScripts object. */
-static int allow_scripts(struct json_object *allow, const char *name, const char *version)
-{
-	int res = -1;
-
-	if (!allow || !name || !json_object_is_type(allow, json_type_object))
-		return -1;
-	json_object_object_foreach(allow, k, val) {
-		size_t nl = strlen(name);
-		int yes = json_object_get_boolean(val);
-
-		if (strncmp(k, name, nl) || (k[nl] && k[nl] != '@'))
-			continue;
-		if (!k[nl] || !strcmp(k + nl + 1, "*") || !k[nl + 1]) {
-			res = yes;
-			continue;
-		}
-		/* exact versions joined by || */
-		for (const char *s = k + nl + 1; version && *s;) {
-			size_t l = strcspn(s, "|");
-			const char *t = s + strspn(s, " ");
-			size_t tl = l - (t - s);
-
-			while (tl && t[tl - 1] == ' ')
-				tl--;
-			if (tl == strlen(version) && !strncmp(t, version, tl))
-				res = yes;
-			s += l;
-			s += strspn(s, "|");
-		}
-	}
-	return res;
-}
-
-/* pnpm_built: 1 when name is in pnpm's onlyBuiltDependencies (the root
- * package.json's "pnpm" object), the list pnpm 10 runs dependency scripts
- * for; -1 otherwise (not mentioned, or no such list). */
-static int pnpm_built(struct json_object *pnpm, const char *name)
-{
-	struct json_object *only;
-
-	if (!pnpm || !name || !json_object_is_type(pnpm, json_type_object) ||
-	    !json_object_object_get_ex(pnpm, "onlyBuiltDependencies", &only) ||
-	    !json_object_is_type(only, json_type_array))
-		return -1;
-	for (size_t i = 0; i < json_object_array_length(only); i++) {
-		const char *e = json_object_get_string(json_object_array_get_idx(only, i));
-
-		if (e && !strcmp(e, name))
-			return 1;
-	}
-	return -1;
-}
-
-/* approval: allowScripts (npm) first, then pnpm's onlyBuiltDependencies. */
-static int approval(struct json_object *allow, struct json_object *pnpm, const struct owner *o)
-{
-	int a = allow_scripts(allow, o->name, o->version);
-
-	return a >= 0 ? a : pnpm_built(pnpm, o->name);
-}
-
 /* package_fields: name, version and install scripts of a package.json;
  * -1 when it is not a JSON object.  The scanner reads the common case;
  * json-c answers whatever it declines, so the result is json-c's. */
@@ -273,13 +212,16 @@ static int package_fields(const char *text, struct pkgjson *pj)
 	return 0;
 }
 
-/* npm_tree: the installed folders' package.json files name their
- * packages; the root package.json names the project and its approvals. */
+/* npm_tree: the installed folders' package.json files say what each
+ * package claims to be and which install scripts it has; npmident.c says
+ * who it is and whether its package manager approved them.  The root
+ * package.json names the project. */
 void npm_tree(struct analyzer *an, struct facts *facts)
 {
 	char path[4200];
-	struct json_object *root_pkg = NULL, *allow = NULL, *pnpm = NULL;
+	struct json_object *root_pkg = NULL;
 	struct owner *proj = an->owners[an->project_owner];
+	struct npm_policy *np;
 	const char *text;
 
 	if (an->project) {
@@ -293,17 +235,19 @@ void npm_tree(struct analyzer *an, struct facts *facts)
 				set_str(an, &proj->name, json_object_get_string(n));
 			if (json_object_object_get_ex(root_pkg, "version", &ver))
 				set_str(an, &proj->version, json_object_get_string(ver));
-			json_object_object_get_ex(root_pkg, "allowScripts", &allow);
-			json_object_object_get_ex(root_pkg, "pnpm", &pnpm);
 			proj->eco = "npm";
+		} else {
+			json_object_put(root_pkg);
+			root_pkg = NULL;
 		}
 	}
+	np = npm_policy_new(an, facts, root_pkg);
 	/* folders in stream order: deterministic, and the parent of a nested
 	 * package comes before it */
 	for (size_t i = 0; i < an->npm_folders.n; i++) {
 		char skipped[256] = "", folder[4200];
 		struct pkgjson pj;
-		int owner;
+		struct owner *o;
 
 		/* pnpm chmods bins through its node_modules/NAME links */
 		snprintf(folder, sizeof(folder), "%s", an->npm_folders.items[i]);
@@ -312,10 +256,13 @@ void npm_tree(struct analyzer *an, struct facts *facts)
 		text = fact(facts, path, FACT_MAX);
 		if (!text || package_fields(text, &pj))
 			continue;
-		owner = npm_owner_for_folder(an, folder, pj.name, pj.version);
-		if (pj.version && an->owners[owner]->kind == OWN_PACKAGE)
-			set_str(an, &an->owners[owner]->version, pj.version);
-		an->owners[owner]->shipped_listed = true;
+		o = an->owners[npm_owner_for_folder(an, folder, NULL, NULL)];
+		if (o->kind != OWN_PACKAGE) {
+			pkgjson_clear(&pj);
+			continue;
+		}
+		o->shipped_listed = true;
+		npm_identify(an, np, o, pj.name, pj.version);
 		for (int k = 0; npm_install_scripts[k]; k++) {
 			if (pj.scripts & (1u << k)) {
 				size_t l = strlen(skipped);
@@ -324,21 +271,46 @@ void npm_tree(struct analyzer *an, struct facts *facts)
 					 npm_install_scripts[k]);
 			}
 		}
-		if (skipped[0] && an->owners[owner]->kind == OWN_PACKAGE) {
-			struct owner *o = an->owners[owner];
-
-			o->approved = approval(allow, pnpm, o);
-			if (!o->ran_script)
-				set_str(an, &o->skipped, skipped);
-		}
+		if (skipped[0] && !o->ran_script)
+			set_str(an, &o->skipped, skipped);
 		pkgjson_clear(&pj);
 	}
+	/* packages whose scripts ran but whose folder npm did not write in this
+	 * install (a package.json unread or unreadable): the lockfile still
+	 * names them */
 	for (size_t i = 0; i < an->nowners; i++) {
 		struct owner *o = an->owners[i];
 
-		if (o->kind == OWN_PACKAGE && o->eco && !strcmp(o->eco, "npm") && o->ran_script &&
-		    o->approved < 0)
-			o->approved = approval(allow, pnpm, o);
+		if (o->kind == OWN_PACKAGE && o->eco && !strcmp(o->eco, "npm") && !o->pm) {
+			snprintf(path, sizeof(path), "%s/package.json", o->path ? o->path : "");
+			text = o->path ? fact(facts, path, FACT_MAX) : NULL;
+			struct pkgjson pj = { 0 };
+
+			if (text && package_fields(text, &pj))
+				memset(&pj, 0, sizeof(pj));
+			npm_identify(an, np, o, pj.name, pj.version);
+			pkgjson_clear(&pj);
+		} else if (o->eco && !strcmp(o->eco, "pip")) {
+			o->pm = "pip";
+		}
 	}
+	npm_policy_free(np);
 	json_object_put(root_pkg);
+}
+
+const char *npm_flavor_of(const char *const *argv, int argc)
+{
+	static const char *const names[] = { "pnpm", "yarn", "bun", "npm", "npx", NULL };
+
+	/* node .../pnpm.cjs, corepack's yarn, npm-cli.js: the first two words */
+	for (int i = 0; argv && i < argc && i < 2; i++) {
+		const char *b = argv[i] ? path_base(argv[i]) : "";
+
+		for (int k = 0; names[k]; k++)
+			if (!strncmp(b, names[k], strlen(names[k])))
+				return k == 4 ? "npm" : names[k];
+		if (strcmp(b, "node") && strcmp(b, "nodejs"))
+			break;
+	}
+	return NULL;
 }

@@ -62,6 +62,7 @@ void owner_free(struct owner *o)
 	free(o->version);
 	free(o->path);
 	free(o->skipped);
+	free(o->claimed);
 	for (int i = 0; i < PS_N; i++)
 		strmap_clear(&o->set[i]);
 	free(o);

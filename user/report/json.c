@@ -117,6 +117,7 @@ static struct json_object *package_json(const struct owner *o)
 	rjson_add(p, "kind", json_object_new_string(report_kind_name(o)));
 	rjson_add_str(p, "path", o->path);
 	rjson_add_str(p, "max_severity", o->max_sev >= 0 ? severity_name(o->max_sev) : NULL);
+	rjson_add_str(p, "package_manager", o->pm);
 	rjson_add(p, "scripts_ran", json_object_new_boolean(o->ran_script));
 	if (o->approved < 0)
 		json_object_object_add(p, "scripts_approved", NULL);

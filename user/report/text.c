@@ -216,6 +216,29 @@ static void text_owner(FILE *out, const struct owner *o, const char *bold, const
 	fprintf(out, "%s)\n", report_kind_name(o));
 }
 
+/* script_verdict: whether the owner's scripts ran, in the words of the
+ * package manager that decided it (its approval list by name). */
+static const char *script_verdict(const struct owner *o, char *buf, size_t len)
+{
+	const char *pm = o->pm ? o->pm : o->eco ? o->eco : "the package manager";
+	const char *list = !strcmp(pm, "npm") ? "allowScripts" : !strcmp(pm, "pnpm") ? "onlyBuiltDependencies" :
+			   !strcmp(pm, "bun") ? "trustedDependencies" : NULL;
+
+	if (o->kind == OWN_PROJECT && o->ran_script)
+		snprintf(buf, len, "ran (the project's own)");
+	else if (!o->ran_script)
+		snprintf(buf, len, "skipped by %s (info)", pm);
+	else if (!list)
+		snprintf(buf, len, "ran (%s runs every package's scripts)", pm);
+	else if (o->approved == 1)
+		snprintf(buf, len, "ran (approved in %s)", list);
+	else if (o->approved == 0)
+		snprintf(buf, len, "ran (denied in %s)", list);
+	else
+		snprintf(buf, len, "ran (not covered by %s)", list);
+	return buf;
+}
+
 static void text_header(const struct report *r, FILE *out, const char *bold, const char *reset)
 {
 	fprintf(out, "%spkgtrace report%s:", bold, reset);
@@ -279,6 +302,7 @@ int report_text(const struct report *r, FILE *out, bool color)
 	}
 	for (size_t i = 0, any = 0; i < r->nowners; i++) {
 		const struct owner *o = r->owners[i];
+		char verdict[128];
 		size_t w;
 
 		if (!report_listed(o) || (!o->ran_script && !o->skipped))
@@ -287,10 +311,7 @@ int report_text(const struct report *r, FILE *out, bool color)
 			fprintf(out, "\n%sInstall scripts%s\n", bold, reset);
 		fputs("  ", out);
 		w = text_puts(out, o->name ? o->name : "?");
-		fprintf(out, "%*s %s\n", w < 40 ? (int)(40 - w) : 0, "",
-			o->ran_script ? (o->kind == OWN_PROJECT ? "ran (the project's own)" :
-					 o->approved == 1 ? "ran (approved)" : o->approved == 0 ? "ran (denied in allowScripts)" :
-					 "ran (not in allowScripts)") : "skipped by npm (info)");
+		fprintf(out, "%*s %s\n", w < 40 ? (int)(40 - w) : 0, "", script_verdict(o, verdict, sizeof(verdict)));
 	}
 	return ferror(out) ? -EIO : 0;
 }

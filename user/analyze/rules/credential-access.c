@@ -32,6 +32,10 @@ static void report(struct analyzer *an, const struct act *a, const char *cat, co
 	char item[4200], summary[1024], as[4200] = "";
 	struct finding *f;
 
+	/* exfiltration is judged against the first secret the owner read
+	 * (network-egress.c, dns-query.c) */
+	if (!a->o->cred_ns)
+		a->o->cred_ns = a->v->ev->time_ns ? a->v->ev->time_ns : 1;
 	if (orig)
 		snprintf(as, sizeof(as), " (the file of %s)", orig);
 	snprintf(item, sizeof(item), "%s %s%s", cat, path, as);
@@ -92,6 +96,10 @@ void credential_access_on_cred(struct analyzer *an, const struct act *a)
 	 * was no target */
 	if (!procvm_other_process(an, ev) || ev->arg[1])
 		return;
+	/* exfiltration is judged against the first secret the owner read
+	 * (network-egress.c, dns-query.c) */
+	if (!a->o->cred_ns)
+		a->o->cred_ns = a->v->ev->time_ns ? a->v->ev->time_ns : 1;
 	snprintf(item, sizeof(item), "process-memory pid %u", target);
 	prof_add(an, a->p->owner, PS_READS, item);
 	snprintf(summary, sizeof(summary), "%s %s the memory of pid %u, another process (process_vm_readv)",

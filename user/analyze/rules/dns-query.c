@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /* dns-query: a script sent DNS queries itself (high to a resolver of its
- * own choosing, medium to one of /etc/resolv.conf). */
+ * own choosing, medium to one of /etc/resolv.conf; high when it read
+ * secrets in the same install, critical when a query name after the read
+ * is long enough to carry them: net_exfil_sev). */
 #include <stdio.h>
 #include <string.h>
 #include "rules.h"
@@ -27,14 +29,20 @@ void dns_query_on_finish(struct analyzer *an, const struct finish_ctx *fc)
 		char summary[512];
 		struct finding *f;
 		struct evidence *e;
+		const char *why;
+		int sev, exfil;
 		bool own;
 
 		if (!n->dns)
 			continue;
 		own = strmap_find(&resolvers, n->addrport) < 0;
-		snprintf(summary, sizeof(summary), "%s sent DNS queries to %s%s", owner_label(an, n->owner),
-			 n->addrport, own ? ", a resolver of its own choosing" : "");
-		f = finding_add(an, R_DNS_QUERY, own ? SEV_HIGH : SEV_MEDIUM, n->owner, n->addrport, summary);
+		exfil = net_exfil_sev(an, n, fc->registry, &why);
+		sev = own ? SEV_HIGH : SEV_MEDIUM;
+		if (exfil > sev)
+			sev = exfil;
+		snprintf(summary, sizeof(summary), "%s sent DNS queries to %s%s%s", owner_label(an, n->owner),
+			 n->addrport, own ? ", a resolver of its own choosing" : "", why);
+		f = finding_add(an, R_DNS_QUERY, sev, n->owner, n->addrport, summary);
 		if (!f)
 			continue;
 		f->count += n->count - 1;

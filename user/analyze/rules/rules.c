@@ -43,4 +43,6 @@ const struct rule_info rule_info[R_NRULES] = {
 	[R_IPC_OUTSIDE] = { "ipc-outside", "A script handed work to a process outside the install (unix socket, FIFO, memory)", SEV_HIGH,
 			    .on_net = ipc_outside_on_net, .on_write = ipc_outside_on_write,
 			    .on_cred = ipc_outside_on_cred },
+	[R_IDENTITY_MISMATCH] = { "identity-mismatch", "A package's package.json claims another name than the one it was installed under", SEV_HIGH,
+				  .on_finish = identity_mismatch_on_finish },
 };

@@ -33,6 +33,7 @@ void tamper_on_write(struct analyzer *an, const struct act *a);
 void listen_socket_on_net(struct analyzer *an, const struct act *a);
 void privilege_change_on_chmod(struct analyzer *an, const struct act *a);
 void privilege_change_on_cred(struct analyzer *an, const struct act *a);
+void identity_mismatch_on_finish(struct analyzer *an, const struct finish_ctx *fc);
 void trace_incomplete_on_finish(struct analyzer *an, const struct finish_ctx *fc);
 void ipc_outside_on_net(struct analyzer *an, const struct act *a);
 void ipc_outside_on_write(struct analyzer *an, const struct act *a);

@@ -3,7 +3,10 @@
  * unexpected-exec: a package's script ran something a pure-library build
  * would not: a reverse shell (critical), a network tool (high when piped
  * into a shell), a system tool, a package publish, an inline interpreter
- * payload, or any program the baseline does not expect (low).
+ * payload, an AI coding agent's CLI (high with its permission checks
+ * turned off: an install that drives an agent with every tool allowed
+ * runs whatever the agent is told), or any program the baseline does not
+ * expect (low).
  */
 #include <stdio.h>
 #include <string.h>
@@ -39,6 +42,71 @@ static bool is_reverse_shell(const char *b, const char *argv, size_t alen, const
 	return !strcmp(b, "socat") && (strstr(cmdline, "exec:") || strstr(cmdline, "EXEC:"));
 }
 
+/* AI coding agents' command-line tools, by basename, and by the folder
+ * of their npm package when run as "node .../cli.js". */
+static const char *const agent_names[] = {
+	"claude", "gemini", "q", "qchat", "kiro-cli", "codex", "cursor-agent", "aider", "copilot",
+	"github-copilot-cli", "opencode", "crush", "goose", "amp", "qwen", "auggie", "droid", "cline",
+	"cn", NULL };
+static const char *const agent_paths[] = {
+	"/@anthropic-ai/claude-code/", "/@google/gemini-cli/", "/@openai/codex/", "/@github/copilot/",
+	"/@qwen-code/", "/@sourcegraph/amp/", "/opencode-ai/", "/@augmentcode/", "/@continuedev/cli/", NULL };
+/* Flags that let an agent act without asking: names no other tool uses,
+ * then generic ones that count only on an agent's command line. */
+static const char *const bypass_unique[] = {
+	"--dangerously-skip-permissions", "--dangerously-bypass-approvals-and-sandbox",
+	"--trust-all-tools", "--allow-all-tools", "--allow-all-paths", "bypassPermissions", NULL };
+static const char *const bypass_agent[] = {
+	"--yolo", "-y", "--full-auto", "--yes-always", "--yes", "--force", "-f", "--approval-mode=yolo",
+	"--auto-approve", "--no-interactive", "--sandbox=danger-full-access", "danger-full-access", "yolo", NULL };
+
+static bool in_strs(const char *const *l, const char *s)
+{
+	for (; s && *l; l++)
+		if (!strcmp(*l, s))
+			return true;
+	return false;
+}
+
+/* agent_cli: the agent's name when the exec runs an AI agent's CLI, and
+ * in *bypass its first permission-bypass flag (NULL when none). */
+static const char *agent_cli(const char *b, const char *argv, size_t alen, const char **bypass)
+{
+	int n = list_count(argv, alen);
+	const char *agent = in_strs(agent_names, b) ? b : NULL;
+	bool runner = !strcmp(b, "node") || !strcmp(b, "nodejs") || !strcmp(b, "bun") || !strcmp(b, "deno") ||
+		      !strcmp(b, "npx") || !strcmp(b, "bunx");
+
+	*bypass = NULL;
+	/* node .../claude-code/cli.js, npx claude: the script names the agent */
+	for (int i = 1; runner && i < n && i < 3 && !agent; i++) {
+		const char *a = list_get(argv, alen, i);
+
+		if (in_strs(agent_names, path_base(a)))
+			agent = path_base(a);
+		for (int k = 0; !agent && agent_paths[k]; k++)
+			if (strstr(a, agent_paths[k]))
+				agent = agent_paths[k] + 1;
+	}
+	for (int i = 1; i < n && !*bypass; i++) {
+		const char *a = list_get(argv, alen, i);
+		char flag[64];
+
+		snprintf(flag, sizeof(flag), "%.*s", (int)strcspn(a, "="), a);
+		if (in_strs(bypass_unique, a) || in_strs(bypass_unique, flag) ||
+		    (agent && (in_strs(bypass_agent, a) || in_strs(bypass_agent, flag) ||
+			       (!strcmp(flag, "--permission-mode") && strstr(a, "bypass")))))
+			*bypass = a;
+		/* --approval-mode yolo, --permission-mode bypassPermissions */
+		if (agent && !*bypass && i + 1 < n &&
+		    (!strcmp(a, "--approval-mode") || !strcmp(a, "--permission-mode") || !strcmp(a, "--sandbox")) &&
+		    (in_strs(bypass_agent, list_get(argv, alen, i + 1)) ||
+		     in_strs(bypass_unique, list_get(argv, alen, i + 1))))
+			*bypass = list_get(argv, alen, i + 1);
+	}
+	return agent ? agent : *bypass ? "an AI agent" : NULL;
+}
+
 /* inline_payload: the code of an interpreter's -c/-e/-p option when it
  * holds a payload marker, else NULL. */
 static const char *inline_payload(struct analyzer *an, const char *argv, size_t alen)
@@ -63,7 +131,7 @@ static const char *inline_payload(struct analyzer *an, const char *argv, size_t 
 static bool judge(struct analyzer *an, const struct act *a, const char *b, int *sev,
 		  char *key, size_t keylen, char *summary, size_t sumlen)
 {
-	const char *who = owner_label(an, a->p->owner), *payload;
+	const char *who = owner_label(an, a->p->owner), *payload, *agent, *bypass;
 	const struct owner *o = a->o;
 	const char *exe = a->exe, *cmdline = a->cmdline;
 
@@ -71,6 +139,16 @@ static bool judge(struct analyzer *an, const struct act *a, const char *b, int *
 		snprintf(summary, sumlen, "%s ran a reverse shell: %.200s", who, cmdline);
 		snprintf(key, keylen, "reverse-shell");
 		*sev = SEV_CRITICAL;
+		return true;
+	}
+	if ((agent = agent_cli(b, a->argv, a->alen, &bypass))) {
+		if (bypass)
+			snprintf(summary, sumlen, "%s ran the AI agent CLI %s with its permission checks off (%s): %.200s",
+				 who, agent, bypass, cmdline);
+		else
+			snprintf(summary, sumlen, "%s ran the AI agent CLI %s: %.200s", who, agent, cmdline);
+		snprintf(key, keylen, "ai-agent");
+		*sev = bypass ? SEV_HIGH : SEV_MEDIUM;
 		return true;
 	}
 	if (baseline_match(an->bl, BL_NET_TOOLS, b, NULL)) {

@@ -1,0 +1,1 @@
+// harmless: the approved package's own postinstall does nothing
