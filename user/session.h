@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define SESSION_MONITOR_MAPS 32
+
 struct session_info {
 	int argc;
 	char **argv;          /* the traced command */
@@ -27,6 +29,12 @@ struct session_info {
 	uint64_t drops;       /* records the kernel could not deliver */
 	bool interrupted;     /* ended by a signal to pkgtrace, not by the command */
 	bool partial;         /* tracing started after the command did */
+	/* The monitor itself, so the analysis can tell an attack on it
+	 * (monitor-tamper): the collector's host pid (0 unknown) and the ids
+	 * of pkgtrace's own BPF maps. */
+	uint32_t collector_pid;
+	int nmonitor_maps;
+	uint32_t monitor_maps[SESSION_MONITOR_MAPS];
 };
 
 /*

@@ -10,6 +10,7 @@ const struct rule_info rule_info[R_NRULES] = {
 	[R_INSTALL_SCRIPT] = { "install-script", "A dependency ran a lifecycle or build script", SEV_INFO,
 			       .on_script = install_script_on_script },
 	[R_UNEXPECTED_EXEC] = { "unexpected-exec", "A script ran something a pure-library build would not", SEV_CRITICAL,
+				.on_script = unexpected_exec_on_script, /* keeps the environment the PM gave */
 				.on_exec = unexpected_exec_on_exec },
 	[R_NETWORK_EGRESS] = { "network-egress", "A connection to something that is not a configured registry", SEV_HIGH,
 			       .on_finish = network_egress_on_finish,
@@ -37,6 +38,10 @@ const struct rule_info rule_info[R_NRULES] = {
 			      .on_net = listen_socket_on_net },
 	[R_PRIVILEGE_CHANGE] = { "privilege-change", "setuid/setgid bits, ptrace or a credential change", SEV_HIGH,
 				 .on_chmod = privilege_change_on_chmod, .on_cred = privilege_change_on_cred },
-	[R_TRACE_INCOMPLETE] = { "trace-incomplete", "Events were lost; the report may miss something", SEV_MEDIUM,
+	[R_TRACE_INCOMPLETE] = { "trace-incomplete", "Events were lost; the report may miss something", SEV_HIGH,
 				 .on_finish = trace_incomplete_on_finish },
+	[R_MONITOR_TAMPER] = { "monitor-tamper", "Something in the install attacked the monitor", SEV_CRITICAL,
+			       .on_event = monitor_tamper_on_event },
+	[R_EVASION] = { "evasion", "A script used a way around a syscall monitor's view", SEV_HIGH,
+			.on_event = evasion_on_event },
 };

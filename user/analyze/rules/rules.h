@@ -32,5 +32,8 @@ void listen_socket_on_net(struct analyzer *an, const struct act *a);
 void privilege_change_on_chmod(struct analyzer *an, const struct act *a);
 void privilege_change_on_cred(struct analyzer *an, const struct act *a);
 void trace_incomplete_on_finish(struct analyzer *an, const struct finish_ctx *fc);
+void monitor_tamper_on_event(struct analyzer *an, const struct act *a);
+void evasion_on_event(struct analyzer *an, const struct act *a);
+void unexpected_exec_on_script(struct analyzer *an, const struct act *a);
 
 #endif
