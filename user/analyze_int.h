@@ -15,7 +15,8 @@ enum rule_id {
 	R_INSTALL_SCRIPT, R_UNEXPECTED_EXEC, R_NETWORK_EGRESS, R_DNS_QUERY,
 	R_CREDENTIAL_ACCESS, R_WRITE_OUTSIDE_PROJECT, R_PERSISTENCE, R_COMMAND_SHADOWING,
 	R_DROPPER, R_FILELESS_EXEC, R_LINGERING_PROCESS, R_TAMPER, R_LISTEN_SOCKET,
-	R_PRIVILEGE_CHANGE, R_TRACE_INCOMPLETE, R_IPC_OUTSIDE, R_IDENTITY_MISMATCH, R_NRULES
+	R_PRIVILEGE_CHANGE, R_TRACE_INCOMPLETE, R_IPC_OUTSIDE, R_IDENTITY_MISMATCH, R_MONITOR_TAMPER,
+	R_EVASION, R_NRULES
 };
 
 struct analyzer;
@@ -36,6 +37,8 @@ struct rule_info {
 	void (*on_write)(struct analyzer *an, const struct act *a);  /* a package's or the PM's write */
 	void (*on_net)(struct analyzer *an, const struct act *a);    /* a package's socket event */
 	void (*on_cred)(struct analyzer *an, const struct act *a);   /* a package's setid or ptrace */
+	void (*on_event)(struct analyzer *an, const struct act *a);  /* any record of any owner's
+								      * process, after the hooks above */
 	void (*on_finish)(struct analyzer *an, const struct finish_ctx *fc);
 	bool finish_late;   /* on_finish reads other rules' verdicts: runs after theirs */
 };

@@ -426,6 +426,8 @@ int cmd_run(int argc, char **argv)
 		p_err("cannot watch the command's namespace: %s", strerror(-err));
 		goto cleanup;
 	}
+	si.collector_pid = (uint32_t)getpid();
+	si.nmonitor_maps = probe_map_ids(probe, si.monitor_maps, SESSION_MONITOR_MAPS);
 	if (pipeline_new(&o.po, &si, &rc.pipe))
 		goto cleanup;
 	si.start_ns = clock_ns(CLOCK_BOOTTIME);

@@ -525,6 +525,35 @@ uint64_t probe_drops(struct probe *p)
 	return sum;
 }
 
+static uint32_t map_id_of_fd(int fd)
+{
+	struct bpf_map_info info;
+	uint32_t len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	return fd >= 0 && !bpf_obj_get_info_by_fd(fd, &info, &len) ? info.id : 0;
+}
+
+int probe_map_ids(struct probe *p, uint32_t *ids, int max)
+{
+	struct bpf_map *map;
+	int n = 0;
+
+	bpf_object__for_each_map(map, p->skel->obj) {
+		uint32_t id = map_id_of_fd(bpf_map__fd(map));
+
+		if (id && n < max)
+			ids[n++] = id;
+	}
+	for (int i = 0; p->ring_fds && i < p->ncpus; i++) {
+		uint32_t id = map_id_of_fd(p->ring_fds[i]);
+
+		if (id && n < max)
+			ids[n++] = id;
+	}
+	return n;
+}
+
 uint64_t probe_session_drops(struct probe *p, uint32_t session)
 {
 	uint64_t n = 0;

@@ -67,6 +67,11 @@ uint64_t probe_drops(struct probe *p);
 uint64_t probe_session_drops(struct probe *p, uint32_t session);
 void probe_forget_session(struct probe *p, uint32_t session);
 
+/* probe_map_ids: the ids of pkgtrace's own BPF maps (the object's and the
+ * per-CPU rings), at most max of them into ids, so the analysis can tell
+ * a bpf() call that touches the monitor.  Returns how many were stored. */
+int probe_map_ids(struct probe *p, uint32_t *ids, int max);
+
 /* probe_tree_size: processes currently marked in the tree, for a session
  * (0 = any).  Used for the lingering-process grace period. */
 int probe_tree_size(struct probe *p, uint32_t session);

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#define SESSION_MONITOR_MAPS 32
+
 struct session_info {
 	int argc;
 	char **argv;          /* the traced command */
@@ -30,6 +32,12 @@ struct session_info {
 	uint32_t survivors;   /* processes of the tree still running at end_ns */
 	uint32_t survivors_traced_ms; /* how long they were traced after the grace period */
 	uint8_t survivor_fate;    /* enum survivor_fate: what became of them */
+	/* The monitor itself, so the analysis can tell an attack on it
+	 * (monitor-tamper): the collector's host pid (0 unknown) and the ids
+	 * of pkgtrace's own BPF maps. */
+	uint32_t collector_pid;
+	int nmonitor_maps;
+	uint32_t monitor_maps[SESSION_MONITOR_MAPS];
 };
 
 /* What pkgtrace did with the survivors at the end (pkgtrace -- CMD). */

@@ -359,6 +359,18 @@ static int get_si(struct cur *c, struct session_info *si)
 		si->survivors_traced_ms = (uint32_t)get_varint(c);
 		si->survivor_fate = (uint8_t)get_varint(c);
 	}
+	if (!c->bad && c->p < c->end) { /* format 1.1: the monitor's own pid and maps */
+		uint64_t n;
+
+		si->collector_pid = (uint32_t)get_varint(c);
+		n = get_varint(c);
+		for (uint64_t i = 0; i < n && !c->bad; i++) {
+			uint32_t id = (uint32_t)get_varint(c);
+
+			if (si->nmonitor_maps < SESSION_MONITOR_MAPS)
+				si->monitor_maps[si->nmonitor_maps++] = id;
+		}
+	}
 	if (!c->bad)
 		return 0; /* bytes after the known fields: a newer minor version */
 	err = -EBADMSG;

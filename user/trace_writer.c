@@ -230,7 +230,7 @@ static void put_str(struct wbuf *b, const char *s)
 
 static size_t si_size(const struct session_info *si)
 {
-	size_t n = 128 + str_size(si->cwd) + str_size(si->hostname) + str_size(si->kernel);
+	size_t n = 128 + 8 * SESSION_MONITOR_MAPS + str_size(si->cwd) + str_size(si->hostname) + str_size(si->kernel);
 
 	for (int i = 0; i < si->argc; i++)
 		n += str_size(si->argv[i]);
@@ -261,6 +261,11 @@ static void put_si(struct wbuf *b, const struct session_info *si)
 	put_varint(b, si->survivors);
 	put_varint(b, si->survivors_traced_ms);
 	put_varint(b, si->survivor_fate);
+	/* format 1.1 */
+	put_varint(b, si->collector_pid);
+	put_varint(b, (uint64_t)(si->nmonitor_maps > 0 ? si->nmonitor_maps : 0));
+	for (int i = 0; i < si->nmonitor_maps; i++)
+		put_varint(b, si->monitor_maps[i]);
 }
 
 /* A meta record: tag, varint length, payload.  The payload is written in

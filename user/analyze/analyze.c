@@ -84,7 +84,14 @@ static int script_start(struct analyzer *an, struct proc *p, const struct event_
 		owner = npm_script_owner(an, v, cmdline, &event, item, sizeof(item));
 	else if (!strcmp(p->pm_eco, "pip"))
 		owner = pip_script_owner(an, v, cmdline, &event, item, sizeof(item));
-	if (owner < 0)
+	/* A package manager run inside a dependency's script (npm-cli.js of
+	 * its own, npm install in a subfolder) starts nothing that stops being
+	 * that dependency's: the npm_* variables and folders it names are the
+	 * script's to choose, so a script could hand its deeds to the root
+	 * project or to another package.  Its own scripts (npm run build) are
+	 * still listed; only what the traced command's package manager starts
+	 * moves to another owner. */
+	if (owner < 0 || (an->owners[p->owner]->kind == OWN_PACKAGE && owner != p->owner))
 		return -1;
 	prof_add(an, owner, PS_SCRIPTS, item);
 	an->owners[owner]->ran_script = true;
@@ -95,18 +102,50 @@ static int script_start(struct analyzer *an, struct proc *p, const struct event_
 	return owner;
 }
 
+/* pm_program: what identifies a package manager's program: the file
+ * executed and, for an interpreter, the script it runs (argv[1]). */
+static void pm_program(const char *exe, const char *argv, size_t alen, char *out, size_t max)
+{
+	const char *a1 = list_get(argv, alen, 1);
+
+	snprintf(out, max, "%s\x1%s", exe ? exe : "", a1 && a1[0] != '-' ? a1 : "");
+}
+
+/* pm_trusted: a package manager's exec counts as the package manager only
+ * where the install's own package manager (anything but a package) ran it,
+ * or, in a package's script, when it is a program that one ran: the name
+ * npm-cli.js in a folder of the script's choosing is the script's code, and
+ * must not be trusted with what the package manager may do (read its
+ * tokens, start scripts of other owners). */
+static bool pm_trusted(struct analyzer *an, struct proc *p, const char *exe, const char *argv,
+		       size_t alen)
+{
+	char prog[8400];
+
+	pm_program(exe, argv, alen, prog, sizeof(prog));
+	if (an->owners[p->owner]->kind != OWN_PACKAGE) {
+		if (strmap_add(&an->pm_programs, prog, NULL) == -ENOMEM)
+			an->oom = true;
+		return true;
+	}
+	return strmap_find(&an->pm_programs, prog) >= 0;
+}
+
 static void on_exec(struct analyzer *an, struct proc *p, const struct event_view *v)
 {
 	const struct pt_event *ev = v->ev;
 	const char *exe = v->field[0], *argv = v->field[1];
 	size_t alen = v->field_len[1];
-	char cmdline[1024], item[1200];
+	char *cmdline = join_argv_all(an, argv, alen), item[1200];
 	struct act a;
 
-	join_argv(argv, alen, cmdline, sizeof(cmdline));
+	if (!cmdline)
+		return;
 	if (ev->ret == 0) {
 		const char *pm = pm_of_exec(exe, argv, alen);
 
+		if (pm && !pm_trusted(an, p, exe, argv, alen))
+			pm = NULL;
 		if (p->is_pm && !pm) {
 			int owner = script_start(an, p, v, cmdline);
 
@@ -136,6 +175,7 @@ static void on_exec(struct analyzer *an, struct proc *p, const struct event_view
 	a = (struct act){ .p = p, .o = an->owners[p->owner], .v = v, .exe = exe, .argv = argv,
 			  .alen = alen, .cmdline = cmdline };
 	RUN_HOOKS(on_exec, an, &a);
+	free(cmdline);
 }
 
 /* ---------- files ---------- */
@@ -453,6 +493,11 @@ void analyzer_feed(struct analyzer *an, const struct event_view *v)
 	default:
 		break;
 	}
+	/* how the call was made (32-bit ABI, io_uring, by handle), and the
+	 * calls no hook above judges: mounts, namespaces, bpf(), signals,
+	 * process_vm_*, io_uring requests */
+	a = (struct act){ .p = p, .o = an->owners[p->owner], .v = v };
+	RUN_HOOKS(on_event, an, &a);
 }
 
 /* ---------- setup ---------- */
@@ -499,6 +544,9 @@ struct analyzer *analyzer_new(const struct baseline *bl, const struct session_in
 	if (!si)
 		si = &empty;
 	an->bl = bl;
+	an->collector_pid = si->collector_pid;
+	an->nmonitor_maps = si->nmonitor_maps;
+	memcpy(an->monitor_maps, si->monitor_maps, sizeof(an->monitor_maps));
 	strmap_init(&an->owner_keys, 0);
 	strmap_init(&an->finding_keys, 0);
 	strmap_init(&an->written, WRITTEN_CAP);
@@ -510,6 +558,7 @@ struct analyzer *analyzer_new(const struct baseline *bl, const struct session_in
 	strmap_init(&an->npm_folders, NPM_FOLDERS_CAP);
 	strmap_init(&an->registry_urls, 64);
 	strmap_init(&an->pm_endpoints, 1024);
+	strmap_init(&an->pm_programs, 64);
 	strmap_init(&an->net_keys, CAND_CAP);
 	an->written_owner = calloc(WRITTEN_CAP, sizeof(int));
 	if (!an->written_owner || env_copy(an, si))
@@ -554,6 +603,7 @@ void analyzer_free(struct analyzer *an)
 	strmap_clear(&an->npm_folders);
 	strmap_clear(&an->registry_urls);
 	strmap_clear(&an->pm_endpoints);
+	strmap_clear(&an->pm_programs);
 	for (size_t i = 0; i < an->net_keys.n; i++) {
 		free(an->net[i].endpoint);
 		free(an->net[i].addrport);

@@ -51,6 +51,12 @@ struct proc {
 	bool own_root;       /* chroot, pivot_root or a mount namespace of its own */
 	uint64_t time_ns;    /* fork or exec time */
 	char *cmd;           /* exe and argv, for lingering-process */
+	/* the injection variables (LD_PRELOAD, NODE_OPTIONS, ...) of the
+	 * environment the package manager gave the script this process
+	 * belongs to, NUL-separated KEY=VALUE (unexpected-exec); NULL
+	 * outside a script */
+	char *env_base;
+	size_t env_base_len;
 };
 
 /* A file a rule judges at finish: one created by a script (dropper), an
@@ -112,6 +118,8 @@ struct analyzer {
 	struct strmap npm_folders;  /* node_modules/<pkg> written by npm */
 	struct strmap registry_urls;
 	struct strmap pm_endpoints; /* addr:port the package manager used */
+	struct strmap pm_programs;  /* the package managers the install itself ran
+				     * (pm_program: exe and script), see on_exec */
 	struct strmap net_keys;
 	struct netrec *net;
 	struct facts *facts;        /* questions asked while events come (where.c); may be NULL */
@@ -120,6 +128,10 @@ struct analyzer {
 	bool credids_final;         /* the list was read (or is known absent) */
 	uint64_t fed;
 	bool oom;
+	/* the monitor itself (session info): monitor-tamper */
+	uint32_t collector_pid;
+	int nmonitor_maps;
+	uint32_t monitor_maps[SESSION_MONITOR_MAPS];
 };
 
 /* Where a write lands, decided once per written path (analyze.c,
@@ -147,7 +159,7 @@ struct act {
 	/* exec */
 	const char *exe, *argv;      /* argv: NUL-separated, alen bytes */
 	size_t alen;
-	const char *cmdline;         /* argv joined by spaces, cut */
+	const char *cmdline;         /* argv joined by spaces, whole */
 	/* file */
 	const char *path;            /* the path judged */
 	const char *target;          /* a symlink's target (package manager) */
@@ -182,8 +194,9 @@ const char *list_get(const char *list, size_t len, int i);
 int list_count(const char *list, size_t len);
 /* env_get: value of KEY in a NUL-separated KEY=VALUE list, or NULL. */
 const char *env_get(const char *env, size_t len, const char *key);
-/* join_argv: "a b c" cut at max bytes, into buf. */
-void join_argv(const char *argv, size_t len, char *buf, size_t max);
+/* join_argv_all: the whole list joined by spaces, malloc'd (free it), or
+ * NULL with oom set. */
+char *join_argv_all(struct analyzer *an, const char *argv, size_t len);
 void dirname_into(const char *path, char *buf, size_t max);
 /* link_resolve: the absolute, folded path a symlink in dir with target points to. */
 void link_resolve(const char *dir, const char *target, char *out, size_t max);

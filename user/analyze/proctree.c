@@ -30,7 +30,10 @@ struct proc *proc_new(struct analyzer *an, uint32_t pid, const struct proc *pare
 		an->procs[pid % PROC_BUCKETS] = p;
 	}
 	free(p->cmd);
+	free(p->env_base);
 	p->cmd = parent ? xstrdup(an, parent->cmd) : NULL;
+	p->env_base = parent && parent->env_base ? xmemdup(an, parent->env_base, parent->env_base_len) : NULL;
+	p->env_base_len = p->env_base ? parent->env_base_len : 0;
 	p->owner = parent ? parent->owner : an->command_owner;
 	p->is_pm = parent ? parent->is_pm : false;
 	p->pm_eco = parent ? parent->pm_eco : NULL;
@@ -91,6 +94,7 @@ void proc_free_all(struct analyzer *an)
 		for (struct proc *p = an->procs[i]; p; p = n) {
 			n = p->next;
 			free(p->cmd);
+			free(p->env_base);
 			free(p);
 		}
 		an->procs[i] = NULL;

@@ -70,24 +70,31 @@ const char *env_get(const char *env, size_t len, const char *key)
 	return NULL;
 }
 
-void join_argv(const char *argv, size_t len, char *buf, size_t max)
+/* The rules judge the whole argv the record holds: a command behind a
+ * padding of spaces is still in it (the kernel keeps an over-long argv's
+ * head and tail, PT_F_ARGV_TAIL). */
+char *join_argv_all(struct analyzer *an, const char *argv, size_t len)
 {
+	char *buf = malloc(len + 1);
 	size_t o = 0;
 
+	if (!buf) {
+		an->oom = true;
+		return NULL;
+	}
 	buf[0] = '\0';
-	for (size_t off = 0; argv && off < len && o + 1 < max;) {
+	for (size_t off = 0; argv && off < len;) {
 		const char *a = argv + off;
 		size_t l = strnlen(a, len - off);
 
-		if (o && o + 1 < max)
+		if (o)
 			buf[o++] = ' ';
-		if (o + l >= max)
-			l = max - o - 1;
 		memcpy(buf + o, a, l);
 		o += l;
 		buf[o] = '\0';
-		off += strnlen(a, len - off) + 1;
+		off += l + 1;
 	}
+	return buf;
 }
 
 void dirname_into(const char *path, char *buf, size_t max)

@@ -141,6 +141,9 @@ static struct dsession *session_open(struct sessions *t, uint32_t id, uint32_t r
 	s->live = 1;
 	s->start_mono_ns = clock_ns(CLOCK_MONOTONIC);
 	s->si.root_pid = root_pid;
+	s->si.collector_pid = (uint32_t)getpid();
+	if (t->o.probe)
+		s->si.nmonitor_maps = probe_map_ids(t->o.probe, s->si.monitor_maps, SESSION_MONITOR_MAPS);
 	t->s[slot] = s;
 	return s;
 }

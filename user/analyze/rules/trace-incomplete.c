@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /* trace-incomplete: the report may miss something: the kernel dropped
- * events, tracing started late, or pkgtrace was interrupted. */
+ * events (high: a flood is a way to hide a deed among lost records, and
+ * the default --fail-on high must fail such an install closed), tracing
+ * started late (medium), or pkgtrace was interrupted (low). */
 #include <stdio.h>
 #include "rules.h"
 
@@ -12,7 +14,7 @@ void trace_incomplete_on_finish(struct analyzer *an, const struct finish_ctx *fc
 	if (si->drops) {
 		snprintf(summary, sizeof(summary), "%llu events were dropped by the kernel; the report may miss behaviour",
 			 (unsigned long long)si->drops);
-		evidence_event(an, finding_add(an, R_TRACE_INCOMPLETE, SEV_MEDIUM, -1, "drops", summary),
+		evidence_event(an, finding_add(an, R_TRACE_INCOMPLETE, SEV_HIGH, -1, "drops", summary),
 			       NULL, NULL, NULL, NULL);
 	}
 	if (si->partial)

@@ -7,8 +7,22 @@
  * turned off: an install that drives an agent with every tool allowed
  * runs whatever the agent is told), or any program the baseline does not
  * expect (low).
+ *
+ * Environment injection: a variable that makes a program load or run code
+ * it was not asked to, set for a child by a dependency's script (present
+ * in the exec's environment with a value the package manager did not give
+ * the script: unexpected_exec_on_script keeps that one):
+ *   high    LD_PRELOAD, LD_AUDIT, BASH_ENV, ENV (a path), PERL5OPT, RUBYOPT,
+ *           PYTHONSTARTUP, NODE_OPTIONS with --require/-r/--import/--loader/
+ *           --experimental-loader; LD_LIBRARY_PATH naming a directory outside
+ *           the package's folder, the project and the system's (/usr, /lib,
+ *           /opt): temp, home, anything a script can fill;
+ *   medium  PYTHONPATH, PERL5LIB, RUBYLIB, NODE_PATH naming such a
+ *           directory; GIT_SSH_COMMAND, GIT_SSH (git runs them).
+ * A build's own LD_LIBRARY_PATH or PYTHONPATH into its folder is not one.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "rules.h"
 #include "baseline.h"
@@ -196,6 +210,150 @@ static bool judge(struct analyzer *an, const struct act *a, const char *b, int *
 	return true;
 }
 
+/* The variables of environment injection; dirs: judged by where the
+ * directories of their value lie; marker: judged by one of these options. */
+static const struct inj_var {
+	const char *key;
+	int sev;
+	bool dirs;
+	const char *const *markers;
+} inj_vars[] = {
+	{ "LD_PRELOAD", SEV_HIGH, false, NULL }, { "LD_AUDIT", SEV_HIGH, false, NULL },
+	{ "BASH_ENV", SEV_HIGH, false, NULL }, { "ENV", SEV_HIGH, false, NULL },
+	{ "PERL5OPT", SEV_HIGH, false, NULL }, { "RUBYOPT", SEV_HIGH, false, NULL },
+	{ "PYTHONSTARTUP", SEV_HIGH, false, NULL },
+	{ "NODE_OPTIONS", SEV_HIGH, false,
+	  (const char *const[]){ "--require", "-r", "--import", "--loader", "--experimental-loader", NULL } },
+	{ "LD_LIBRARY_PATH", SEV_HIGH, true, NULL },
+	{ "PYTHONPATH", SEV_MEDIUM, true, NULL }, { "PERL5LIB", SEV_MEDIUM, true, NULL },
+	{ "RUBYLIB", SEV_MEDIUM, true, NULL }, { "NODE_PATH", SEV_MEDIUM, true, NULL },
+	{ "GIT_SSH_COMMAND", SEV_MEDIUM, false, NULL }, { "GIT_SSH", SEV_MEDIUM, false, NULL },
+};
+
+/* has_marker: one of the options in the value's words ("--require=x" too). */
+static bool has_marker(const char *val, const char *const *markers)
+{
+	char buf[1024], *save = NULL;
+
+	snprintf(buf, sizeof(buf), "%s", val);
+	for (char *w = strtok_r(buf, " \t", &save); w; w = strtok_r(NULL, " \t", &save))
+		for (int i = 0; markers[i]; i++) {
+			size_t l = strlen(markers[i]);
+
+			if (!strncmp(w, markers[i], l) && (!w[l] || w[l] == '=' || (l == 2 && w[l])))
+				return true;
+		}
+	return false;
+}
+
+/* outside_dir: a directory of the ':'-list val lies outside the package's
+ * folder, the project and the system's library places. */
+static bool outside_dir(struct analyzer *an, const struct owner *o, const char *val)
+{
+	static const char *const sys[] = { "/usr", "/lib", "/lib64", "/lib32", "/opt", NULL };
+	char buf[4096], *save = NULL;
+
+	snprintf(buf, sizeof(buf), "%s", val);
+	for (char *d = strtok_r(buf, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+		bool ok = d[0] != '/' || (o->path && path_under(d, o->path)) ||
+			  (an->project && path_under(d, an->project));
+
+		for (int i = 0; !ok && sys[i]; i++)
+			ok = path_under(d, sys[i]);
+		if (!ok)
+			return true;
+	}
+	return false;
+}
+
+static const struct inj_var *injection(struct analyzer *an, const struct owner *o, const char *kv)
+{
+	for (size_t i = 0; i < sizeof(inj_vars) / sizeof(inj_vars[0]); i++) {
+		const struct inj_var *iv = &inj_vars[i];
+		size_t kl = strlen(iv->key);
+		const char *val = kv + kl + 1;
+
+		if (strncmp(kv, iv->key, kl) || kv[kl] != '=' || !*val)
+			continue;
+		if (!strcmp(iv->key, "ENV") && !strchr(val, '/'))
+			return NULL; /* ENV=production is no file sh reads */
+		if (iv->markers && !has_marker(val, iv->markers))
+			return NULL;
+		if (iv->dirs && !outside_dir(an, o, val))
+			return NULL;
+		return iv;
+	}
+	return NULL;
+}
+
+/* The environment the package manager gave the script: its injection
+ * variables, for unexpected_exec_on_exec to compare with.  A script
+ * started by another script (a package manager of its own) is no new
+ * start: the first script's stays. */
+void unexpected_exec_on_script(struct analyzer *an, const struct act *a)
+{
+	const char *env = a->v->field[3];
+	size_t len = a->v->field_len[3], n = 0;
+	char *base;
+
+	if (a->o->kind == OWN_PACKAGE)
+		return;
+	free(a->p->env_base);
+	a->p->env_base = NULL;
+	a->p->env_base_len = 0;
+	base = malloc(len + 1);
+	if (!base) {
+		an->oom = true;
+		return;
+	}
+	for (size_t off = 0; env && off < len;) {
+		const char *kv = env + off;
+		size_t l = strnlen(kv, len - off);
+
+		for (size_t i = 0; i < sizeof(inj_vars) / sizeof(inj_vars[0]); i++) {
+			size_t kl = strlen(inj_vars[i].key);
+
+			if (!strncmp(kv, inj_vars[i].key, kl) && kv[kl] == '=') {
+				memcpy(base + n, kv, l);
+				n += l;
+				base[n++] = '\0';
+				break;
+			}
+		}
+		off += l + 1;
+	}
+	a->p->env_base = base;
+	a->p->env_base_len = n;
+}
+
+/* judge_env: the exec's injection variables the script set itself. */
+static void judge_env(struct analyzer *an, const struct act *a)
+{
+	const char *env = a->v->field[3];
+	size_t len = a->v->field_len[3];
+	char summary[512], key[64];
+
+	for (size_t off = 0; env && off < len;) {
+		const char *kv = env + off, *eq = strchr(kv, '=');
+		size_t l = strnlen(kv, len - off);
+		const struct inj_var *iv;
+		const char *given;
+
+		off += l + 1;
+		if (!eq || kv[l] || !(iv = injection(an, a->o, kv)))
+			continue;
+		snprintf(key, sizeof(key), "%s", iv->key);
+		given = env_get(a->p->env_base, a->p->env_base_len, key);
+		if (given && !strcmp(given, eq + 1))
+			continue;
+		snprintf(summary, sizeof(summary), "%s set %s for %s: %.300s", owner_label(an, a->p->owner), iv->key,
+			 path_base(a->exe ? a->exe : "?"), kv);
+		snprintf(key, sizeof(key), "env:%s", iv->key);
+		evidence_event(an, finding_add(an, R_UNEXPECTED_EXEC, iv->sev, a->p->owner, key, summary), a->v,
+			       a->exe, NULL, NULL);
+	}
+}
+
 /* PATH lookups fail before the hit: a name is judged once it ran, or when
  * every try failed (the first failure is kept as evidence). */
 void unexpected_exec_on_exec(struct analyzer *an, const struct act *a)
@@ -205,7 +363,11 @@ void unexpected_exec_on_exec(struct analyzer *an, const struct act *a)
 	char summary[512], key[300];
 	int sev;
 
-	if (a->o->kind != OWN_PACKAGE || !judge(an, a, b, &sev, key, sizeof(key), summary, sizeof(summary)))
+	if (a->o->kind != OWN_PACKAGE)
+		return;
+	if (a->v->ev->ret == 0)
+		judge_env(an, a);
+	if (!judge(an, a, b, &sev, key, sizeof(key), summary, sizeof(summary)))
 		return;
 	evidence_event(an, finding_add(an, R_UNEXPECTED_EXEC, sev, a->p->owner, key, summary), a->v,
 		       a->exe, NULL, NULL);

@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
+/*
+ * monitor-tamper: something in the install went for the monitor itself,
+ * or for a way to act where the monitor does not look.  Nothing an install
+ * does needs any of it, so it is judged for every owner, the package
+ * manager and the traced command included:
+ *   critical  bpf() on pkgtrace's own maps (by fd, or reaching one by id);
+ *             bpf() that reaches kernel BPF objects it did not make (an id
+ *             lookup or walk, a detach): how the monitor's maps and links
+ *             are found; a signal to the collector (session info), to
+ *             every process (-1) or to pid 1 (the install's pid namespace
+ *             init, or the host's); process_vm_writev of any process;
+ *             process_vm_readv of the collector; ptrace attach or seize
+ *             by a dependency's script (what the tracee then does is
+ *             charged to the tracee's owner: the package manager's, say);
+ *   high      any other bpf() by a dependency's script; signal 0 to the
+ *             collector (looking for it); a dependency's signal to a
+ *             process group (kill(0, ...) reaches pkgtrace when the
+ *             install shares its group).
+ */
+#include <linux/bpf.h>
+#include <stdio.h>
+#include <string.h>
+#include "rules.h"
+
+#define PTRACE_ATTACH_REQ 16      /* linux/ptrace.h PTRACE_ATTACH */
+#define PTRACE_SEIZE_REQ 0x4206   /* linux/ptrace.h PTRACE_SEIZE */
+
+static bool monitor_map(const struct analyzer *an, uint64_t id)
+{
+	for (int i = 0; id && i < an->nmonitor_maps; i++)
+		if (an->monitor_maps[i] == id)
+			return true;
+	return false;
+}
+
+/* reaches_objects: a bpf() command that finds or detaches BPF objects the
+ * caller did not create. */
+static bool reaches_objects(uint64_t cmd)
+{
+	switch (cmd) {
+	case BPF_PROG_GET_NEXT_ID: case BPF_MAP_GET_NEXT_ID: case BPF_LINK_GET_NEXT_ID:
+	case BPF_PROG_GET_FD_BY_ID: case BPF_MAP_GET_FD_BY_ID: case BPF_LINK_GET_FD_BY_ID:
+	case BPF_LINK_DETACH: case BPF_PROG_DETACH: case BPF_LINK_UPDATE: case BPF_OBJ_GET:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void judge_bpf(struct analyzer *an, const struct act *a, bool pkg, const char *who)
+{
+	const struct pt_event *ev = a->v->ev;
+	char summary[512];
+	const char *key;
+	int sev;
+
+	if (monitor_map(an, ev->arg[2]) || (ev->arg[0] == BPF_MAP_GET_FD_BY_ID && monitor_map(an, ev->arg[1]))) {
+		snprintf(summary, sizeof(summary), "%s used bpf() (command %llu) on pkgtrace's own map %llu",
+			 who, (unsigned long long)ev->arg[0],
+			 (unsigned long long)(ev->arg[2] ? ev->arg[2] : ev->arg[1]));
+		key = "bpf-monitor-map";
+		sev = SEV_CRITICAL;
+	} else if (reaches_objects(ev->arg[0])) {
+		snprintf(summary, sizeof(summary),
+			 "%s used bpf() to reach BPF objects it did not make (command %llu, word %llu): how a monitor's maps and links are found",
+			 who, (unsigned long long)ev->arg[0], (unsigned long long)ev->arg[1]);
+		key = "bpf-objects";
+		sev = SEV_CRITICAL;
+	} else if (pkg) {
+		snprintf(summary, sizeof(summary), "%s used bpf() (command %llu), which no library build needs",
+			 who, (unsigned long long)ev->arg[0]);
+		key = "bpf";
+		sev = SEV_HIGH;
+	} else {
+		return;
+	}
+	evidence_event(an, finding_add(an, R_MONITOR_TAMPER, sev, a->p->owner, key, summary), a->v, NULL,
+		       NULL, NULL);
+}
+
+static void judge_signal(struct analyzer *an, const struct act *a, bool pkg, const char *who)
+{
+	const struct pt_event *ev = a->v->ev;
+	int32_t target = (int32_t)ev->arg[0];
+	uint64_t sig = ev->arg[1];
+	char summary[512];
+	const char *key, *what;
+	int sev;
+
+	if (an->collector_pid && target == (int32_t)an->collector_pid) {
+		what = "pkgtrace's collector";
+		key = sig ? "signal-collector" : "probe-collector";
+		sev = sig ? SEV_CRITICAL : SEV_HIGH;
+	} else if (target == -1 && sig) {
+		what = "every process (pkgtrace included)";
+		key = "signal-all";
+		sev = SEV_CRITICAL;
+	} else if (target == 1 && sig) {
+		what = "pid 1 (the install's or the host's init)";
+		key = "signal-init";
+		sev = SEV_CRITICAL;
+	} else if (target <= 0 && sig && pkg) {
+		what = "a process group, which may hold pkgtrace";
+		key = "signal-group";
+		sev = SEV_HIGH;
+	} else {
+		return;
+	}
+	snprintf(summary, sizeof(summary), "%s sent signal %llu to %s (pid %d)", who, (unsigned long long)sig,
+		 what, target);
+	evidence_event(an, finding_add(an, R_MONITOR_TAMPER, sev, a->p->owner, key, summary), a->v, NULL,
+		       NULL, NULL);
+}
+
+void monitor_tamper_on_event(struct analyzer *an, const struct act *a)
+{
+	const struct pt_event *ev = a->v->ev;
+	bool pkg = a->o->kind == OWN_PACKAGE;
+	const char *who = owner_label(an, a->p->owner);
+	int32_t target = (int32_t)ev->arg[0];
+	char summary[512];
+
+	switch (ev->type) {
+	case PT_EV_BPF:
+		judge_bpf(an, a, pkg, who);
+		return;
+	case PT_EV_SIGNAL:
+		judge_signal(an, a, pkg, who);
+		return;
+	case PT_EV_PROCVM:
+		if (!ev->arg[1] && !(an->collector_pid && target == (int32_t)an->collector_pid))
+			return; /* reads of other processes: credential-access */
+		snprintf(summary, sizeof(summary), "%s used process_vm_%s on %s%d", who,
+			 ev->arg[1] ? "writev" : "readv",
+			 ev->arg[1] ? "pid " : "pkgtrace's collector, pid ", target);
+		evidence_event(an, finding_add(an, R_MONITOR_TAMPER, SEV_CRITICAL, a->p->owner,
+					       ev->arg[1] ? "process_vm_writev" : "read-collector", summary),
+			       a->v, NULL, NULL, NULL);
+		return;
+	case PT_EV_PTRACE:
+		if (ev->arg[0] != PTRACE_ATTACH_REQ && ev->arg[0] != PTRACE_SEIZE_REQ)
+			return;
+		if (!pkg && !(an->collector_pid && target == (int32_t)an->collector_pid))
+			return;
+		snprintf(summary, sizeof(summary), "%s attached to pid %d with ptrace%s: what the tracee then does is charged to the tracee",
+			 who, target, an->collector_pid && target == (int32_t)an->collector_pid ? " (pkgtrace's collector)" : "");
+		evidence_event(an, finding_add(an, R_MONITOR_TAMPER, SEV_CRITICAL, a->p->owner, "ptrace-attach",
+					       summary), a->v, NULL, NULL, NULL);
+		return;
+	default:
+		return;
+	}
+}
