@@ -59,7 +59,9 @@ struct finding {
 	int sev;
 	int owner;           /* index into owners, -1 for none */
 	char *key;           /* what makes it distinct within (rule, owner) */
-	char *summary;
+	char *summary;       /* while named: the text after the owner's name */
+	bool named;          /* the summary starts with the owner's name, put in at
+			      * the end (a pip build is named once its metadata is known) */
 	struct evidence ev[EVIDENCE_MAX];
 	int nev;
 	uint64_t count;      /* events behind it, including those not kept */
@@ -75,6 +77,8 @@ enum prof_set {
 struct owner {
 	int kind;
 	const char *eco;     /* "npm", "pip" or NULL */
+	const char *pm;      /* the package manager that ran or skipped its scripts:
+			      * "npm", "yarn", "pnpm", "pip", or NULL */
 	char *key;           /* unique: eco + folder */
 	char *name, *version, *path;
 	struct strmap set[PS_N];

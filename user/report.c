@@ -503,8 +503,32 @@ static void text_finding(FILE *out, const struct finding *f, bool color)
 		fprintf(out, "             (%llu events in all)\n", (unsigned long long)f->count);
 }
 
+/* script_label: what became of a package's install scripts, in the words
+ * of the package manager that ran or skipped them: npm's approvals are
+ * allowScripts, pnpm's onlyBuiltDependencies; pip and yarn (v1) have none. */
+static const char *script_label(const struct owner *o, char *buf, size_t max)
+{
+	const char *pm = o->pm ? o->pm : o->eco && !strcmp(o->eco, "pip") ? "pip" : "npm";
+	const char *list = !strcmp(pm, "npm") ? "allowScripts" : !strcmp(pm, "pnpm") ? "onlyBuiltDependencies" : NULL;
+
+	if (!o->ran_script)
+		snprintf(buf, max, "skipped by %s (info)", pm);
+	else if (o->kind == OWN_PROJECT)
+		snprintf(buf, max, "ran (the project's own)");
+	else if (o->approved == 1)
+		snprintf(buf, max, "ran (approved)");
+	else if (!list)
+		snprintf(buf, max, "ran");
+	else if (o->approved == 0)
+		snprintf(buf, max, "ran (denied in %s)", list);
+	else
+		snprintf(buf, max, "ran (not in %s)", list);
+	return buf;
+}
+
 static int report_text(const struct report *r, FILE *out, bool color)
 {
+	char label[128];
 	const char *bold = color ? "\033[1m" : "", *reset = color ? "\033[0m" : "";
 
 	fprintf(out, "%spkgtrace report%s:", bold, reset);
@@ -558,10 +582,7 @@ static int report_text(const struct report *r, FILE *out, bool color)
 			continue;
 		if (!any++)
 			fprintf(out, "\n%sInstall scripts%s\n", bold, reset);
-		fprintf(out, "  %-40s %s\n", o->name ? o->name : "?",
-			o->ran_script ? (o->kind == OWN_PROJECT ? "ran (the project's own)" :
-					 o->approved == 1 ? "ran (approved)" : o->approved == 0 ? "ran (denied in allowScripts)" :
-					 "ran (not in allowScripts)") : "skipped by npm (info)");
+		fprintf(out, "  %-40s %s\n", o->name ? o->name : "?", script_label(o, label, sizeof(label)));
 	}
 	return ferror(out) ? -EIO : 0;
 }

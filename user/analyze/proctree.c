@@ -34,6 +34,16 @@ struct proc *proc_new(struct analyzer *an, uint32_t pid, const struct proc *pare
 	p->owner = parent ? parent->owner : an->command_owner;
 	p->is_pm = parent ? parent->is_pm : false;
 	p->pm_eco = parent ? parent->pm_eco : NULL;
+	p->pm_tool = parent ? parent->pm_tool : NULL;
+	p->python = parent ? parent->python : false;
+	p->install_step = parent ? parent->install_step : false;
+	free(p->last_py);
+	p->last_py = NULL;
+	for (int k = 0; k < 2; k++) {
+		p->ids_known[k] = parent ? parent->ids_known[k] : false;
+		for (int i = 0; i < 3; i++)
+			p->ids[k][i] = parent ? parent->ids[k][i] : 0;
+	}
 	p->alive = true;
 	p->root = false;
 	p->time_ns = t;
@@ -90,6 +100,7 @@ void proc_free_all(struct analyzer *an)
 		for (struct proc *p = an->procs[i]; p; p = n) {
 			n = p->next;
 			free(p->cmd);
+			free(p->last_py);
 			free(p);
 		}
 		an->procs[i] = NULL;

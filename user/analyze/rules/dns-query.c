@@ -32,8 +32,13 @@ void dns_query_on_finish(struct analyzer *an, const struct finish_ctx *fc)
 		if (!n->dns)
 			continue;
 		own = strmap_find(&resolvers, n->addrport) < 0;
-		snprintf(summary, sizeof(summary), "%s sent DNS queries to %s%s", owner_label(an, n->owner),
-			 n->addrport, own ? ", a resolver of its own choosing" : "");
+		/* the query is what it asked; the resolver only says how */
+		if (n->name)
+			snprintf(summary, sizeof(summary), "%s looked up %s (DNS via %s%s)", owner_label(an, n->owner),
+				 n->name, n->addrport, own ? ", a resolver of its own choosing" : "");
+		else
+			snprintf(summary, sizeof(summary), "%s tried a DNS lookup, name not captured (via %s%s)",
+				 owner_label(an, n->owner), n->addrport, own ? ", a resolver of its own choosing" : "");
 		f = finding_add(an, R_DNS_QUERY, own ? SEV_HIGH : SEV_MEDIUM, n->owner, n->addrport, summary);
 		if (!f)
 			continue;

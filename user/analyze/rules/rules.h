@@ -17,6 +17,7 @@ void network_egress_on_finish(struct analyzer *an, const struct finish_ctx *fc);
 void dns_query_on_finish(struct analyzer *an, const struct finish_ctx *fc);
 void credential_access_on_read(struct analyzer *an, const struct act *a);
 void write_outside_project_on_write(struct analyzer *an, const struct act *a);
+void write_outside_project_on_finish(struct analyzer *an, const struct finish_ctx *fc);
 void persistence_on_write(struct analyzer *an, const struct act *a);
 void persistence_on_finish(struct analyzer *an, const struct finish_ctx *fc);
 void command_shadowing_on_chmod(struct analyzer *an, const struct act *a);
