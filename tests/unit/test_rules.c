@@ -634,6 +634,17 @@ static void pip_legacy(struct analyzer *an)
 	ev_open(&B, an, 301, SITE "/rw_setuppy/__pycache__/__init__.cpython-311.pyc.77", O_WRONLY | O_CREAT);
 	ev_open(&B, an, 301, SITE "/rw_setuppy-1.2.3-py3.11.egg-info/PKG-INFO", O_WRONLY | O_CREAT);
 	ev_exit(&B, an, 301);
+	ev_open(&B, an, 300, SITE "/rw_setuppy-1.2.3-py3.11.egg-info/installed-files.txt", O_WRONLY | O_CREAT);
+}
+
+/* the same install step also rewriting another distribution's module */
+static void pip_legacy_tamper(struct analyzer *an)
+{
+	pip_hook(an, 301, "install");
+	ev_open(&B, an, 301, SITE "/rw_setuppy/__init__.py", O_WRONLY | O_CREAT);
+	ev_open(&B, an, 301, SITE "/requests/__init__.py", O_WRONLY | O_TRUNC);
+	ev_exit(&B, an, 301);
+	ev_open(&B, an, 300, SITE "/rw_setuppy-1.2.3-py3.11.egg-info/installed-files.txt", O_WRONLY | O_CREAT);
 }
 
 /* a build that failed before writing any metadata */
@@ -666,6 +677,8 @@ static void pip_prologue(struct analyzer *an, struct facts *f)
 
 	put(f, SITE "/rw_setuppy-1.2.3-py3.11.egg-info/PKG-INFO",
 	    "Metadata-Version: 2.1\nName: rw-setuppy\nVersion: 1.2.3\nSummary: x\n\nName: not-this\n");
+	put(f, SITE "/rw_setuppy-1.2.3-py3.11.egg-info/installed-files.txt",
+	    "../rw_setuppy/__init__.py\n../rw_setuppy/__pycache__/__init__.cpython-311.pyc\nPKG-INFO\n");
 	ev_exec(&B, an, 300, "/usr/bin/python3.11", argv, PROJ, base_env);
 	ev_open(&B, an, 300, VENV "/pyvenv.cfg", O_RDONLY);
 	ev_open(&B, an, 300, SDIST, O_RDONLY);
@@ -728,11 +741,14 @@ static void test_pip_failed_build(void)
 
 static void test_pip_attack(void)
 {
-	struct report *r = analyze_pip(pip_attack);
+	struct report *r = analyze_pip(pip_attack), *legacy = analyze_pip(pip_legacy_tamper);
+	const struct finding *f = find(legacy, "tamper", "rw_setuppy"); /* named by its sdist */
 
 	CHECK_INT(sev_max(r, "tamper"), SEV_HIGH);
 	CHECK_INT(sev_max(r, "unexpected-exec"), SEV_MEDIUM);
+	CHECK(f && f->sev == SEV_HIGH && f->count == 1 && strstr(f->summary, "/requests/__init__.py"));
 	report_free(r);
+	report_free(legacy);
 }
 
 int main(void)

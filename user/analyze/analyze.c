@@ -612,6 +612,8 @@ struct analyzer *analyzer_new(const struct baseline *bl, const struct session_in
 	strmap_init(&an->venvs, 64);
 	strmap_init(&an->pip_builds.keys, CAND_CAP);
 	strmap_init(&an->pip_meta.keys, CAND_CAP);
+	strmap_init(&an->install_writes.keys, WRITTEN_CAP);
+	strmap_init(&an->installed_lists, CAND_CAP);
 	strmap_init(&an->pm_endpoints, 1024);
 	strmap_init(&an->net_keys, CAND_CAP);
 	an->written_owner = calloc(WRITTEN_CAP, sizeof(int));
@@ -660,6 +662,8 @@ void analyzer_free(struct analyzer *an)
 	strmap_clear(&an->venvs);
 	candlist_clear(&an->pip_builds);
 	candlist_clear(&an->pip_meta);
+	candlist_clear(&an->install_writes);
+	strmap_clear(&an->installed_lists);
 	free(an->pip_archive);
 	strmap_clear(&an->pm_endpoints);
 	for (size_t i = 0; i < an->net_keys.n; i++) {

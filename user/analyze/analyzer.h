@@ -116,6 +116,8 @@ struct analyzer {
 	struct strmap venvs;        /* Python virtual environments (a pyvenv.cfg was read) */
 	struct candlist pip_builds; /* pip's build dirs, extra: the sdist unpacked there */
 	struct candlist pip_meta;   /* PKG-INFO and METADATA files build hooks wrote */
+	struct candlist install_writes; /* writes of setup.py install steps (WP_INSTALL) */
+	struct strmap installed_lists;  /* *.egg-info/installed-files.txt pip wrote */
 	char *pip_archive;          /* the last sdist or wheel file pip opened */
 	struct strmap pm_endpoints; /* addr:port the package manager used */
 	struct strmap net_keys;
@@ -288,6 +290,10 @@ int pip_script_owner(struct analyzer *an, const struct event_view *v, const char
 bool pip_install_step(const char *argv, size_t alen);
 void pip_name_from_build(struct analyzer *an, int owner, const struct event_view *v, const char *path);
 void pip_pm_read(struct analyzer *an, const char *path);
+/* pip_installed: path is one of the files owner's install step installed:
+ * listed in an installed-files.txt pip wrote, or, with none, in a folder
+ * or file of the distribution's own name. */
+bool pip_installed(struct analyzer *an, struct facts *facts, int owner, const char *path);
 void pip_pm_write(struct analyzer *an, const struct event_view *v, const char *path);
 void normalize_dist(const char *in, char *out, size_t max);
 void pip_metadata_all(struct analyzer *an, struct facts *facts);

@@ -218,6 +218,9 @@ void pip_pm_write(struct analyzer *an, const struct event_view *v, const char *p
 	if (strstr(path, ".dist-info/RECORD") && !strcmp(path_base(path), "RECORD") &&
 	    strmap_add(&an->records, path, NULL) == -ENOMEM)
 		an->oom = true;
+	if (strstr(path, ".egg-info/installed-files.txt") && !strcmp(path_base(path), "installed-files.txt") &&
+	    strmap_add(&an->installed_lists, path, NULL) == -ENOMEM)
+		an->oom = true;
 	if (bl && path[bl] == '/' && an->pip_archive) {
 		char dir[4096];
 
@@ -338,6 +341,47 @@ void pip_metadata_all(struct analyzer *an, struct facts *facts)
 		if (o->name_from_build == NAMED_FOLDER)
 			pip_metadata(an, o, facts);
 	}
+}
+
+bool pip_installed(struct analyzer *an, struct facts *facts, int owner, const char *path)
+{
+	char want[256], have[256], top[256], joined[8400], abs[8400], dir[4096];
+	const char *site, *rel;
+	bool any = false;
+
+	/* the files pip listed after the install step, relative to the egg-info */
+	for (size_t i = 0; i < an->installed_lists.n; i++) {
+		const char *list = an->installed_lists.items[i], *text = fact(facts, list, 4 * FACT_MAX);
+
+		if (!text)
+			continue;
+		any = true;
+		dirname_into(list, dir, sizeof(dir));
+		for (const char *line = text; *line;) {
+			size_t l = strcspn(line, "\r\n");
+
+			snprintf(joined, sizeof(joined), "%s/%.*s", dir, (int)l, line);
+			if (path_fold(joined, strlen(joined), abs, sizeof(abs)) < 0)
+				snprintf(abs, sizeof(abs), "%s", joined);
+			if (l && !strcmp(abs, path))
+				return true;
+			line += l;
+			line += strspn(line, "\r\n");
+		}
+	}
+	if (any)
+		return false;
+	/* no list (the install failed): its own top-level name in site-packages */
+	site = strstr(path, "/site-packages/");
+	if (!site)
+		site = strstr(path, "/dist-packages/");
+	if (!site || !an->owners[owner]->name)
+		return false;
+	rel = site + 15;
+	snprintf(top, sizeof(top), "%.*s", (int)strcspn(rel, "/-."), rel);
+	normalize_dist(top, have, sizeof(have));
+	normalize_dist(an->owners[owner]->name, want, sizeof(want));
+	return want[0] && !strcmp(want, have);
 }
 
 /* normalize_dist: a distribution name as PEP 503 compares them. */

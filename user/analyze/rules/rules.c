@@ -33,7 +33,7 @@ const struct rule_info rule_info[R_NRULES] = {
 	[R_LINGERING_PROCESS] = { "lingering-process", "A process of the install outlived it", SEV_HIGH,
 				  .on_finish = lingering_process_on_finish },
 	[R_TAMPER] = { "tamper", "Writes to another package, the project's sources or CI configuration", SEV_HIGH,
-		       .on_write = tamper_on_write },
+		       .on_write = tamper_on_write, .on_finish = tamper_on_finish },
 	[R_LISTEN_SOCKET] = { "listen-socket", "A script opened a listening socket", SEV_MEDIUM,
 			      .on_net = listen_socket_on_net },
 	[R_PRIVILEGE_CHANGE] = { "privilege-change", "setuid/setgid bits, ptrace or a credential change", SEV_HIGH,

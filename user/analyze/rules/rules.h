@@ -29,6 +29,7 @@ void dropper_on_finish(struct analyzer *an, const struct finish_ctx *fc);
 void fileless_exec_on_exec(struct analyzer *an, const struct act *a);
 void lingering_process_on_finish(struct analyzer *an, const struct finish_ctx *fc);
 void tamper_on_write(struct analyzer *an, const struct act *a);
+void tamper_on_finish(struct analyzer *an, const struct finish_ctx *fc);
 void listen_socket_on_net(struct analyzer *an, const struct act *a);
 void privilege_change_on_chmod(struct analyzer *an, const struct act *a);
 void privilege_change_on_cred(struct analyzer *an, const struct act *a);
