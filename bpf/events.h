@@ -55,7 +55,10 @@ enum pt_event_type {
 	PT_EV_LISTEN = 15,  /*   LISTEN/ACCEPT: the local / peer address          */
 	PT_EV_ACCEPT = 16,
 	PT_EV_SEND = 17,    /* UDP send: dest as above; f1 payload (port 53 only); arg? */
-	PT_EV_SETID = 18,   /* arg0 PT_SETID_*, arg1, arg2 ids (arg2 -1 for setuid/setgid) */
+	PT_EV_SETID = 18,   /* low 32 bits: arg0 PT_SETID_*, arg1, arg2 the ids asked for
+			     * (arg2 -1 for setuid/setgid); with PT_F_SETID_AFTER the
+			     * high 32 bits of arg0, arg1, arg2 are the real, effective
+			     * and saved uid (uid calls) or gid (gid calls) after it */
 	PT_EV_PTRACE = 19,  /* arg0 request, arg1 target pid */
 	PT_EV_ROOT = 20,    /* pid became the root of session arg0 (tree mark set) */
 	PT_EV_SYS = 21,     /* mount, namespace and root calls: arg0 PT_SYS_*, arg1 flags,
@@ -114,6 +117,8 @@ enum pt_setid_kind {
 #define PT_F_DIR_AS_GIVEN (1u << 19) /* path calls: the final directory of f0/f1 is the
 				      * string as given, not resolved through symlinks:
 				      * userspace resolves it at receipt */
+#define PT_F_SETID_AFTER (1u << 20) /* setid: the ids after the call are in the args'
+				     * high halves (traces before it lack them) */
 
 struct pt_event {
 	__u64 time_ns;   /* bpf_ktime_get_boot_ns() */

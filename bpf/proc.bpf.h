@@ -10,7 +10,8 @@
 #ifndef PKGTRACE_PROC_BPF_H
 #define PKGTRACE_PROC_BPF_H
 
-/* credentials and ptrace: arg0 kind, arg1/arg2 the (first two) ids */
+/* credentials and ptrace: arg0 kind, arg1/arg2 the (first two) ids asked for;
+ * set*id also the ids after the call (see PT_EV_SETID in events.h) */
 
 /* One program for the six set*id calls: the kind by syscall number, filled
  * by probe.c (one program instead of six, see exit_paths). */
@@ -18,11 +19,34 @@ const volatile __u8 sc_setid_kind[NR_MAX] = {};
 
 EXIT(setid, PT_EV_SETID)
 {
+	const struct cred *cred = cur_task()->cred;
+	__u8 kind;
+	__u32 r, e, sv;
+
 	barrier_var(nr); /* see sys_exit */
-	EV(s)->arg[0] = sc_setid_kind[nr & (NR_MAX - 1)];
+	kind = sc_setid_kind[nr & (NR_MAX - 1)];
+	EV(s)->arg[0] = kind;
 	EV(s)->arg[1] = (__u32)a->a[0];
 	/* setuid/setgid have one argument: the second register is garbage */
-	EV(s)->arg[2] = EV(s)->arg[0] <= PT_SETID_GID ? (__u32)-1 : (__u32)a->a[1];
+	EV(s)->arg[2] = kind <= PT_SETID_GID ? (__u32)-1 : (__u32)a->a[1];
+	/* The ids after the call (PT_F_SETID_AFTER), real, effective, saved,
+	 * in the upper halves: a change shows as the ids before and after,
+	 * whatever the call asked (-1 asks for no change). */
+	if (!cred)
+		return;
+	if (kind == PT_SETID_UID || kind == PT_SETID_REUID || kind == PT_SETID_RESUID) {
+		r = cred->uid.val;
+		e = cred->euid.val;
+		sv = cred->suid.val;
+	} else {
+		r = cred->gid.val;
+		e = cred->egid.val;
+		sv = cred->sgid.val;
+	}
+	EV(s)->arg[0] |= (__u64)r << 32;
+	EV(s)->arg[1] |= (__u64)e << 32;
+	EV(s)->arg[2] |= (__u64)sv << 32;
+	EV(s)->flags |= PT_F_SETID_AFTER;
 }
 
 EXIT(ptrace, PT_EV_PTRACE)

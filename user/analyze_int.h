@@ -62,7 +62,9 @@ struct finding {
 	int sev;
 	int owner;           /* index into owners, -1 for none */
 	char *key;           /* what makes it distinct within (rule, owner) */
-	char *summary;
+	char *summary;       /* while named: the text after the owner's name */
+	bool named;          /* the summary starts with the owner's name, put in at
+			      * the end (a pip build is named once its metadata is known) */
 	struct evidence ev[EVIDENCE_MAX];
 	int nev;
 	uint64_t count;      /* events behind it, including those not kept */

@@ -706,7 +706,7 @@ int event_write_json(FILE *out, const struct event_view *v, uint64_t boot_offset
 		json_socket(out, v);
 		break;
 	case PT_EV_SETID: {
-		unsigned long long k = ev->arg[0];
+		unsigned long long k = (uint32_t)ev->arg[0];
 
 		json_key(out, "call");
 		json_cstr(out, k < ARRAY_LEN(setid_names) && setid_names[k] ? setid_names[k] : "unknown");
@@ -716,6 +716,9 @@ int event_write_json(FILE *out, const struct event_view *v, uint64_t boot_offset
 		else
 			fprintf(out, ",\"ids\":[%lld,%lld]", (long long)(int)ev->arg[1],
 				(long long)(int)ev->arg[2]);
+		if (ev->flags & PT_F_SETID_AFTER)
+			fprintf(out, ",\"after\":[%u,%u,%u]", (unsigned)(ev->arg[0] >> 32),
+				(unsigned)(ev->arg[1] >> 32), (unsigned)(ev->arg[2] >> 32));
 		break;
 	}
 	case PT_EV_PTRACE:

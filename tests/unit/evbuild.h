@@ -25,6 +25,7 @@ struct evb {
 	int nfield;
 	uint64_t clock;   /* time_ns of the next record */
 	int bad;          /* records event_decode refused */
+	uint32_t uid;     /* the uid of the records built */
 };
 
 /* evb_start: a new record of type for pid (parent ppid). */
@@ -34,6 +35,7 @@ static inline void evb_start(struct evb *b, uint32_t type, uint32_t pid, uint32_
 	b->ev.type = type;
 	b->ev.pid = b->ev.tid = pid;
 	b->ev.ppid = ppid;
+	b->ev.uid = b->uid;
 	b->ev.session = 1;
 	b->ev.time_ns = (b->clock += 1000);
 	snprintf(b->ev.comm, sizeof(b->ev.comm), "test");
@@ -223,6 +225,25 @@ static inline void ev_sock(struct evb *b, struct analyzer *an, uint32_t type, ui
 	}
 	if (payload)
 		evb_field(b, payload, plen);
+	evb_feed(b, an);
+}
+
+/* ev_setid: a set*id call of kind asking for ids a, b; after: the ids
+ * after it (NULL: a record without them, as traces before them have). */
+static inline void ev_setid(struct evb *b, struct analyzer *an, uint32_t pid, uint32_t kind, int32_t a,
+			    int32_t bb, const uint32_t *after, int ret)
+{
+	evb_start(b, PT_EV_SETID, pid, 1);
+	b->ev.ret = ret;
+	b->ev.arg[0] = kind;
+	b->ev.arg[1] = (uint32_t)a;
+	b->ev.arg[2] = (uint32_t)bb;
+	if (after) {
+		b->ev.arg[0] |= (uint64_t)after[0] << 32;
+		b->ev.arg[1] |= (uint64_t)after[1] << 32;
+		b->ev.arg[2] |= (uint64_t)after[2] << 32;
+		b->ev.flags |= PT_F_SETID_AFTER;
+	}
 	evb_feed(b, an);
 }
 

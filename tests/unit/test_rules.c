@@ -7,10 +7,13 @@
  * built raw and go through event_decode(), path folding included.
  */
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "unit.h"
 #include "evbuild.h"
 #include "analyze_int.h"
+#include "analyze/analyzer.h"
 
 #define PROJ "/work/proj"
 #define NM PROJ "/node_modules"
@@ -23,6 +26,7 @@ static char *si_env[] = { "HOME=/root", "PATH=/usr/local/bin:/usr/bin:/bin", NUL
 static uint64_t si_drops;
 static struct facts *F;                      /* the facts of the install analyze() runs */
 static void (*pre_facts)(struct facts *f);  /* facts put before the defaults (first answer wins) */
+static const char *extra_fact, *extra_text; /* one more file for analyze(), or NULL */
 
 /* a DNS query for example.com */
 static const uint8_t dns_query[] = { 0xab, 0xcd, 0x01, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00,
@@ -387,16 +391,24 @@ static const struct rule_case cases[] = {
 	{ "evasion", SEV_HIGH, "pkg", evasion_fire, evasion_alike },
 };
 
-/* analyze: the install around body, its report. */
-static struct report *analyze(void (*body)(struct analyzer *))
+/* an install: the traced command, its root process's first events and
+ * the files it leaves, and the process whose exit ends it */
+struct install {
+	char **argv;
+	int argc;
+	uint32_t root, last;
+	void (*prologue)(struct analyzer *an, struct facts *f);
+};
+
+/* analyze_install: the install around body, its report. */
+static struct report *analyze_install(const struct install *in, void (*body)(struct analyzer *))
 {
-	const char *argv[] = { "node", "/usr/bin/npm", "ci", NULL };
 	char err[256];
 	struct baseline *bl = baseline_load(NULL, err, sizeof(err));
 	struct session_info si = {
-		.argc = 2, .argv = si_argv, .cwd = PROJ, .envc = 2, .env = si_env,
+		.argc = in->argc, .argv = in->argv, .cwd = PROJ, .envc = 2, .env = si_env,
 		.hostname = "host", .kernel = "6.18", .start_ns = 1000, .end_ns = 5000000000ull,
-		.root_pid = 100, .exit_status = 0, .collector_pid = COLLECTOR,
+		.root_pid = in->root, .exit_status = 0, .collector_pid = COLLECTOR,
 		.nmonitor_maps = 1, .monitor_maps = { MONITOR_MAP },
 	};
 	struct analyzer *an = bl ? analyzer_new(bl, &si) : NULL;
@@ -410,21 +422,16 @@ static struct report *analyze(void (*body)(struct analyzer *))
 	if (an && f) {
 		if (pre_facts)
 			pre_facts(f);
-		put(f, PROJ "/package.json", "{\"name\":\"proj\",\"version\":\"1.0.0\"}");
-		put(f, PROJ "/.npmrc", "registry=http://127.0.0.1:4873/\n");
-		put(f, PKG "/package.json", "{\"name\":\"pkg\",\"version\":\"1.0.0\",\"scripts\":{\"postinstall\":\"node install.js\"}}");
-		put(f, NM "/other/package.json", "{\"name\":\"other\",\"version\":\"2.0.0\"}");
+		if (extra_fact)
+			put(f, extra_fact, extra_text);
 		put(f, "/etc/resolv.conf", "nameserver 10.0.0.53\n");
 		put(f, "pkgtrace:credential-files", "2049 77 aws /root/.aws/credentials\n"
 		    "2049 78 ssh-key /root/.ssh/id_rsa\n");
 		analyzer_set_facts(an, f);
-		ev_root(&B, an, 100);
-		ev_exec(&B, an, 100, "/usr/bin/node", argv, PROJ, base_env);
-		ev_sock(&B, an, PT_EV_CONNECT, 100, "127.0.0.1", 4873, SOCK_STREAM, NULL, 0);
-		ev_open(&B, an, 100, PKG "/package.json", O_WRONLY | O_CREAT);
-		ev_open(&B, an, 100, NM "/other/package.json", O_WRONLY | O_CREAT);
+		ev_root(&B, an, in->root);
+		in->prologue(an, f);
 		body(an);
-		ev_exit(&B, an, 101);
+		ev_exit(&B, an, in->last);
 		si.drops = si_drops;
 		r = analyzer_finish(an, &si, f);
 	}
@@ -434,6 +441,28 @@ static struct report *analyze(void (*body)(struct analyzer *))
 	CHECK(r != NULL);
 	CHECK_INT(B.bad, 0);
 	return r;
+}
+
+/* `npm ci` (pid 100) in PROJ, which installs pkg and other */
+static void npm_prologue(struct analyzer *an, struct facts *f)
+{
+	const char *argv[] = { "node", "/usr/bin/npm", "ci", NULL };
+
+	put(f, PROJ "/package.json", "{\"name\":\"proj\",\"version\":\"1.0.0\"}");
+	put(f, PROJ "/.npmrc", "registry=http://127.0.0.1:4873/\n");
+	put(f, PKG "/package.json", "{\"name\":\"pkg\",\"version\":\"1.0.0\",\"scripts\":{\"postinstall\":\"node install.js\"}}");
+	put(f, NM "/other/package.json", "{\"name\":\"other\",\"version\":\"2.0.0\"}");
+	ev_exec(&B, an, 100, "/usr/bin/node", argv, PROJ, base_env);
+	ev_sock(&B, an, PT_EV_CONNECT, 100, "127.0.0.1", 4873, SOCK_STREAM, NULL, 0);
+	ev_open(&B, an, 100, PKG "/package.json", O_WRONLY | O_CREAT);
+	ev_open(&B, an, 100, NM "/other/package.json", O_WRONLY | O_CREAT);
+}
+
+static struct report *analyze(void (*body)(struct analyzer *))
+{
+	static const struct install npm = { si_argv, 2, 100, 101, npm_prologue };
+
+	return analyze_install(&npm, body);
 }
 
 /* find: the finding of rule (for pkg, or with no package), or NULL. */
@@ -1419,6 +1448,326 @@ static void test_blame_shifting(void)
 	report_free(n);
 }
 
+/* ---- benign look-alikes of real installs, each next to the attack it
+ * resembles (issue 13) ---- */
+
+/* sev_max: the highest severity of rule's findings (any package), or -1 */
+static int sev_max(const struct report *r, const char *rule)
+{
+	int m = -1;
+
+	for (size_t i = 0; r && i < r->nfindings; i++)
+		if (!strcmp(rule_info[r->findings[i].rule].id, rule) && r->findings[i].sev > m)
+			m = r->findings[i].sev;
+	return m;
+}
+
+/* GNU make as root: setresuid(-1, 0, -1) changes nothing */
+static void setid_noop_root(struct analyzer *an)
+{
+	static const uint32_t zero[3] = { 0, 0, 0 };
+
+	pkg_script(an);
+	ev_setid(&B, an, 101, PT_SETID_RESUID, -1, 0, zero, 0);
+	ev_setid(&B, an, 101, PT_SETID_RESGID, -1, 0, zero, 0);
+	ev_setid(&B, an, 101, PT_SETID_RESUID, -1, 0, NULL, 0); /* a trace without the ids after */
+}
+
+/* root dropping to nobody: a change, no escalation */
+static void setid_drop_root(struct analyzer *an)
+{
+	static const uint32_t nobody[3] = { 65534, 65534, 65534 };
+
+	pkg_script(an);
+	ev_setid(&B, an, 101, PT_SETID_UID, 65534, -1, nobody, 0);
+}
+
+/* uid 1000 becoming root (a setuid-root helper's saved id), after a failed try
+ * (run as uid 1000) */
+static void setid_gain(struct analyzer *an)
+{
+	static const uint32_t root3[3] = { 0, 0, 0 };
+
+	pkg_script(an);
+	ev_setid(&B, an, 101, PT_SETID_UID, 0, -1, NULL, -1); /* EPERM: nothing changed */
+	ev_setid(&B, an, 101, PT_SETID_UID, 0, -1, root3, 0);
+}
+
+static void setid_failed_only(struct analyzer *an)
+{
+	pkg_script(an);
+	ev_setid(&B, an, 101, PT_SETID_UID, 0, -1, NULL, -1);
+}
+
+static void test_setid(void)
+{
+	struct report *noop = analyze(setid_noop_root), *drop = analyze(setid_drop_root);
+	struct report *gain, *failed;
+
+	B.uid = 1000; /* an install run as uid 1000 */
+	gain = analyze(setid_gain);
+	failed = analyze(setid_failed_only);
+	B.uid = 0;
+
+	CHECK_INT(sev_max(noop, "privilege-change"), -1);
+	CHECK_INT(sev_max(drop, "privilege-change"), SEV_INFO);
+	CHECK_INT(sev_max(gain, "privilege-change"), SEV_HIGH);
+	CHECK_INT(sev_max(failed, "privilege-change"), -1);
+	report_free(noop);
+	report_free(drop);
+	report_free(gain);
+	report_free(failed);
+}
+
+/* gyp's dependency files mirror absolute paths under the package's build/ */
+static void gyp_deps(struct analyzer *an)
+{
+	pkg_script(an);
+	ev_open(&B, an, 101, PKG "/build/Release/.deps" PKG "/lib/binding/x.node.d", O_WRONLY | O_CREAT);
+	ev_open(&B, an, 101, PKG "/build/Release/.deps" NM "/other/x.o.d", O_WRONLY | O_CREAT);
+}
+
+static void test_own_build_tree(void)
+{
+	struct report *r = analyze(gyp_deps), *attack = analyze(tamper_fire);
+
+	CHECK_INT(sev_max(r, "tamper"), -1);
+	CHECK_INT(sev_max(attack, "tamper"), SEV_HIGH);
+	CHECK_INT(npm_folder_len(PKG "/build/Release/.deps" NM "/other/x"), strlen(PKG));
+	CHECK_INT(npm_folder_len(NM "/a/node_modules/@s/b/lib/x.js"), strlen(NM "/a/node_modules/@s/b"));
+	CHECK_INT(npm_folder_len(NM "/.pnpm/a@1.0.0/node_modules/a/index.js"),
+		  strlen(NM "/.pnpm/a@1.0.0/node_modules/a"));
+	CHECK_INT(npm_folder_len(NM "/.bin/x"), 0);
+	CHECK_INT(npm_folder_len(NM "/.package-lock.json"), 0);
+	report_free(r);
+	report_free(attack);
+}
+
+/* CPython caching the bytecode of a module it imports, in another
+ * package's folder (node-gyp's gyp, run by pkg's build) */
+static void pyc_by_python(struct analyzer *an)
+{
+	const char *argv[] = { "python3", "gyp_main.py", NULL };
+
+	pkg_script(an);
+	run(an, 102, "/usr/bin/python3.11", argv, 0, true);
+	ev_open(&B, an, 102, NM "/other/gyp/__init__.py", O_RDONLY);
+	ev_open(&B, an, 102, NM "/other/gyp/__pycache__/__init__.cpython-311.pyc.140497584599760",
+		O_WRONLY | O_CREAT | O_EXCL);
+	ev_path2(&B, an, PT_EV_RENAME, 102, NM "/other/gyp/__pycache__/__init__.cpython-311.pyc.140497584599760",
+		 NM "/other/gyp/__pycache__/__init__.cpython-311.pyc");
+	ev_exit(&B, an, 102);
+}
+
+/* a .pyc planted by something that is not compiling that module */
+static void pyc_poisoned(struct analyzer *an)
+{
+	const char *argv[] = { "python3", "x.py", NULL };
+
+	pkg_script(an);
+	ev_open(&B, an, 101, NM "/other/gyp/__pycache__/__init__.cpython-311.pyc", O_WRONLY | O_CREAT);
+	run(an, 102, "/usr/bin/python3.11", argv, 0, true);
+	ev_open(&B, an, 102, PKG "/x.py", O_RDONLY);
+	ev_open(&B, an, 102, NM "/other/gyp/__pycache__/__init__.cpython-311.pyc.1", O_WRONLY | O_CREAT);
+	ev_exit(&B, an, 102);
+}
+
+static void test_pycache(void)
+{
+	struct report *r = analyze(pyc_by_python), *attack = analyze(pyc_poisoned);
+	const struct finding *f = find(attack, "tamper", "pkg");
+
+	CHECK_INT(sev_max(r, "tamper"), -1);
+	CHECK(f && f->sev == SEV_HIGH && f->count == 2);
+	report_free(r);
+	report_free(attack);
+}
+
+/* npm writing its cache where .npmrc's cache= says */
+static void npm_cache_write(struct analyzer *an)
+{
+	pkg_script(an);
+	ev_open(&B, an, 100, "/var/cache/npmc/_cacache/tmp/abc", O_WRONLY | O_CREAT);
+	ev_open(&B, an, 100, "/var/cache/npmc/_cacache/index-v5/ab/cd/ef", O_WRONLY | O_CREAT);
+}
+
+static void npm_odd_write(struct analyzer *an)
+{
+	npm_cache_write(an);
+	ev_open(&B, an, 100, "/var/lib/elsewhere/x", O_WRONLY | O_CREAT);
+}
+
+static void test_pm_cache(void)
+{
+	struct report *r, *odd;
+	const struct finding *f;
+
+	extra_fact = "/root/.npmrc";
+	extra_text = "cache=/var/cache/npmc\n";
+	r = analyze(npm_cache_write);
+	odd = analyze(npm_odd_write);
+	extra_fact = extra_text = NULL;
+	CHECK_INT(sev_max(r, "write-outside-project"), -1);
+	f = find(odd, "write-outside-project", NULL);
+	CHECK(f && f->sev == SEV_LOW && f->count == 1 && f->nev == 1 && strstr(f->summary, "/var/lib/elsewhere/x"));
+	report_free(r);
+	report_free(odd);
+}
+
+static void test_dns_names_query(void)
+{
+	struct report *r = analyze(dns_query_fire);
+	const struct finding *f = find(r, "dns-query", "pkg");
+
+	CHECK(f && strstr(f->summary, "example.com") && !strncmp(f->summary, "pkg ", 4));
+	report_free(r);
+}
+
+/* ---- pip: `.venv/bin/pip install rw_setuppy-1.2.3.tar.gz` in the project ---- */
+#define VENV PROJ "/.venv"
+#define SITE VENV "/lib/python3.11/site-packages"
+#define BUILD "/tmp/pip-req-build-abc123"
+#define SDIST "/dist/rw_setuppy-1.2.3.tar.gz"
+#define SHIM "\nexec(compile('''\n# This is <pip-setuptools-caller> -- a caller that pip uses to run setup.py\n" \
+	     "import setuptools\n''' % ('" BUILD "/setup.py',), \"<pip-setuptools-caller>\", \"exec\"))\n"
+
+/* a hook pip starts: its setuptools caller running setup.py CMD */
+static void pip_hook(struct analyzer *an, uint32_t pid, const char *cmd)
+{
+	const char *argv[] = { VENV "/bin/python3.11", "-u", "-c", SHIM, cmd, "--record",
+			       "/tmp/pip-record-x/install-record.txt", "--single-version-externally-managed",
+			       "--compile", NULL };
+
+	ev_fork(&B, an, 300, pid);
+	ev_exec(&B, an, pid, "/usr/bin/python3.11", argv, BUILD, base_env);
+}
+
+/* the legacy path: setuptools' own `setup.py install` writes the venv */
+static void pip_legacy(struct analyzer *an)
+{
+	pip_hook(an, 301, "install");
+	ev_open(&B, an, 301, SITE "/rw_setuppy/__init__.py", O_WRONLY | O_CREAT);
+	ev_open(&B, an, 301, SITE "/rw_setuppy/__init__.py", O_RDONLY);
+	ev_open(&B, an, 301, SITE "/rw_setuppy/__pycache__/__init__.cpython-311.pyc.77", O_WRONLY | O_CREAT);
+	ev_open(&B, an, 301, SITE "/rw_setuppy-1.2.3-py3.11.egg-info/PKG-INFO", O_WRONLY | O_CREAT);
+	ev_exit(&B, an, 301);
+	ev_open(&B, an, 300, SITE "/rw_setuppy-1.2.3-py3.11.egg-info/installed-files.txt", O_WRONLY | O_CREAT);
+}
+
+/* the same install step also rewriting another distribution's module */
+static void pip_legacy_tamper(struct analyzer *an)
+{
+	pip_hook(an, 301, "install");
+	ev_open(&B, an, 301, SITE "/rw_setuppy/__init__.py", O_WRONLY | O_CREAT);
+	ev_open(&B, an, 301, SITE "/requests/__init__.py", O_WRONLY | O_TRUNC);
+	ev_exit(&B, an, 301);
+	ev_open(&B, an, 300, SITE "/rw_setuppy-1.2.3-py3.11.egg-info/installed-files.txt", O_WRONLY | O_CREAT);
+}
+
+/* a build that failed before writing any metadata */
+static void pip_failed(struct analyzer *an)
+{
+	pip_hook(an, 301, "bdist_wheel");
+	ev_open(&B, an, 301, BUILD "/build/lib/rw_setuppy/__init__.py", O_WRONLY | O_CREAT);
+	ev_exit(&B, an, 301);
+}
+
+/* a build step (not pip's install) writing into the venv, and an inline
+ * payload its setup.py runs */
+static void pip_attack(struct analyzer *an)
+{
+	const char *payload[] = { "python3", "-c", "import base64;exec(base64.b64decode('cHJpbnQoMSk='))", NULL };
+
+	pip_hook(an, 301, "bdist_wheel");
+	ev_open(&B, an, 301, SITE "/requests/__init__.py", O_WRONLY | O_TRUNC);
+	ev_fork(&B, an, 301, 302);
+	ev_exec(&B, an, 302, "/usr/bin/python3.11", payload, BUILD, base_env);
+	ev_exit(&B, an, 302);
+	ev_exit(&B, an, 301);
+}
+
+/* `.venv/bin/pip install SDIST` (pid 300): python reads pyvenv.cfg, pip
+ * opens the sdist and unpacks it into its build folder */
+static void pip_prologue(struct analyzer *an, struct facts *f)
+{
+	const char *argv[] = { VENV "/bin/python3.11", VENV "/bin/pip", "install", SDIST, NULL };
+
+	put(f, SITE "/rw_setuppy-1.2.3-py3.11.egg-info/PKG-INFO",
+	    "Metadata-Version: 2.1\nName: rw-setuppy\nVersion: 1.2.3\nSummary: x\n\nName: not-this\n");
+	put(f, SITE "/rw_setuppy-1.2.3-py3.11.egg-info/installed-files.txt",
+	    "../rw_setuppy/__init__.py\n../rw_setuppy/__pycache__/__init__.cpython-311.pyc\nPKG-INFO\n");
+	ev_exec(&B, an, 300, "/usr/bin/python3.11", argv, PROJ, base_env);
+	ev_open(&B, an, 300, VENV "/pyvenv.cfg", O_RDONLY);
+	ev_open(&B, an, 300, SDIST, O_RDONLY);
+	ev_open(&B, an, 300, BUILD "/setup.py", O_WRONLY | O_CREAT);
+}
+
+static struct report *analyze_pip(void (*body)(struct analyzer *))
+{
+	static char *argv[] = { VENV "/bin/pip", "install", SDIST, NULL };
+	static const struct install pip = { argv, 3, 300, 300, pip_prologue };
+
+	return analyze_install(&pip, body);
+}
+
+static const struct owner *owner_named(const struct report *r, const char *name)
+{
+	for (size_t i = 0; r && i < r->nowners; i++)
+		if (r->owners[i]->name && !strcmp(r->owners[i]->name, name))
+			return r->owners[i];
+	return NULL;
+}
+
+/* named from its metadata, its summaries too; no finding above info; no
+ * npm words in the text report */
+static void test_pip_legacy_install(void)
+{
+	struct report *r = analyze_pip(pip_legacy);
+	const struct owner *o = owner_named(r, "rw-setuppy");
+	const struct finding *f = find(r, "install-script", "rw-setuppy");
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	int before = unit_failed_checks;
+
+	CHECK(o && o->version && !strcmp(o->version, "1.2.3"));
+	CHECK(f && !strcmp(f->summary, "rw-setuppy ran its build script"));
+	CHECK_INT(report_max_severity(r), SEV_INFO);
+	if (out) {
+		if (r)
+			report_write(r, out, FMT_TEXT, false);
+		fclose(out);
+		CHECK(text && strstr(text, "rw-setuppy") && !strstr(text, "allowScripts") && !strstr(text, "by npm"));
+	}
+	free(text);
+	if (unit_failed_checks != before)
+		dump(r);
+	report_free(r);
+}
+
+/* no metadata at all: the sdist's file name, never the build folder */
+static void test_pip_failed_build(void)
+{
+	struct report *r = analyze_pip(pip_failed);
+	const struct owner *o = owner_named(r, "rw_setuppy");
+
+	CHECK(o && o->version && !strcmp(o->version, "1.2.3"));
+	CHECK(!owner_named(r, "pip-req-build-abc123"));
+	report_free(r);
+}
+
+static void test_pip_attack(void)
+{
+	struct report *r = analyze_pip(pip_attack), *legacy = analyze_pip(pip_legacy_tamper);
+	const struct finding *f = find(legacy, "tamper", "rw_setuppy"); /* named by its sdist */
+
+	CHECK_INT(sev_max(r, "tamper"), SEV_HIGH);
+	CHECK_INT(sev_max(r, "unexpected-exec"), SEV_MEDIUM);
+	CHECK(f && f->sev == SEV_HIGH && f->count == 1 && strstr(f->summary, "/requests/__init__.py"));
+	report_free(r);
+	report_free(legacy);
+}
+
 int main(void)
 {
 	TEST(test_each_rule);
@@ -1440,5 +1789,13 @@ int main(void)
 	TEST(test_long_argv);
 	TEST(test_env_injection);
 	TEST(test_blame_shifting);
+	TEST(test_setid);
+	TEST(test_own_build_tree);
+	TEST(test_pycache);
+	TEST(test_pm_cache);
+	TEST(test_dns_names_query);
+	TEST(test_pip_legacy_install);
+	TEST(test_pip_failed_build);
+	TEST(test_pip_attack);
 	return unit_failed_tests ? 1 : 0;
 }

@@ -49,6 +49,23 @@ const char *pm_of_exec(const char *exe, const char *argv, size_t alen)
 	return NULL;
 }
 
+/* pm_tool_of: which package manager program a package-manager exec runs:
+ * "npm", "yarn", "pnpm" or "pip". */
+static const char *pm_tool_of(const char *pm, const char *exe, const char *argv, size_t alen)
+{
+	static const char *const tools[] = { "yarn", "pnpm", NULL };
+	const char *a0 = list_get(argv, alen, 0), *a1 = list_get(argv, alen, 1);
+	const char *b = exe ? path_base(exe) : a0 ? path_base(a0) : "";
+
+	if (!strcmp(pm, "pip"))
+		return "pip";
+	for (int i = 0; tools[i]; i++)
+		if (!strncmp(b, tools[i], strlen(tools[i])) ||
+		    (a1 && !strncmp(path_base(a1), tools[i], strlen(tools[i]))))
+			return tools[i];
+	return "npm";
+}
+
 /* in_bin_dir: node_modules/.bin, a directory on PATH, or a <prefix>/bin
  * outside any package's folder.  A .bin inside a package folder is not
  * one: yarn v1 keeps such links in its cache's copy of each package, where
@@ -139,20 +156,31 @@ static void on_exec(struct analyzer *an, struct proc *p, const struct event_view
 	char *cmdline = join_argv_all(an, argv, alen), item[1200];
 	struct act a;
 
+	bool by_pip = false;
+
 	if (!cmdline)
 		return;
 	if (ev->ret == 0) {
 		const char *pm = pm_of_exec(exe, argv, alen);
+		const char *b = path_base(exe ? exe : list_get(argv, alen, 0) ? list_get(argv, alen, 0) : "");
 
 		if (pm && !pm_trusted(an, p, exe, argv, alen))
 			pm = NULL;
+		/* pip's own helpers (the setuptools caller, the PEP 517 hook
+		 * runner, lsb_release...) run an argv pip wrote, not the package */
+		by_pip = p->is_pm && !pm && p->pm_eco && !strcmp(p->pm_eco, "pip");
 		if (p->is_pm && !pm) {
 			int owner = script_start(an, p, v, cmdline);
 
-			if (owner >= 0)
+			if (owner >= 0) {
 				p->owner = owner;
+				p->install_step = by_pip && pip_install_step(argv, alen);
+			}
 		}
 		p->is_pm = pm != NULL;
+		p->python = !strncmp(b, "python", 6) || !strncmp(b, "pypy", 4);
+		free(p->last_py);
+		p->last_py = NULL;
 		if (pm) {
 			const char *words[2] = { list_get(argv, alen, 0), list_get(argv, alen, 1) };
 
@@ -161,6 +189,9 @@ static void on_exec(struct analyzer *an, struct proc *p, const struct event_view
 			 * command line itself did not say (sh -c "pnpm i") */
 			if (!an->npm_flavor && !strcmp(pm, "npm"))
 				an->npm_flavor = npm_flavor_of(words, 2);
+			p->pm_tool = pm_tool_of(pm, exe, argv, alen);
+			if (!an->pm_tool)
+				an->pm_tool = p->pm_tool;
 			if (an->owners[p->owner]->kind == OWN_COMMAND)
 				p->owner = !strcmp(pm, "npm") ? an->pm_npm : an->pm_pip;
 			registry_from_argv_list(an, argv, alen);
@@ -173,7 +204,7 @@ static void on_exec(struct analyzer *an, struct proc *p, const struct event_view
 		prof_add(an, p->owner, PS_PROCS, item);
 	}
 	a = (struct act){ .p = p, .o = an->owners[p->owner], .v = v, .exe = exe, .argv = argv,
-			  .alen = alen, .cmdline = cmdline };
+			  .alen = alen, .cmdline = cmdline, .pm_argv = by_pip };
 	RUN_HOOKS(on_exec, an, &a);
 	free(cmdline);
 }
@@ -215,6 +246,39 @@ static bool home_usual(struct analyzer *an, const char *path, const char *own, b
 			      &(struct bl_vars){ an->project, mark, an->tmp, own });
 }
 
+/* pycache_write: path is CPython's bytecode cache of a module the writer,
+ * a Python interpreter, just read: DIR/__pycache__/NAME.TAG.pyc, or the
+ * temporary NAME.TAG.pyc.ID it renames into place, of DIR/NAME.py.  A .pyc
+ * planted by anything else (a poisoned cache) is judged as any write. */
+static bool pycache_write(const struct proc *p, const char *path)
+{
+	const char *base = path_base(path), *pyc = strstr(base, ".pyc");
+	size_t dl = (size_t)(base - path), nl = strcspn(base, ".");
+	const char *py = p->last_py;
+
+	if (!p->python || !py || !pyc || dl < 13 || strncmp(base - 13, "/__pycache__/", 13))
+		return false;
+	if (pyc[4] && (pyc[4] != '.' || !pyc[5] || strspn(pyc + 5, "0123456789") != strlen(pyc + 5)))
+		return false;
+	/* DIR/NAME.py: DIR is the path before "/__pycache__/" */
+	return strlen(py) == dl - 12 + nl + 3 && !strncmp(py, path, dl - 12) &&
+	       !strncmp(py + dl - 12, base, nl) && !strcmp(py + dl - 12 + nl, ".py");
+}
+
+/* venv_of: the Python virtual environment path is in, or NULL. */
+static const char *venv_of(struct analyzer *an, const char *path)
+{
+	for (size_t i = 0; i < an->venvs.n; i++)
+		if (path_under(path, an->venvs.items[i]))
+			return an->venvs.items[i];
+	return NULL;
+}
+
+static bool in_site_packages(const char *path)
+{
+	return strstr(path, "/site-packages/") || strstr(path, "/dist-packages/");
+}
+
 /* write_place: where a package's write of path lands; the first of the
  * enum's places that holds. */
 static enum write_place write_place(struct analyzer *an, struct proc *p, const struct event_view *v,
@@ -223,17 +287,24 @@ static enum write_place write_place(struct analyzer *an, struct proc *p, const s
 	struct owner *o = an->owners[p->owner];
 	struct bl_vars vars = { an->project, an->home, an->tmp, o->path };
 	size_t fl = npm_folder_len(path);
-	bool in_home;
+	bool in_home, python_env;
 
 	if (v->ev->ret < 0)
 		return WP_FAILED;
+	if (pycache_write(p, path))
+		return WP_PYCACHE;
 	if (pathclass_ci(path) && !package_content(path))
 		return WP_CI;
 	if (o->path && path_under(path, o->path) && (!fl || fl == strlen(o->path)))
 		return WP_OWN;
 	if (fl && (!o->path || strncmp(path, o->path, fl) || fl != strlen(o->path)))
 		return WP_OTHER_PACKAGE;
-	if (an->project && path_under(path, an->project)) {
+	/* a virtual environment, in the project or not, holds installed
+	 * packages, never the project's sources */
+	python_env = venv_of(an, path) || in_site_packages(path);
+	if (python_env && p->install_step)
+		return WP_INSTALL;
+	if (an->project && path_under(path, an->project) && !python_env) {
 		char nm[4200];
 
 		/* .bin (judged as an executable), .cache, lock metadata */
@@ -247,7 +318,7 @@ static enum write_place write_place(struct analyzer *an, struct proc *p, const s
 		return WP_USUAL;
 	if (!in_home && baseline_match(an->bl, BL_SCRIPT_WRITE, path, &vars))
 		return WP_USUAL;
-	if ((strstr(path, "/site-packages/") || strstr(path, "/dist-packages/")) && !p->is_pm)
+	if (python_env && !p->is_pm)
 		return WP_SITE_PACKAGES;
 	return WP_OUTSIDE;
 }
@@ -267,7 +338,7 @@ static void judge_write(struct analyzer *an, struct proc *p, const struct event_
 	if (creates && v->ev->ret >= 0) {
 		written_note(an, p->owner, path);
 		if (o->eco && !strcmp(o->eco, "pip"))
-			pip_name_from_build(an, o, path);
+			pip_name_from_build(an, p->owner, v, path);
 	}
 	a.persist = hook_of(an, path);
 	a.place = write_place(an, p, v, path);
@@ -288,7 +359,7 @@ static void pm_write(struct analyzer *an, struct proc *p, const struct event_vie
 
 	if (v->ev->ret < 0 || !npm_pm_write(an, v, path, target) || !creates)
 		return;
-	pip_pm_write(an, path);
+	pip_pm_write(an, v, path);
 	a.persist = hook_of(an, path);
 	RUN_HOOKS(on_write, an, &a);
 }
@@ -298,6 +369,26 @@ static bool open_writes(const struct pt_event *ev)
 	uint64_t fl = ev->arg[0];
 
 	return (fl & O_ACCMODE) != O_RDONLY || (fl & (O_CREAT | O_TRUNC | O_APPEND));
+}
+
+/* note_read: what a successful read tells: a Python interpreter's source
+ * (pycache_write), a virtual environment (Python reads its pyvenv.cfg at
+ * start), the archive pip unpacks next (pip.c). */
+static void note_read(struct analyzer *an, struct proc *p, const char *path)
+{
+	char dir[4096];
+
+	if (!strcmp(path_base(path), "pyvenv.cfg")) {
+		dirname_into(path, dir, sizeof(dir));
+		if (strmap_add(&an->venvs, dir, NULL) == -ENOMEM)
+			an->oom = true;
+	}
+	if (p->python && has_suffix(path, ".py")) {
+		free(p->last_py);
+		p->last_py = xstrdup(an, path);
+	}
+	if (p->is_pm && p->pm_eco && !strcmp(p->pm_eco, "pip"))
+		pip_pm_read(an, path);
 }
 
 static void on_file(struct analyzer *an, struct proc *p, const struct event_view *v)
@@ -323,6 +414,8 @@ static void on_file(struct analyzer *an, struct proc *p, const struct event_view
 	case PT_EV_OPEN:
 		if (open_writes(ev))
 			break;
+		if (ev->ret >= 0)
+			note_read(an, p, path);
 		if (pkg)
 			RUN_HOOKS(on_read, an, &a);
 		return;
@@ -422,6 +515,74 @@ static void on_socket(struct analyzer *an, struct proc *p, const struct event_vi
 	RUN_HOOKS(on_net, an, &a);
 }
 
+/* ---------- credentials ---------- */
+
+/* setid_ids: the ids a successful set*id call leaves (uid calls: real,
+ * effective, saved uid; gid calls: gid), into after; false when they are
+ * not known.  The record carries them (PT_F_SETID_AFTER); for a trace
+ * without, they follow from the call's rules and the ids before. */
+static bool setid_ids(const struct pt_event *ev, const struct proc *p, int k, uint32_t after[3])
+{
+	uint32_t kind = (uint32_t)ev->arg[0], a = (uint32_t)ev->arg[1], b = (uint32_t)ev->arg[2];
+	const uint32_t *was = p->ids[k];
+	bool priv = p->ids_known[0] && p->ids[0][1] == 0;
+
+	if (ev->flags & PT_F_SETID_AFTER) {
+		after[0] = (uint32_t)(ev->arg[0] >> 32);
+		after[1] = (uint32_t)(ev->arg[1] >> 32);
+		after[2] = (uint32_t)(ev->arg[2] >> 32);
+		return true;
+	}
+	if (!p->ids_known[k])
+		return false;
+	memcpy(after, was, 3 * sizeof(*after));
+	switch (kind) {
+	case PT_SETID_UID: case PT_SETID_GID:
+		if (priv)
+			after[0] = after[2] = a;
+		after[1] = a;
+		break;
+	case PT_SETID_REUID: case PT_SETID_REGID:
+		if (a != (uint32_t)-1)
+			after[0] = a;
+		if (b != (uint32_t)-1)
+			after[1] = b;
+		if (a != (uint32_t)-1 || (b != (uint32_t)-1 && b != was[0]))
+			after[2] = after[1];
+		break;
+	default: /* setres*id: the saved id asked for is not recorded */
+		if (a != (uint32_t)-1)
+			after[0] = a;
+		if (b != (uint32_t)-1)
+			after[1] = b;
+		break;
+	}
+	if (k == 0)
+		after[0] = ev->uid; /* the record's uid is the real uid after the call */
+	return true;
+}
+
+/* on_setid: the process's ids before and after the call, for the rules;
+ * a failed call changes nothing. */
+static void on_setid(struct analyzer *an, struct proc *p, const struct event_view *v)
+{
+	const struct pt_event *ev = v->ev;
+	uint32_t kind = (uint32_t)ev->arg[0];
+	int k = kind == PT_SETID_GID || kind == PT_SETID_REGID || kind == PT_SETID_RESGID;
+	struct act a = { .p = p, .o = an->owners[p->owner], .v = v, .ids_gid = k };
+
+	if (ev->ret < 0)
+		return;
+	if (!setid_ids(ev, p, k, a.ids_after))
+		return;
+	a.ids_known = p->ids_known[k];
+	memcpy(a.ids_before, p->ids[k], sizeof(a.ids_before));
+	memcpy(p->ids[k], a.ids_after, sizeof(p->ids[k]));
+	p->ids_known[k] = true;
+	if (a.o->kind == OWN_PACKAGE)
+		RUN_HOOKS(on_cred, an, &a);
+}
+
 /* ---------- the stream ---------- */
 
 void analyzer_feed(struct analyzer *an, const struct event_view *v)
@@ -458,6 +619,11 @@ void analyzer_feed(struct analyzer *an, const struct event_view *v)
 	p = proc_of(an, ev);
 	if (!p)
 		return;
+	if (!p->ids_known[0]) {
+		/* first seen: the record's (real) uid, taken for all three */
+		p->ids[0][0] = p->ids[0][1] = p->ids[0][2] = ev->uid;
+		p->ids_known[0] = true;
+	}
 	switch (ev->type) {
 	case PT_EV_EXEC:
 		on_exec(an, p, v);
@@ -477,7 +643,10 @@ void analyzer_feed(struct analyzer *an, const struct event_view *v)
 	case PT_EV_CONNECT: case PT_EV_BIND: case PT_EV_LISTEN: case PT_EV_ACCEPT: case PT_EV_SEND:
 		on_socket(an, p, v);
 		break;
-	case PT_EV_SETID: case PT_EV_PTRACE: case PT_EV_PROCVM:
+	case PT_EV_SETID:
+		on_setid(an, p, v);
+		break;
+	case PT_EV_PTRACE: case PT_EV_PROCVM:
 		a = (struct act){ .p = p, .o = an->owners[p->owner], .v = v };
 		if (a.o->kind == OWN_PACKAGE)
 			RUN_HOOKS(on_cred, an, &a);
@@ -557,6 +726,13 @@ struct analyzer *analyzer_new(const struct baseline *bl, const struct session_in
 	strmap_init(&an->records, CAND_CAP);
 	strmap_init(&an->npm_folders, NPM_FOLDERS_CAP);
 	strmap_init(&an->registry_urls, 64);
+	strmap_init(&an->pm_caches, 64);
+	strmap_init(&an->pm_outside.keys, PM_OUTSIDE_CAP);
+	strmap_init(&an->venvs, 64);
+	strmap_init(&an->pip_builds.keys, CAND_CAP);
+	strmap_init(&an->pip_meta.keys, CAND_CAP);
+	strmap_init(&an->install_writes.keys, WRITTEN_CAP);
+	strmap_init(&an->installed_lists, CAND_CAP);
 	strmap_init(&an->pm_endpoints, 1024);
 	strmap_init(&an->pm_programs, 64);
 	strmap_init(&an->net_keys, CAND_CAP);
@@ -602,6 +778,14 @@ void analyzer_free(struct analyzer *an)
 	strmap_clear(&an->records);
 	strmap_clear(&an->npm_folders);
 	strmap_clear(&an->registry_urls);
+	strmap_clear(&an->pm_caches);
+	candlist_clear(&an->pm_outside);
+	strmap_clear(&an->venvs);
+	candlist_clear(&an->pip_builds);
+	candlist_clear(&an->pip_meta);
+	candlist_clear(&an->install_writes);
+	strmap_clear(&an->installed_lists);
+	free(an->pip_archive);
 	strmap_clear(&an->pm_endpoints);
 	strmap_clear(&an->pm_programs);
 	for (size_t i = 0; i < an->net_keys.n; i++) {

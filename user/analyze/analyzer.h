@@ -29,6 +29,7 @@
 #define WRITTEN_CAP 65536       /* files written by scripts, for dropper */
 #define CAND_CAP 4096           /* candidates of each kind */
 #define NPM_FOLDERS_CAP 20000   /* installed npm package folders */
+#define PM_OUTSIDE_CAP 65536    /* package manager writes judged at finish */
 #define FACT_MAX (1u << 20)
 
 /* A credential file by identity, from the session start (where.c). */
@@ -46,6 +47,14 @@ struct proc {
 	int owner;
 	bool is_pm;          /* the package manager's own code runs in it */
 	const char *pm_eco;
+	const char *pm_tool; /* "npm", "yarn", "pnpm", "pip": the package manager's program */
+	bool python;         /* runs a Python interpreter */
+	bool install_step;   /* pip's legacy `setup.py install` step, and its children */
+	char *last_py;       /* the last .py file it opened for reading (bytecode cache) */
+	/* credentials: [0] uid, [1] gid, each real, effective, saved; known
+	 * from the records' uid and set*id results, inherited at fork */
+	bool ids_known[2];
+	uint32_t ids[2][3];
 	bool alive;
 	bool root;
 	bool own_root;       /* chroot, pivot_root or a mount namespace of its own */
@@ -105,6 +114,7 @@ struct analyzer {
 	struct strmap owner_keys;
 	int command_owner, project_owner, pm_npm, pm_pip;
 	const char *npm_flavor;     /* "npm", "pnpm", "yarn", "bun": the traced install's */
+	const char *pm_tool;        /* the first package manager that ran */
 
 	struct finding *findings;
 	size_t nfindings;
@@ -117,6 +127,15 @@ struct analyzer {
 	struct strmap records;      /* *.dist-info/RECORD written */
 	struct strmap npm_folders;  /* node_modules/<pkg> written by npm */
 	struct strmap registry_urls;
+	struct strmap pm_caches;    /* cache directories of the package managers (registry.c) */
+	struct candlist pm_outside; /* the PM's writes outside its usual places, judged at finish */
+	uint64_t pm_outside_count;
+	struct strmap venvs;        /* Python virtual environments (a pyvenv.cfg was read) */
+	struct candlist pip_builds; /* pip's build dirs, extra: the sdist unpacked there */
+	struct candlist pip_meta;   /* PKG-INFO and METADATA files build hooks wrote */
+	struct candlist install_writes; /* writes of setup.py install steps (WP_INSTALL) */
+	struct strmap installed_lists;  /* *.egg-info/installed-files.txt pip wrote */
+	char *pip_archive;          /* the last sdist or wheel file pip opened */
 	struct strmap pm_endpoints; /* addr:port the package manager used */
 	struct strmap pm_programs;  /* the package managers the install itself ran
 				     * (pm_program: exe and script), see on_exec */
@@ -135,7 +154,8 @@ struct analyzer {
 };
 
 /* Where a write lands, decided once per written path (analyze.c,
- * write_place) in this order: the first that holds wins. */
+ * write_place) in this order, the first that holds wins; except that
+ * Python's own bytecode cache is recognised before all of them. */
 enum write_place {
 	WP_FAILED,          /* the call failed: nothing landed */
 	WP_CI,              /* CI configuration, anywhere */
@@ -143,7 +163,8 @@ enum write_place {
 	WP_OTHER_PACKAGE,   /* another npm package's folder */
 	WP_PROJECT_DEPS,    /* the project's node_modules outside any package */
 	WP_PROJECT,         /* the project's own files */
-	WP_PYCACHE,         /* Python's compiled-module cache */
+	WP_PYCACHE,         /* Python's compiled-module cache, written by Python itself */
+	WP_INSTALL,         /* pip's `setup.py install` step writing the environment it installs into */
 	WP_USUAL,           /* where the baseline says scripts write */
 	WP_SITE_PACKAGES,   /* installed Python packages */
 	WP_OUTSIDE,         /* anywhere else */
@@ -177,6 +198,10 @@ struct act {
 	/* script start */
 	const char *script;          /* the lifecycle event or build hook */
 	int script_owner;
+	bool pm_argv;                /* exec: the package manager chose this argv (pip's helpers) */
+	/* set*id: the ids before and after (uid or gid), when known */
+	bool ids_gid, ids_known;
+	uint32_t ids_before[3], ids_after[3];
 };
 
 /* What the rules' on_finish hooks see. */
@@ -236,6 +261,9 @@ bool owner_is_package(struct analyzer *an, int owner);
  * count, and the severity (with its summary).  Returns it or NULL (oom). */
 struct finding *finding_add(struct analyzer *an, int rule, int sev, int owner,
 			    const char *key, const char *summary);
+/* findings_name: puts each named summary's owner name in, as it is at the
+ * end (finish.c, before the report takes the findings). */
+void findings_name(struct analyzer *an);
 /* evidence_event: evidence of event v (NULL: the session), naming path,
  * endpoint and dns where given; an exec's argv is kept.  Ignored past
  * EVIDENCE_MAX or with f NULL. */
@@ -262,6 +290,9 @@ int written_owner_of(struct analyzer *an, const char *path);
 void registry_from_argv(struct analyzer *an, const char *const *argv, int argc);
 void registry_from_argv_list(struct analyzer *an, const char *argv, size_t len);
 void registry_from_env(struct analyzer *an, const char *env, size_t len);
+/* pm_cache_has: path is in a package manager's configured cache directory
+ * (complete once registry_endpoints has read the configuration files). */
+bool pm_cache_has(struct analyzer *an, const char *path);
 /* registry_endpoints: "addr:port" of every configured registry (argv, env,
  * .npmrc, pip.conf) and of every endpoint the package manager used. */
 void registry_endpoints(struct analyzer *an, const struct session_info *si,
@@ -305,8 +336,16 @@ void npm_identify(struct analyzer *an, struct npm_policy *np, struct owner *o, c
 bool pip_is_pm(const char *base, const char *argv, size_t alen);
 int pip_script_owner(struct analyzer *an, const struct event_view *v, const char *cmdline,
 		     const char **event, char *item, size_t itemlen);
-void pip_name_from_build(struct analyzer *an, struct owner *o, const char *path);
-void pip_pm_write(struct analyzer *an, const char *path);
+/* pip_install_step: argv (of a hook pip started) is setuptools' own
+ * install (`setup.py install --record`, `setup.py develop`). */
+bool pip_install_step(const char *argv, size_t alen);
+void pip_name_from_build(struct analyzer *an, int owner, const struct event_view *v, const char *path);
+void pip_pm_read(struct analyzer *an, const char *path);
+/* pip_installed: path is one of the files owner's install step installed:
+ * listed in an installed-files.txt pip wrote, or, with none, in a folder
+ * or file of the distribution's own name. */
+bool pip_installed(struct analyzer *an, struct facts *facts, int owner, const char *path);
+void pip_pm_write(struct analyzer *an, const struct event_view *v, const char *path);
 void normalize_dist(const char *in, char *out, size_t max);
 void pip_metadata_all(struct analyzer *an, struct facts *facts);
 void pip_records(struct analyzer *an, struct facts *facts);

@@ -3,6 +3,7 @@
  * findings.c - findings and their evidence; the candidates rules keep
  * for analyzer_finish; the files scripts wrote (for dropper).
  */
+#define _GNU_SOURCE /* asprintf */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,36 @@
 
 /* Summaries and keys are cut to their buffers on purpose. */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
+
+/* summary_set: f's summary; one that starts with its owner's name keeps
+ * only the rest, the name being put in by findings_name() at the end. */
+static void summary_set(struct analyzer *an, struct finding *f, const char *summary)
+{
+	const char *who = f->owner >= 0 ? an->owners[f->owner]->name : NULL;
+	size_t wl = who ? strlen(who) : 0;
+
+	free(f->summary);
+	f->named = wl && summary && !strncmp(summary, who, wl) && summary[wl] == ' ';
+	f->summary = xstrdup(an, f->named ? summary + wl : summary);
+}
+
+void findings_name(struct analyzer *an)
+{
+	for (size_t i = 0; i < an->nfindings; i++) {
+		struct finding *f = &an->findings[i];
+		char *full;
+
+		if (!f->named)
+			continue;
+		f->named = false;
+		if (asprintf(&full, "%s%s", owner_label(an, f->owner), f->summary ? f->summary : "") < 0) {
+			an->oom = true;
+			continue;
+		}
+		free(f->summary);
+		f->summary = full;
+	}
+}
 
 struct finding *finding_add(struct analyzer *an, int rule, int sev, int owner,
 			    const char *key, const char *summary)
@@ -42,13 +73,12 @@ struct finding *finding_add(struct analyzer *an, int rule, int sev, int owner,
 		f->sev = sev;
 		f->owner = owner;
 		f->key = xstrdup(an, key ? key : "");
-		f->summary = xstrdup(an, summary);
+		summary_set(an, f, summary);
 	} else {
 		f = &an->findings[idx];
 		if (sev > f->sev) {
 			f->sev = sev;
-			free(f->summary);
-			f->summary = xstrdup(an, summary);
+			summary_set(an, f, summary);
 		}
 	}
 	f->count++;

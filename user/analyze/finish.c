@@ -62,6 +62,10 @@ static void judge_all(struct analyzer *an, const struct session_info *si, struct
 	pip_metadata_all(an, facts);
 	npm_tree(an, facts);
 	pip_records(an, facts);
+	/* scripts nobody ran were skipped by the install's package manager */
+	for (size_t i = 0; i < an->nowners; i++)
+		if (an->owners[i]->skipped && !an->owners[i]->pm)
+			an->owners[i]->pm = an->pm_tool;
 	registry_endpoints(an, si, facts, registry);
 	net_mark_egress(an, registry);
 	for (int late = 0; late < 2; late++)
@@ -149,6 +153,7 @@ struct report *analyzer_finish(struct analyzer *an, const struct session_info *s
 		if (f->sev > r->max_sev)
 			r->max_sev = f->sev;
 	}
+	findings_name(an);
 	if (an->oom || report_order(an, r))
 		goto fail;
 	strmap_clear(&registry);

@@ -35,28 +35,48 @@ bool npm_is_pm(const char *b, const char *a1)
 		base_is(a1, "yarn") || base_is(a1, "pnpm"));
 }
 
-/* npm_folder_len: length of the node_modules/<name> (or @scope/name)
- * prefix of path that is the package folder containing path, or 0. */
+/* folder_seg: the end of the package name after a "/node_modules/" at
+ * seg (NAME or @scope/NAME), or NULL when none starts there (.bin,
+ * .pnpm, .package-lock.json...). */
+static const char *folder_seg(const char *seg)
+{
+	const char *end;
+
+	if (!*seg || *seg == '.' || *seg == '/')
+		return NULL;
+	end = seg + strcspn(seg, "/");
+	if (*seg == '@') {
+		if (!*end || !end[1] || end[1] == '/')
+			return NULL;
+		end = end + 1 + strcspn(end + 1, "/");
+	}
+	return end;
+}
+
+/* npm_folder_len: length of the package folder containing path (or 0):
+ * the first node_modules/NAME (or @scope/NAME) of the path, extended only
+ * through node_modules/NAME directly nested in it (npm's layout).  What
+ * lies deeper in a package folder is that package's, even a path that
+ * mirrors another one (gyp's build/Release/.deps/<absolute path>/...). */
 size_t npm_folder_len(const char *path)
 {
-	const char *nm = NULL, *s = path, *seg, *end;
+	static const char nm[] = "/node_modules/";
+	const char *s = path, *end = NULL;
 
-	while ((s = strstr(s, "/node_modules/"))) {
-		nm = s;
+	/* the first node_modules/NAME; .pnpm/NAME@VER/node_modules/NAME and
+	 * other dot folders are skipped to the next one */
+	while ((s = strstr(s, nm)) && !(end = folder_seg(s + sizeof(nm) - 1)))
 		s += 1;
-	}
-	if (!nm)
+	if (!s || !end)
 		return 0;
-	seg = nm + strlen("/node_modules/");
-	if (!*seg || *seg == '.')
-		return 0;
-	end = strchr(seg, '/');
-	if (*seg == '@') {
-		if (!end)
-			return 0;
-		end = strchr(end + 1, '/');
+	while (!strncmp(end, nm, sizeof(nm) - 1)) {
+		const char *next = folder_seg(end + sizeof(nm) - 1);
+
+		if (!next)
+			break;
+		end = next;
 	}
-	return end ? (size_t)(end - path) : strlen(path);
+	return (size_t)(end - path);
 }
 
 int npm_owner_for_folder(struct analyzer *an, const char *folder, const char *name,

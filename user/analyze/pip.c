@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "analyzer.h"
 #include "pathclass.h"
@@ -23,8 +24,11 @@ bool pip_is_pm(const char *b, const char *argv, size_t alen)
 		return true;
 	if (strncmp(b, "python", 6) || !a1)
 		return false;
+	/* pip 22.2+ runs its build-environment installs as
+	 * `python .../pip/__pip-runner__.py install ...`, older ones as
+	 * `python .../site-packages/pip install ...` or `python -m pip` */
 	if (!strcmp(path_base(a1), "pip") || !strcmp(path_base(a1), "pip3") ||
-	    strstr(a1, "/pip/__main__.py"))
+	    strstr(a1, "/pip/__main__.py") || !strcmp(path_base(a1), "__pip-runner__.py"))
 		return true;
 	for (int i = 1; list_get(argv, alen, i + 1); i++)
 		if (!strcmp(list_get(argv, alen, i), "-m") && !strcmp(list_get(argv, alen, i + 1), "pip"))
@@ -69,45 +73,181 @@ int pip_script_owner(struct analyzer *an, const struct event_view *v, const char
 	return pip_owner_for_dir(an, cwd);
 }
 
-/* pip_name_from_build: a build hook names its distribution in what it
- * writes: NAME-VERSION-*.whl, or NAME.egg-info/ in its tree.  pip removes
- * the build directory before the install ends, so this is read from the
- * stream rather than from PKG-INFO at finish. */
-void pip_name_from_build(struct analyzer *an, struct owner *o, const char *path)
+bool pip_install_step(const char *argv, size_t alen)
 {
-	const char *base = path_base(path), *egg;
-	char name[256], version[128];
+	bool install = false, record = false;
+
+	for (int i = 1; list_get(argv, alen, i); i++) {
+		const char *a = list_get(argv, alen, i);
+
+		install |= !strcmp(a, "install");
+		record |= !strcmp(a, "--record");
+		if (!strcmp(a, "develop"))
+			return true;
+	}
+	return install && record;
+}
+
+/* Names a pip distribution is known by, from the weakest: the build
+ * folder, a name-only NAME.egg-info, a file name with the version
+ * (wheel, NAME-VERSION.dist-info or -pyX.Y.egg-info, the sdist), the
+ * metadata itself (PKG-INFO, METADATA). */
+enum { NAMED_FOLDER, NAMED_EGG, NAMED_FILE, NAMED_METADATA };
+
+/* name_as: o's name (and version, when given) from a source of strength
+ * level; a weaker source never overrides, and fills only a missing version. */
+static void name_as(struct analyzer *an, struct owner *o, int level, const char *name, const char *version)
+{
+	if (level >= o->name_from_build && name && *name) {
+		set_str(an, &o->name, name);
+		o->name_from_build = level;
+		if (version && *version)
+			set_str(an, &o->version, version);
+	}
+	if (!o->version && version && *version)
+		set_str(an, &o->version, version);
+}
+
+/* file_name_version: NAME and VERSION of a distribution file or folder
+ * name: NAME-VERSION-TAGS.whl, NAME-VERSION.dist-info,
+ * NAME-VERSION[-pyX.Y].egg-info, NAME-VERSION.tar.gz (an old sdist's NAME
+ * may hold dashes: its version is after the last one).  False when it
+ * holds no version. */
+static bool file_name_version(const char *base, char *name, size_t nmax, char *version, size_t vmax)
+{
+	static const char *const sdist_ext[] = { ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".zip", ".tar", NULL };
+	char stem[512];
+	const char *d1, *d2;
+
+	snprintf(stem, sizeof(stem), "%s", base);
+	for (int i = 0; sdist_ext[i]; i++) {
+		if (has_suffix(stem, sdist_ext[i])) {
+			char *d;
+
+			stem[strlen(stem) - strlen(sdist_ext[i])] = '\0';
+			d = strrchr(stem, '-');
+			if (!d || d == stem)
+				return false;
+			*d = '\0';
+			snprintf(name, nmax, "%s", stem);
+			snprintf(version, vmax, "%s", d + 1);
+			return true;
+		}
+	}
+	d1 = strchr(stem, '-');
+	if (!d1 || d1 == stem)
+		return false;
+	d2 = d1 + 1 + strcspn(d1 + 1, "-");
+	if (has_suffix(stem, ".dist-info") || has_suffix(stem, ".egg-info")) {
+		if (!*d2) /* NAME-VERSION.dist-info: the extension ends the version */
+			d2 = stem + strlen(stem) - (has_suffix(stem, ".dist-info") ? 10 : 9);
+	} else if (!has_suffix(stem, ".whl") || !*d2) {
+		return false;
+	}
+	snprintf(name, nmax, "%.*s", (int)(d1 - stem), stem);
+	snprintf(version, vmax, "%.*s", (int)(d2 - d1 - 1), d1 + 1);
+	return version[0] != '\0';
+}
+
+/* pip_name_from_build: a build hook names its distribution in what it
+ * writes: NAME-VERSION-*.whl, NAME.egg-info/ or NAME-VERSION-pyX.Y.egg-info/,
+ * and the PKG-INFO or METADATA inside them, read at finish (the one left
+ * in site-packages by a legacy install; pip removes the build folder). */
+void pip_name_from_build(struct analyzer *an, int owner, const struct event_view *v, const char *path)
+{
+	struct owner *o = an->owners[owner];
+	const char *base = path_base(path), *meta;
+	char name[256], version[128], dir[4096];
 
 	if (has_suffix(base, ".whl")) {
-		const char *d1 = strchr(base, '-'), *d2 = d1 ? strchr(d1 + 1, '-') : NULL;
-
-		if (!d1 || !d2 || d1 == base)
-			return;
-		snprintf(name, sizeof(name), "%.*s", (int)(d1 - base), base);
-		snprintf(version, sizeof(version), "%.*s", (int)(d2 - d1 - 1), d1 + 1);
-		set_str(an, &o->name, name);
-		set_str(an, &o->version, version);
-		o->name_from_build = 2;
-	} else if (o->name_from_build < 1 && o->path && path_under(path, o->path) &&
-		   (egg = strstr(path, ".egg-info/"))) {
-		const char *start = egg;
-
-		while (start > path && start[-1] != '/')
-			start--;
-		if (egg == start)
-			return;
-		snprintf(name, sizeof(name), "%.*s", (int)(egg - start), start);
-		set_str(an, &o->name, name);
-		o->name_from_build = 1;
+		if (file_name_version(base, name, sizeof(name), version, sizeof(version)))
+			name_as(an, o, NAMED_FILE, name, version);
+		return;
+	}
+	meta = strstr(path, ".egg-info/");
+	if (!meta)
+		meta = strstr(path, ".dist-info/");
+	if (!meta)
+		return;
+	snprintf(dir, sizeof(dir), "%.*s", (int)(strchr(meta + 1, '/') - path), path);
+	if (!strcmp(base, "PKG-INFO") || !strcmp(base, "METADATA"))
+		cand_add(an, &an->pip_meta, path, owner, -1, path, NULL, 0, v);
+	if (file_name_version(path_base(dir), name, sizeof(name), version, sizeof(version)))
+		name_as(an, o, NAMED_FILE, name, version);
+	else if (o->path && path_under(path, o->path) && has_suffix(dir, ".egg-info")) {
+		snprintf(name, sizeof(name), "%.*s", (int)(strlen(path_base(dir)) - 9), path_base(dir));
+		name_as(an, o, NAMED_EGG, name, NULL);
 	}
 }
 
-/* pip_pm_write: a RECORD pip wrote, read at finish. */
-void pip_pm_write(struct analyzer *an, const char *path)
+/* pip_pm_read: the sdist or wheel file pip opens is the one it unpacks next. */
+void pip_pm_read(struct analyzer *an, const char *path)
 {
+	char name[256], version[128];
+
+	if (file_name_version(path_base(path), name, sizeof(name), version, sizeof(version)) &&
+	    !strstr(path_base(path), ".dist-info") && !strstr(path_base(path), ".egg-info")) {
+		free(an->pip_archive);
+		an->pip_archive = xstrdup(an, path);
+	}
+}
+
+/* build_dir: the folder pip unpacks a distribution into, of a path inside
+ * it: .../pip-req-build-XXX (a file or URL requirement) or
+ * .../pip-install-XXX/NAME_HASH (one from an index); 0 when none. */
+static size_t build_dir(const char *path)
+{
+	const char *s;
+
+	if ((s = strstr(path, "/pip-req-build-")))
+		return (size_t)(s + 1 + strcspn(s + 1, "/") - path);
+	if ((s = strstr(path, "/pip-install-"))) {
+		s += 1 + strcspn(s + 1, "/");
+		if (*s == '/' && s[1])
+			return (size_t)(s + 1 + strcspn(s + 1, "/") - path);
+	}
+	return 0;
+}
+
+/* pip_pm_write: a RECORD pip wrote, read at finish; the first file pip
+ * unpacks into a build folder ties it to the archive it opened last. */
+void pip_pm_write(struct analyzer *an, const struct event_view *v, const char *path)
+{
+	size_t bl = build_dir(path);
+
 	if (strstr(path, ".dist-info/RECORD") && !strcmp(path_base(path), "RECORD") &&
 	    strmap_add(&an->records, path, NULL) == -ENOMEM)
 		an->oom = true;
+	if (strstr(path, ".egg-info/installed-files.txt") && !strcmp(path_base(path), "installed-files.txt") &&
+	    strmap_add(&an->installed_lists, path, NULL) == -ENOMEM)
+		an->oom = true;
+	if (bl && path[bl] == '/' && an->pip_archive) {
+		char dir[4096];
+
+		snprintf(dir, sizeof(dir), "%.*s", (int)bl, path);
+		cand_add(an, &an->pip_builds, dir, -1, -1, dir, an->pip_archive, strlen(an->pip_archive) + 1, v);
+	}
+}
+
+/* meta_fields: Name and Version of a PKG-INFO or METADATA text (RFC 822
+ * headers up to the first empty line) into name and version ("" if none). */
+static void meta_fields(const char *text, char *name, size_t nmax, char *version, size_t vmax)
+{
+	name[0] = version[0] = '\0';
+	for (const char *line = text; line && *line && *line != '\n' && *line != '\r';) {
+		size_t l = strcspn(line, "\r\n");
+
+		if (!strncmp(line, "Name:", 5))
+			snprintf(name, nmax, "%.*s", (int)(l - 5 - strspn(line + 5, " \t")), line + 5 + strspn(line + 5, " \t"));
+		else if (!strncmp(line, "Version:", 8))
+			snprintf(version, vmax, "%.*s", (int)(l - 8 - strspn(line + 8, " \t")), line + 8 + strspn(line + 8, " \t"));
+		line = strchr(line, '\n');
+		line = line ? line + 1 : NULL;
+	}
+	for (char *s = name + strlen(name); s > name && (s[-1] == ' ' || s[-1] == '\t'); *--s = '\0')
+		;
+	for (char *s = version + strlen(version); s > version && (s[-1] == ' ' || s[-1] == '\t'); *--s = '\0')
+		;
 }
 
 /* pip_metadata: Name and Version of the distribution in dir, from PKG-INFO,
@@ -161,16 +301,87 @@ static void pip_metadata(struct analyzer *an, struct owner *o, struct facts *fac
 	}
 }
 
-/* pip_metadata_all: names and versions of the sdists whose build hooks ran. */
+/* pip_metadata_all: names and versions of the sdists whose build hooks
+ * ran: the metadata files they wrote that are still there, then the
+ * PKG-INFO of the build folder, then the archive pip unpacked into it,
+ * and only then the names the sources declare (setup.cfg, pyproject.toml). */
 void pip_metadata_all(struct analyzer *an, struct facts *facts)
 {
+	char name[256], version[128];
+
+	for (size_t i = 0; i < an->pip_meta.keys.n; i++) {
+		const struct cand *c = &an->pip_meta.v[i];
+		const char *text = fact(facts, c->path, 65536);
+
+		if (!text)
+			continue;
+		meta_fields(text, name, sizeof(name), version, sizeof(version));
+		name_as(an, an->owners[c->owner], NAMED_METADATA, name, version);
+	}
 	for (size_t i = 0; i < an->nowners; i++) {
 		struct owner *o = an->owners[i];
+		char path[4200];
+		const char *text;
 
-		if (o->kind == OWN_PACKAGE && o->eco && !strcmp(o->eco, "pip") && o->path &&
-		    strncmp(o->key, "pip-dist:", 9))
+		if (o->kind != OWN_PACKAGE || !o->eco || strcmp(o->eco, "pip") || !o->path ||
+		    strncmp(o->key, "pip:", 4))
+			continue;
+		snprintf(path, sizeof(path), "%s/PKG-INFO", o->path);
+		if ((text = fact(facts, path, 65536))) {
+			meta_fields(text, name, sizeof(name), version, sizeof(version));
+			name_as(an, o, NAMED_METADATA, name, version);
+		}
+		for (size_t k = 0; k < an->pip_builds.keys.n; k++) {
+			const struct cand *c = &an->pip_builds.v[k];
+
+			if (path_under(o->path, c->path) &&
+			    file_name_version(path_base(c->extra), name, sizeof(name), version, sizeof(version)))
+				name_as(an, o, NAMED_FILE, name, version);
+		}
+		if (o->name_from_build == NAMED_FOLDER)
 			pip_metadata(an, o, facts);
 	}
+}
+
+bool pip_installed(struct analyzer *an, struct facts *facts, int owner, const char *path)
+{
+	char want[256], have[256], top[256], joined[8400], abs[8400], dir[4096];
+	const char *site, *rel;
+	bool any = false;
+
+	/* the files pip listed after the install step, relative to the egg-info */
+	for (size_t i = 0; i < an->installed_lists.n; i++) {
+		const char *list = an->installed_lists.items[i], *text = fact(facts, list, 4 * FACT_MAX);
+
+		if (!text)
+			continue;
+		any = true;
+		dirname_into(list, dir, sizeof(dir));
+		for (const char *line = text; *line;) {
+			size_t l = strcspn(line, "\r\n");
+
+			snprintf(joined, sizeof(joined), "%s/%.*s", dir, (int)l, line);
+			if (path_fold(joined, strlen(joined), abs, sizeof(abs)) < 0)
+				snprintf(abs, sizeof(abs), "%s", joined);
+			if (l && !strcmp(abs, path))
+				return true;
+			line += l;
+			line += strspn(line, "\r\n");
+		}
+	}
+	if (any)
+		return false;
+	/* no list (the install failed): its own top-level name in site-packages */
+	site = strstr(path, "/site-packages/");
+	if (!site)
+		site = strstr(path, "/dist-packages/");
+	if (!site || !an->owners[owner]->name)
+		return false;
+	rel = site + 15;
+	snprintf(top, sizeof(top), "%.*s", (int)strcspn(rel, "/-."), rel);
+	normalize_dist(top, have, sizeof(have));
+	normalize_dist(an->owners[owner]->name, want, sizeof(want));
+	return want[0] && !strcmp(want, have);
 }
 
 /* normalize_dist: a distribution name as PEP 503 compares them. */
@@ -222,6 +433,13 @@ void pip_records(struct analyzer *an, struct facts *facts)
 		snprintf(name, sizeof(name), "%.*s", (int)(dash - base), base);
 		snprintf(version, sizeof(version), "%.*s", (int)(strlen(dash + 1) - strlen(".dist-info")), dash + 1);
 		owner = pip_owner_by_name(an, name, version, distdir);
+		snprintf(joined, sizeof(joined), "%s/METADATA", distdir);
+		if ((text = fact(facts, joined, 65536))) {
+			char mname[256], mversion[128];
+
+			meta_fields(text, mname, sizeof(mname), mversion, sizeof(mversion));
+			name_as(an, an->owners[owner], NAMED_METADATA, mname, mversion);
+		}
 		if (!an->owners[owner]->version)
 			set_str(an, &an->owners[owner]->version, version);
 		an->owners[owner]->shipped_listed = true;

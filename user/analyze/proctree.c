@@ -38,6 +38,16 @@ struct proc *proc_new(struct analyzer *an, uint32_t pid, const struct proc *pare
 	p->is_pm = parent ? parent->is_pm : false;
 	p->pm_eco = parent ? parent->pm_eco : NULL;
 	p->own_root = parent ? parent->own_root : false;
+	p->pm_tool = parent ? parent->pm_tool : NULL;
+	p->python = parent ? parent->python : false;
+	p->install_step = parent ? parent->install_step : false;
+	free(p->last_py);
+	p->last_py = NULL;
+	for (int k = 0; k < 2; k++) {
+		p->ids_known[k] = parent ? parent->ids_known[k] : false;
+		for (int i = 0; i < 3; i++)
+			p->ids[k][i] = parent ? parent->ids[k][i] : 0;
+	}
 	p->alive = true;
 	p->root = false;
 	p->time_ns = t;
@@ -95,6 +105,7 @@ void proc_free_all(struct analyzer *an)
 			n = p->next;
 			free(p->cmd);
 			free(p->env_base);
+			free(p->last_py);
 			free(p);
 		}
 		an->procs[i] = NULL;

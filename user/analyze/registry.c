@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /*
- * registry.c - the registries an install may talk to, from every place a
- * package manager takes them: its command line (registry_from_arg, for the
- * traced command and every package-manager exec alike), its environment,
- * and at finish .npmrc and pip.conf files (conf_urls).  A connection to
- * one of them is no network-egress.
+ * registry.c - the registries an install may talk to, and the package
+ * managers' cache directories, from every place a package manager takes
+ * them: its command line (registry_from_arg, for the traced command and
+ * every package-manager exec alike), its environment, and at finish
+ * .npmrc and pip.conf files (conf_urls).  A connection to a registry is
+ * no network-egress; a write into a cache is the package manager's own.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -14,11 +15,47 @@
 #include <sys/socket.h>
 #include "analyzer.h"
 #include "netaddr.h"
+#include "pathclass.h"
 
 static void registry_add(struct analyzer *an, const char *url)
 {
 	if (url && *url && strmap_add(&an->registry_urls, url, NULL) == -ENOMEM)
 		an->oom = true;
+}
+
+/* cache_add: a cache directory (suffix appended), as npm and pip expand
+ * it: "~/" and a leading $HOME or ${HOME} are the home directory. */
+static void cache_add(struct analyzer *an, const char *dir, const char *suffix)
+{
+	char path[4200];
+	const char *rest = NULL;
+
+	if (!dir || !*dir)
+		return;
+	if (!strncmp(dir, "~/", 2))
+		rest = dir + 1;
+	else if (!strncmp(dir, "${HOME}", 7))
+		rest = dir + 7;
+	else if (!strncmp(dir, "$HOME", 5))
+		rest = dir + 5;
+	if (rest)
+		snprintf(path, sizeof(path), "%s%s%s", an->home, rest, suffix);
+	else if (dir[0] == '/')
+		snprintf(path, sizeof(path), "%s%s", dir, suffix);
+	else
+		return; /* relative to a cwd not known here */
+	if (strlen(path) > 1 && path[strlen(path) - 1] == '/')
+		path[strlen(path) - 1] = '\0';
+	if (strmap_add(&an->pm_caches, path, NULL) == -ENOMEM)
+		an->oom = true;
+}
+
+bool pm_cache_has(struct analyzer *an, const char *path)
+{
+	for (size_t i = 0; i < an->pm_caches.n; i++)
+		if (path_under(path, an->pm_caches.items[i]))
+			return true;
+	return false;
 }
 
 /* registry_from_arg: one argument a (next: the one after it, or NULL):
@@ -29,6 +66,8 @@ static void registry_from_arg(struct analyzer *an, const char *a, const char *ne
 	static const char *const opts[] = { "--registry", "--index-url", "-i", "--extra-index-url",
 					    "-f", "--find-links", NULL };
 
+	static const char *const cache_opts[] = { "--cache", "--cache-dir", "--logs-dir", NULL };
+
 	for (int k = 0; a && opts[k]; k++) {
 		size_t l = strlen(opts[k]);
 
@@ -36,6 +75,14 @@ static void registry_from_arg(struct analyzer *an, const char *a, const char *ne
 			registry_add(an, a + l + 1);
 		else if (!strcmp(a, opts[k]))
 			registry_add(an, next);
+	}
+	for (int k = 0; a && cache_opts[k]; k++) {
+		size_t l = strlen(cache_opts[k]);
+
+		if (!strncmp(a, cache_opts[k], l) && a[l] == '=')
+			cache_add(an, a + l + 1, "");
+		else if (!strcmp(a, cache_opts[k]))
+			cache_add(an, next, "");
 	}
 }
 
@@ -57,6 +104,13 @@ void registry_from_env(struct analyzer *an, const char *env, size_t len)
 					    "PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "PIP_FIND_LINKS",
 					    NULL };
 
+	/* npm's cache and logs, pip's cache (by default $XDG_CACHE_HOME/pip) */
+	static const char *const cache_keys[] = { "npm_config_cache", "NPM_CONFIG_CACHE", "npm_config_logs_dir",
+						  "NPM_CONFIG_LOGS_DIR", "PIP_CACHE_DIR", NULL };
+
+	for (int k = 0; cache_keys[k]; k++)
+		cache_add(an, env_get(env, len, cache_keys[k]), "");
+	cache_add(an, env_get(env, len, "XDG_CACHE_HOME"), "/pip");
 	for (int k = 0; keys[k]; k++) {
 		const char *v = env_get(env, len, keys[k]);
 		char buf[1024];
@@ -130,7 +184,8 @@ static void url_endpoints(struct analyzer *an, const char *url, struct strmap *o
 }
 
 /* conf_urls: registry URLs of an .npmrc or pip.conf text: the values of
- * registry, @scope:registry, index-url, extra-index-url, find-links. */
+ * registry, @scope:registry, index-url, extra-index-url, find-links; and
+ * the cache directories: cache, logs-dir (npm), cache-dir (pip). */
 static void conf_urls(struct analyzer *an, const char *text)
 {
 	const char *line = text;
@@ -162,6 +217,8 @@ static void conf_urls(struct analyzer *an, const char *text)
 		if (!strcmp(k, "registry") || (k[0] == '@' && strstr(k, ":registry")) ||
 		    !strcmp(k, "index-url") || !strcmp(k, "extra-index-url") || !strcmp(k, "find-links"))
 			registry_add(an, val);
+		if (!strcmp(k, "cache") || !strcmp(k, "cache-dir") || !strcmp(k, "logs-dir"))
+			cache_add(an, val, "");
 	}
 }
 

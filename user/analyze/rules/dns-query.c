@@ -40,8 +40,14 @@ void dns_query_on_finish(struct analyzer *an, const struct finish_ctx *fc)
 		sev = own ? SEV_HIGH : SEV_MEDIUM;
 		if (exfil > sev)
 			sev = exfil;
-		snprintf(summary, sizeof(summary), "%s sent DNS queries to %s%s%s", owner_label(an, n->owner),
-			 n->addrport, own ? ", a resolver of its own choosing" : "", why);
+		/* the query is what it asked; the resolver only says how */
+		if (n->name)
+			snprintf(summary, sizeof(summary), "%s looked up %s (DNS via %s%s)%s", owner_label(an, n->owner),
+				 n->name, n->addrport, own ? ", a resolver of its own choosing" : "", why);
+		else
+			snprintf(summary, sizeof(summary), "%s tried a DNS lookup, name not captured (via %s%s)%s",
+				 owner_label(an, n->owner), n->addrport, own ? ", a resolver of its own choosing" : "",
+				 why);
 		f = finding_add(an, R_DNS_QUERY, sev, n->owner, n->addrport, summary);
 		if (!f)
 			continue;

@@ -2,7 +2,8 @@
 /*
  * tamper: a package's script wrote where installs must not: CI
  * configuration, another package's folder, the project's own files,
- * installed Python packages, or a build file outside its own tree.  Where
+ * installed Python packages (pip's setup.py install step: other than the
+ * files it installed), or a build file outside its own tree.  Where
  * a write lands is decided once (enum write_place); this is what tamper
  * makes of it.
  */
@@ -17,6 +18,9 @@ void tamper_on_write(struct analyzer *an, const struct act *a)
 	struct finding *f;
 
 	switch (a->place) {
+	case WP_INSTALL: /* judged at finish, against what pip says it installed */
+		cand_add(an, &an->install_writes, a->path, a->p->owner, -1, a->path, NULL, 0, a->v);
+		return;
 	case WP_CI:
 		snprintf(summary, sizeof(summary), "%s wrote CI configuration: %s", who, a->path);
 		snprintf(key, sizeof(key), "ci");
@@ -45,4 +49,20 @@ void tamper_on_write(struct analyzer *an, const struct act *a)
 	}
 	f = finding_add(an, R_TAMPER, SEV_HIGH, a->p->owner, key, summary);
 	evidence_event(an, f, a->v, a->path, NULL, NULL);
+}
+
+/* A setup.py install step may write the files it installs, and no others:
+ * pip lists them in the egg-info's installed-files.txt. */
+void tamper_on_finish(struct analyzer *an, const struct finish_ctx *fc)
+{
+	for (size_t i = 0; i < an->install_writes.keys.n; i++) {
+		const struct cand *c = &an->install_writes.v[i];
+		char summary[512];
+
+		if (pip_installed(an, fc->facts, c->owner, c->path))
+			continue;
+		snprintf(summary, sizeof(summary), "%s modified installed Python packages: %s (not a file it installed)",
+			 owner_label(an, c->owner), c->path);
+		evidence_cand(an, finding_add(an, R_TAMPER, SEV_HIGH, c->owner, "site-packages", summary), c);
+	}
 }

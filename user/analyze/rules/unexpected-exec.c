@@ -188,7 +188,9 @@ static bool judge(struct analyzer *an, const struct act *a, const char *b, int *
 		*sev = SEV_HIGH;
 		return true;
 	}
-	if (baseline_match(an->bl, BL_INTERPRETERS, b, NULL) && (payload = inline_payload(an, a->argv, a->alen))) {
+	/* the inline code of pip's own helpers is pip's, not the package's */
+	if (baseline_match(an->bl, BL_INTERPRETERS, b, NULL) && !a->pm_argv &&
+	    (payload = inline_payload(an, a->argv, a->alen))) {
 		snprintf(summary, sumlen, "%s ran an inline %s payload: %.200s", who, b, payload);
 		snprintf(key, keylen, "inline-payload");
 		*sev = SEV_MEDIUM;
