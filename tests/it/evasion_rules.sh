@@ -103,7 +103,8 @@ finding evasion high "open_tree" "'open_tree' in f['summary']"
 finding evasion high "chroot" "'chroot' in f['summary']"
 finding evasion high "open_by_handle_at" "'by handle' in f['summary']"
 finding evasion low "io_uring_setup" "'io_uring' in f['summary']"
-finding network-egress medium "io_uring CONNECT to 127.0.0.1:9" "True"
+# high, not medium: the same package read ~/.aws/credentials first (exfiltration)
+finding network-egress high "io_uring CONNECT to 127.0.0.1:9 after a credential read" "'127.0.0.1:9/tcp' in f['summary']"
 finding monitor-tamper high "bpf() of a script" "'bpf()' in f['summary']"
 finding unexpected-exec critical "reverse shell behind 1,500 and 5,000 spaces" "'reverse shell' in f['summary']"
 expect "both padded reverse shells are counted" "$R" \

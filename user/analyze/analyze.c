@@ -600,6 +600,11 @@ void analyzer_feed(struct analyzer *an, const struct event_view *v)
 		p = proc_new(an, ev->pid, NULL, ev->time_ns);
 		if (p)
 			p->root = true;
+		/* pkgtrace -- CMD: the root's parent is pkgtrace's own init of
+		 * the install's pid namespace (nsinit.c), part of the monitor;
+		 * a daemon session's root has a parent of the node's */
+		if (!(ev->flags & PT_F_DAEMON_START) && an->collector_pid && !an->monitor_init_pid)
+			an->monitor_init_pid = ev->ppid;
 		return;
 	case PT_EV_FORK: {
 		struct proc *parent = proc_of(an, ev);

@@ -149,6 +149,7 @@ struct analyzer {
 	bool oom;
 	/* the monitor itself (session info): monitor-tamper */
 	uint32_t collector_pid;
+	uint32_t monitor_init_pid;  /* host pid of pkgtrace's namespace init, 0 unknown */
 	int nmonitor_maps;
 	uint32_t monitor_maps[SESSION_MONITOR_MAPS];
 };

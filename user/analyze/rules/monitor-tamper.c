@@ -10,7 +10,8 @@
  *             are found; a signal to the collector (session info), to
  *             every process (-1) or to pid 1 (the install's pid namespace
  *             init, or the host's); process_vm_writev of any process;
- *             process_vm_readv of the collector; ptrace attach or seize
+ *             process_vm_readv of pkgtrace (the collector, or its init of
+ *             the install's pid namespace: the_monitor); ptrace attach or seize
  *             by a dependency's script (what the tracee then does is
  *             charged to the tracee's owner: the package manager's, say);
  *   high      any other bpf() by a dependency's script; signal 0 to the
@@ -79,6 +80,17 @@ static void judge_bpf(struct analyzer *an, const struct act *a, bool pkg, const 
 		       NULL, NULL);
 }
 
+/* the_monitor: target (as a record names it) is pkgtrace: its collector,
+ * or the init of the install's pid namespace, which is pkgtrace's own
+ * (nsinit.c) and which a process of the install names 1, or by its host
+ * pid through a pidfd. */
+static bool the_monitor(const struct analyzer *an, int32_t target)
+{
+	return (an->collector_pid && target == (int32_t)an->collector_pid) ||
+	       (an->monitor_init_pid && target == (int32_t)an->monitor_init_pid) ||
+	       (an->monitor_init_pid && target == 1);
+}
+
 static void judge_signal(struct analyzer *an, const struct act *a, bool pkg, const char *who)
 {
 	const struct pt_event *ev = a->v->ev;
@@ -88,8 +100,8 @@ static void judge_signal(struct analyzer *an, const struct act *a, bool pkg, con
 	const char *key, *what;
 	int sev;
 
-	if (an->collector_pid && target == (int32_t)an->collector_pid) {
-		what = "pkgtrace's collector";
+	if (the_monitor(an, target)) {
+		what = "pkgtrace (its collector or its init of the install's pid namespace)";
 		key = sig ? "signal-collector" : "probe-collector";
 		sev = sig ? SEV_CRITICAL : SEV_HIGH;
 	} else if (target == -1 && sig) {
@@ -129,11 +141,11 @@ void monitor_tamper_on_event(struct analyzer *an, const struct act *a)
 		judge_signal(an, a, pkg, who);
 		return;
 	case PT_EV_PROCVM:
-		if (!ev->arg[1] && !(an->collector_pid && target == (int32_t)an->collector_pid))
+		if (!ev->arg[1] && !the_monitor(an, target))
 			return; /* reads of other processes: credential-access */
 		snprintf(summary, sizeof(summary), "%s used process_vm_%s on %s%d", who,
 			 ev->arg[1] ? "writev" : "readv",
-			 ev->arg[1] ? "pid " : "pkgtrace's collector, pid ", target);
+			 ev->arg[1] ? "pid " : "pkgtrace (collector or namespace init), pid ", target);
 		evidence_event(an, finding_add(an, R_MONITOR_TAMPER, SEV_CRITICAL, a->p->owner,
 					       ev->arg[1] ? "process_vm_writev" : "read-collector", summary),
 			       a->v, NULL, NULL, NULL);
@@ -141,10 +153,10 @@ void monitor_tamper_on_event(struct analyzer *an, const struct act *a)
 	case PT_EV_PTRACE:
 		if (ev->arg[0] != PTRACE_ATTACH_REQ && ev->arg[0] != PTRACE_SEIZE_REQ)
 			return;
-		if (!pkg && !(an->collector_pid && target == (int32_t)an->collector_pid))
+		if (!pkg && !the_monitor(an, target))
 			return;
 		snprintf(summary, sizeof(summary), "%s attached to pid %d with ptrace%s: what the tracee then does is charged to the tracee",
-			 who, target, an->collector_pid && target == (int32_t)an->collector_pid ? " (pkgtrace's collector)" : "");
+			 who, target, the_monitor(an, target) ? " (pkgtrace)" : "");
 		evidence_event(an, finding_add(an, R_MONITOR_TAMPER, SEV_CRITICAL, a->p->owner, "ptrace-attach",
 					       summary), a->v, NULL, NULL, NULL);
 		return;
