@@ -102,7 +102,7 @@ static void judge_signal(struct analyzer *an, const struct act *a, bool pkg, con
 
 	if (the_monitor(an, target)) {
 		what = "pkgtrace (its collector or its init of the install's pid namespace)";
-		key = sig ? "signal-collector" : "probe-collector";
+		key = target == 1 ? (sig ? "signal-init" : "probe-init") : sig ? "signal-collector" : "probe-collector";
 		sev = sig ? SEV_CRITICAL : SEV_HIGH;
 	} else if (target == -1 && sig) {
 		what = "every process (pkgtrace included)";
