@@ -18,7 +18,10 @@ check() {
 }
 
 # jq-free JSON queries: jpy FILE 'python expression over j' (j is the parsed
-# document, or the list of documents for a .jsonl file).
+# document, or the list of documents for a .jsonl file).  A string result is
+# printed and exits 0 (a value to use); any other result is printed as JSON
+# and exits 1 when it is falsy (False, None, 0, [] or {}), so that a check
+# such as 'any(...) and j["list"]' cannot pass on an empty list.
 jpy() {
 	python3 - "$1" "$2" <<'PY'
 import json, sys
@@ -29,9 +32,12 @@ with open(path) as f:
     else:
         j = json.load(f)
 r = eval(expr)
-if isinstance(r, bool):
-    sys.exit(0 if r else 1)
-print(r if isinstance(r, str) else json.dumps(r))
+if isinstance(r, str):
+    print(r)
+    sys.exit(0)
+if not isinstance(r, bool):
+    print(json.dumps(r))
+sys.exit(0 if r else 1)
 PY
 }
 

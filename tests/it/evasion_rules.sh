@@ -88,7 +88,7 @@ finding() {
 }
 expect() {
 	local name=$1 file=$2 expr=$3
-	# jpy passes any value that is not False: make the list a truth
+	# a list passes when it found something (bool: the same rule as jpy's)
 	if jpy "$file" "bool($expr)" >/dev/null 2>"$TMP/jpy.err"; then
 		ok "$name"
 	else

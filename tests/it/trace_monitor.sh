@@ -61,7 +61,9 @@ os.kill(0, signal.SIGKILL)
 PY
 (
 	export COLLECTOR=$BASHPID
-	exec timeout -k 5 120 "$PKGTRACE" -q --events "$TMP/attack.jsonl" --report "$TMP/attack.json" \
+	# --fail-on never: the attack is itself a finding (monitor-tamper,
+	# checked below), whose exit 10 would hide CMD's status
+	exec timeout -k 5 120 "$PKGTRACE" -q --fail-on never --events "$TMP/attack.jsonl" --report "$TMP/attack.json" \
 		-- sh -c "python3 '$TMP/attack.py' '$TMP/attack.out'; echo parent-survived > '$TMP/attack.parent'"
 ) 2>"$TMP/attack.err"
 RC=$?
@@ -90,6 +92,8 @@ if jpy "$TMP/attack.json" 'j["command"]["signal"] == 9 and j["events"]["seen"] >
 else
 	fail "the report is written" "$(head -c 300 "$TMP/attack.json" 2>&1)"
 fi
+expect "the attack on the collector is reported: monitor-tamper critical (process_vm_readv)" "$TMP/attack.json" \
+	"[f for f in j['findings'] if f['rule']=='monitor-tamper' and f['severity']=='critical']"
 expect "the script's pid and parent in records are host pids, not 1 or 2" "$TMP/attack.jsonl" "
 (lambda ex: ex and ex[0]['pid'] > 2 and ex[0]['ppid'] > 2 and ex[0]['pid'] != $(python3 -c "print(eval(open('$TMP/attack.out').read())['pid'])" 2>/dev/null || echo 0))(
  [e for e in j if e['type']=='exec' and 'attack.py' in ' '.join(e.get('argv', []))])"
