@@ -98,12 +98,15 @@ static bool fold_needed(const char *s, size_t n)
 }
 
 /* decode_paths: the path fields, folded once here so --events, the rules
- * and the report judge the same string.  The kernel resolves a path's
- * directories but joins a last component that does not exist yet as given
- * (O_CREAT, rename's target), "." and ".." included.  A path too long to
- * fold stays as it came. */
+ * and the report judge the same string.  The kernel joins a string as
+ * given to its resolved base: a failed open's, a path call's.  A path
+ * call's (PT_F_DIR_AS_GIVEN) keeps its ".." (path_clean): after a symlinked
+ * directory it leads to the target's parent, which only the lookup at
+ * receipt (analyze/where.c) knows.  A path too long to fold stays as it
+ * came. */
 static void decode_paths(struct event_view *v)
 {
+	bool as_given = v->ev->flags & PT_F_DIR_AS_GIVEN;
 	int slot = 0;
 
 	for (int i = 0; i < PT_NFIELDS && slot < 2; i++) {
@@ -115,7 +118,8 @@ static void decode_paths(struct event_view *v)
 		n = strnlen(v->field[i], v->field_len[i]);
 		if (!fold_needed(v->field[i], n))
 			continue;
-		len = path_fold(v->field[i], n, v->fold_buf[slot], sizeof(v->fold_buf[slot]));
+		len = (as_given ? path_clean : path_fold)(v->field[i], n, v->fold_buf[slot],
+							   sizeof(v->fold_buf[slot]));
 		if (len < 0)
 			continue;
 		v->field[i] = v->fold_buf[slot++];

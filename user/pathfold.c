@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
-/* pathfold.c - lexical "." / ".." folding of absolute paths. */
+/* pathfold.c - lexical "." / ".." folding of absolute paths (pathfold.h). */
 #include <errno.h>
+#include <stdbool.h>
 #include <string.h>
 #include "pathfold.h"
 
-int path_fold(const char *in, size_t inlen, char *out, size_t outlen)
+static int fold(const char *in, size_t inlen, char *out, size_t outlen, bool dotdot)
 {
 	size_t i = 0, n = 0;
 
@@ -29,7 +30,7 @@ int path_fold(const char *in, size_t inlen, char *out, size_t outlen)
 		clen = i - start;
 		if (clen == 0 || (clen == 1 && in[start] == '.'))
 			continue;
-		if (clen == 2 && in[start] == '.' && in[start + 1] == '.') {
+		if (dotdot && clen == 2 && in[start] == '.' && in[start + 1] == '.') {
 			/* back to the slash before the last component */
 			while (n > 1 && out[n - 1] != '/')
 				n--;
@@ -49,4 +50,14 @@ int path_fold(const char *in, size_t inlen, char *out, size_t outlen)
 	}
 	out[n] = '\0';
 	return (int)n;
+}
+
+int path_fold(const char *in, size_t inlen, char *out, size_t outlen)
+{
+	return fold(in, inlen, out, outlen, true);
+}
+
+int path_clean(const char *in, size_t inlen, char *out, size_t outlen)
+{
+	return fold(in, inlen, out, outlen, false);
 }

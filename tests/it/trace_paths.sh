@@ -23,17 +23,29 @@ expect "no relative paths anywhere (among at least 10 paths)" "$E" \
 	"len([e for e in j if 'path' in e and e['type']!='memfd']) >= 10 and all(e['path'].startswith('/') for e in j if 'path' in e and e['type']!='memfd')"
 
 E=$TMP/sym.jsonl
-trace sym -- sh -c "cat '$TMP/link/f' >/dev/null; echo y > '$TMP/link/new'; chmod 600 '$TMP/link/new'; ln -s f '$TMP/link/sl'; ln '$TMP/link/f' '$TMP/link/hard'"
+ln -s d/sub "$TMP/subl"
+trace sym -- sh -c "cat '$TMP/link/f' >/dev/null; echo y > '$TMP/link/new'; chmod 600 '$TMP/link/new'; ln -s f '$TMP/link/sl'; ln '$TMP/link/f' '$TMP/link/hard'; mkdir '$TMP/subl/../made'"
 expect "read through a symlinked dir resolves to the real dir" "$E" \
 	"[e for e in j if e['type']=='open' and e['path']=='$TMP/real/f' and e['ret']>=0]"
 expect "create through a symlinked dir resolves to the real dir" "$E" \
 	"[e for e in j if e['type']=='open' and e['path']=='$TMP/real/new' and 'O_CREAT' in e['flags']]"
-expect "chmod: path and mode" "$E" \
-	"[e for e in j if e['type']=='chmod' and e['path']=='$TMP/real/new' and e['mode']==0o600 and e['ret']==0]"
-expect "symlink: link path resolved, target as given" "$E" \
-	"[e for e in j if e['type']=='symlink' and e['path']=='$TMP/real/sl' and e['target']=='f' and e['ret']==0]"
-expect "link: both paths resolved" "$E" \
-	"[e for e in j if e['type']=='link' and e['path']=='$TMP/real/f' and e['path2']=='$TMP/real/hard' and e['ret']==0]"
+# Path calls (chmod, symlink, link, mkdir, ...) are seen at sys_exit with
+# their string as given: no tracepoint offers the kernel's lookup, so the
+# directories are not resolved through symlinks in the record, which says
+# so (dir_as_given); the collector resolves them at receipt for the rules
+# (analyze/where.c, tests/unit/test_rules.c test_path_calls_resolved).
+expect "chmod: path as given, flagged dir_as_given, and mode" "$E" \
+	"[e for e in j if e['type']=='chmod' and e['path']=='$TMP/link/new' and e.get('dir_as_given') and e['mode']==0o600 and e['ret']==0]"
+expect "symlink: link path as given, flagged, target as given" "$E" \
+	"[e for e in j if e['type']=='symlink' and e['path']=='$TMP/link/sl' and e.get('dir_as_given') and e['target']=='f' and e['ret']==0]"
+expect "link: both paths as given, flagged" "$E" \
+	"[e for e in j if e['type']=='link' and e['path']=='$TMP/link/f' and e['path2']=='$TMP/link/hard' and e.get('dir_as_given') and e['ret']==0]"
+# ".." after a symlinked directory is the target's parent ($TMP/d/made
+# here), not the link's: the record keeps it rather than fold it to a
+# place the call never touched ($TMP/made)
+[ -d "$TMP/d/made" ] && ok "mkdir subl/../made made d/made" || fail "mkdir subl/../made made d/made"
+expect "mkdir through symlink/..: '..' kept, not folded to the wrong directory" "$E" \
+	"[e for e in j if e['type']=='mkdir' and e['path']=='$TMP/subl/../made' and e.get('dir_as_given') and e['ret']==0] and not [e for e in j if e.get('path')=='$TMP/made']"
 
 E=$TMP/mnt.jsonl
 trace mnt -- unshare -m sh -c "mount -t tmpfs pt-tmpfs '$TMP/mnt' && echo t > '$TMP/mnt/t.txt' && cat '$TMP/mnt/t.txt' >/dev/null && mount --bind '$TMP/real' '$TMP/bind' && cat '$TMP/bind/f' >/dev/null && echo b > '$TMP/bind/g' && cd '$TMP/mnt' && echo r > rel-on-tmpfs"

@@ -445,13 +445,19 @@ static void test_dns_long_and_garbage(void)
 	}
 }
 
-static const char *fold(const char *in)
+/* fold_by: in through path_fold or path_clean. */
+static const char *fold_by(int (*f)(const char *, size_t, char *, size_t), const char *in)
 {
 	static char out[256];
 
-	if (path_fold(in, strlen(in), out, sizeof(out)) < 0)
+	if (f(in, strlen(in), out, sizeof(out)) < 0)
 		return "ERR";
 	return out;
+}
+
+static const char *fold(const char *in)
+{
+	return fold_by(path_fold, in);
 }
 
 static void test_path_fold(void)
@@ -468,6 +474,20 @@ static void test_path_fold(void)
 	CHECK_STR(fold("/a/..b/c.."), "/a/..b/c..");
 	CHECK_STR(fold("rel/../x"), "rel/../x");
 	CHECK_INT(path_fold("/abcdef", 7, small, sizeof(small)), -ENOSPC);
+}
+
+static const char *clean(const char *in)
+{
+	return fold_by(path_clean, in);
+}
+
+/* path_clean keeps ".." (what it leads to depends on symlinks before it) */
+static void test_path_clean(void)
+{
+	CHECK_STR(clean("/a//b/./c/"), "/a/b/c");
+	CHECK_STR(clean("/t/link/../x"), "/t/link/../x");
+	CHECK_STR(clean("/t/link/./..//x/."), "/t/link/../x");
+	CHECK_STR(clean("/.."), "/..");
 }
 
 /* decoded: the path field 0 of an open of path, as event_decode gives it. */
@@ -511,6 +531,30 @@ static void test_decode_folds_paths(void)
 	}
 }
 
+/* A path call's string as given (PT_F_DIR_AS_GIVEN) keeps its "..": after
+ * a symlinked directory it is the target's parent, not the link's. */
+static void test_decode_keeps_dotdot_as_given(void)
+{
+	static const char p0[] = "/t/link//../x", p1[] = "/t/./a/../y";
+	struct event_view v;
+	char both[sizeof(p0) + sizeof(p1)];
+	size_t n;
+
+	memcpy(both, p0, sizeof(p0));
+	memcpy(both + sizeof(p0), p1, sizeof(p1));
+	n = mk(PT_EV_RENAME, both, sizeof(p0), both + sizeof(p0), sizeof(p1), NULL, 0, NULL, 0);
+	buf.ev.flags = PT_F_DIR_AS_GIVEN;
+	CHECK(!event_decode(&buf, n, &v));
+	CHECK_STR(v.field[0], "/t/link/../x");
+	CHECK_STR(v.field[1], "/t/a/../y");
+	CHECK_INT(v.field_len[1], strlen("/t/a/../y") + 1);
+	/* without the flag (the kernel resolved the directories) it folds */
+	n = mk(PT_EV_RENAME, both, sizeof(p0), both + sizeof(p0), sizeof(p1), NULL, 0, NULL, 0);
+	CHECK(!event_decode(&buf, n, &v));
+	CHECK_STR(v.field[0], "/t/x");
+	CHECK_STR(v.field[1], "/t/y");
+}
+
 int main(void)
 {
 	TEST(test_decode_valid);
@@ -526,5 +570,7 @@ int main(void)
 	TEST(test_dns_long_and_garbage);
 	TEST(test_path_fold);
 	TEST(test_decode_folds_paths);
+	TEST(test_path_clean);
+	TEST(test_decode_keeps_dotdot_as_given);
 	UNIT_EXIT();
 }

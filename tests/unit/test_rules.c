@@ -650,6 +650,26 @@ static void profile_unresolved(struct analyzer *an)
 	ev_path2_flags(&B, an, PT_EV_RENAME, 101, PKG "/rc", "/tmp/link-to-home/.profile", PT_F_DIR_AS_GIVEN);
 }
 
+/* "..", after <tmp>/link-to-ssh, a symlink to /root/.ssh: the collector
+ * resolves the directory as given, so it is /root (lexically: /tmp) */
+static void profile_via_dotdot(struct analyzer *an)
+{
+	put(F, "pkgtrace:realdir:/tmp/link-to-ssh/..", "/root");
+	pkg_script(an);
+	ev_open(&B, an, 101, PKG "/rc", O_WRONLY | O_CREAT);
+	ev_path2_flags(&B, an, PT_EV_RENAME, 101, PKG "/rc", "/tmp/link-to-ssh/../.profile",
+		       PT_F_DIR_AS_GIVEN);
+}
+
+/* no answer: ".." is folded lexically, never judged as given */
+static void profile_dotdot_unresolved(struct analyzer *an)
+{
+	pkg_script(an);
+	ev_open(&B, an, 101, PKG "/rc", O_WRONLY | O_CREAT);
+	ev_path2_flags(&B, an, PT_EV_RENAME, 101, PKG "/rc", "/tmp/x/../../root/./.profile",
+		       PT_F_DIR_AS_GIVEN);
+}
+
 /* after a chroot the question is the process's own */
 static void profile_chrooted(struct analyzer *an)
 {
@@ -680,6 +700,15 @@ static void test_path_calls_resolved(void)
 	report_free(r);
 	report_free(plain);
 	report_free(ch);
+
+	r = analyze(profile_via_dotdot);
+	plain = analyze(profile_dotdot_unresolved);
+	f = find(r, "persistence", "pkg");
+	CHECK(f && !strcmp(f->ev[0].path, "/root/.profile"));
+	f = find(plain, "persistence", "pkg");
+	CHECK(f && !strcmp(f->ev[0].path, "/root/.profile"));
+	report_free(r);
+	report_free(plain);
 }
 
 static void procvm_outside(struct analyzer *an)

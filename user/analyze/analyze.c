@@ -402,12 +402,15 @@ static void on_file(struct analyzer *an, struct proc *p, const struct event_view
 
 	if (!path)
 		return;
-	/* A package's path call took its directories as given: judge where
-	 * the name really is (a rename into a symlinked directory). */
-	if (pkg && (ev->flags & PT_F_DIR_AS_GIVEN)) {
-		path = where_real(an, v, path, real[0], sizeof(real[0]));
+	/* A path call took its directories as given (".." kept): judge where
+	 * a package's name really is (a rename into a symlinked directory);
+	 * anyone else's is folded lexically, which is right without symlinks. */
+	if (ev->flags & PT_F_DIR_AS_GIVEN) {
+		path = pkg ? where_real(an, v, path, real[0], sizeof(real[0]))
+			   : where_folded(path, real[0], sizeof(real[0]));
 		if (path2 && ev->type != PT_EV_SYMLINK)
-			path2 = where_real(an, v, path2, real[1], sizeof(real[1]));
+			path2 = pkg ? where_real(an, v, path2, real[1], sizeof(real[1]))
+				    : where_folded(path2, real[1], sizeof(real[1]));
 	}
 	a = (struct act){ .p = p, .o = o, .v = v, .path = path };
 	switch (ev->type) {

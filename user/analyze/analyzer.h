@@ -376,10 +376,15 @@ void where_init(struct analyzer *an);
  * *path, where it was found at session start; NULL when it is none. */
 const char *where_cred(struct analyzer *an, uint32_t dev, uint64_t ino, const char **path);
 /* where_real: the real location of path, named by v's process with its
- * directories as given (PT_F_DIR_AS_GIVEN): the directory resolved by the
- * collector at receipt, the last component kept, into buf.  Returns buf,
- * or path itself when it is where it says or cannot be resolved (no
- * facts, a replay without the answer, a directory gone). */
+ * directories as given (PT_F_DIR_AS_GIVEN, ".." kept): the directory
+ * resolved by the collector at receipt, the last component kept, into buf.
+ * When it is where it says or cannot be resolved (no facts, a replay
+ * without the answer, a directory gone): where_folded(path).  Either way
+ * the result has no "." or ".." component. */
+/* where_folded: path with "." and ".." folded lexically, into buf (a
+ * path call's string as given, when no lookup answers); path itself when
+ * it has none to fold. */
+const char *where_folded(const char *path, char *buf, size_t max);
 const char *where_real(struct analyzer *an, const struct event_view *v, const char *path,
 		       char *buf, size_t max);
 /* where_id: the identity of the file at path (a real path) as the

@@ -13,6 +13,7 @@
 #include <string.h>
 #include "analyzer.h"
 #include "pathclass.h"
+#include "pathfold.h"
 #include "resolve.h"
 
 static int credid_cmp(const void *a, const void *b)
@@ -135,29 +136,41 @@ static uint32_t view_pid(struct analyzer *an, const struct event_view *v)
 	return p && p->own_root ? v->ev->pid : 0;
 }
 
+const char *where_folded(const char *path, char *buf, size_t max)
+{
+	if (!path || !strstr(path, "/.") || path_fold(path, strlen(path), buf, max) < 0)
+		return path;
+	return buf;
+}
+
 const char *where_real(struct analyzer *an, const struct event_view *v, const char *path,
 		       char *buf, size_t max)
 {
 	const char *slash = path ? strrchr(path, '/') : NULL;
-	char dir[4096], key[4200];
+	char dir[4096], key[4200], real[4096 + 256];
 	struct resolve_q q = { v->ev->pid, dir };
 	const char *data;
 	size_t len, dl;
 
 	if (!an->facts || !slash || path[0] != '/' || (size_t)(slash - path) >= sizeof(dir))
-		return path;
+		return where_folded(path, buf, max);
 	dl = (size_t)(slash - path);
 	memcpy(dir, path, dl);
 	dir[dl] = '\0';
 	if (!dl)
-		return path; /* in / itself */
+		return where_folded(path, buf, max); /* in / itself */
+	/* the directory as given, ".." and all: the lookup follows its
+	 * symlinks first, as the call did */
 	resolve_key(key, sizeof(key), "realdir", view_pid(an, v), dir);
 	if (facts_get(an->facts, key, resolve_dir, &q, &data, &len) || data[0] != '/' ||
-	    len + strlen(slash) + 1 > max)
-		return path;
+	    len + strlen(slash) + 1 > sizeof(real))
+		return where_folded(path, buf, max);
 	if (len == dl && !memcmp(data, dir, len))
-		return path; /* no symlink on the way */
-	snprintf(buf, max, "%s%s", len > 1 ? data : "", slash);
+		return where_folded(path, buf, max); /* no symlink on the way */
+	snprintf(real, sizeof(real), "%s%s", len > 1 ? data : "", slash);
+	/* the last component may be "." or "..", of a real directory now */
+	if (where_folded(real, buf, max) == real)
+		snprintf(buf, max, "%s", real);
 	return buf;
 }
 
