@@ -1,7 +1,8 @@
 /*
  * trace_int.h - the trace format's constants and the event codec state,
- * shared by trace_writer.c and trace_reader.c.  schemas/trace-format.md
- * is the specification; this is its one implementation.
+ * shared by trace_writer.c, trace_reader.c and trace_records.c.
+ * schemas/trace-format.md is the specification; this is its one
+ * implementation.
  */
 #ifndef PKGTRACE_TRACE_INT_H
 #define PKGTRACE_TRACE_INT_H

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /*
  * trace_reader.c - reads a trace (schemas/trace-format.md) back into raw
- * pt_event records, facts and session info.  The file is untrusted: every
- * length is checked before it is used, and every problem is one line that
- * names what is wrong and the byte offset where it is.
+ * pt_event records, facts and session info: the file header, the block
+ * frames (CRC, zlib), the record dispatch, and the damage report.  What is
+ * inside a record is decoded by trace_records.c.  The file is untrusted:
+ * every length is checked before it is used, and every problem is one line
+ * that names what is wrong and the byte offset where it is.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -18,14 +20,7 @@
 #include <zlib.h>
 #include "trace.h"
 #include "trace_int.h"
-
-/* The largest counts a session info may claim (argv, env entries). */
-#define SI_LIST_MAX 65536
-
-struct cur {
-	const uint8_t *p, *end;
-	bool bad;
-};
+#include "trace_records.h"
 
 struct trace_reader {
 	int fd;                 /* -1 for a memory source */
@@ -38,9 +33,7 @@ struct trace_reader {
 	size_t zcap;
 	uint8_t *blk;           /* the current block, uncompressed */
 	size_t blen, bcap;
-	struct cur ctl, fs, tb, tm, hx, str; /* its six streams */
-	uint64_t bits;          /* tm bits read ahead */
-	unsigned int nbits;
+	struct tr_block b;      /* its six streams (trace_records.h) */
 	uint64_t blk_off;       /* file offset of the current block's frame */
 	z_stream zs;
 	bool zinit;
@@ -106,47 +99,6 @@ static ssize_t src_read(struct trace_reader *r, void *buf, size_t n)
 	return (ssize_t)got;
 }
 
-static uint64_t get_varint(struct cur *c)
-{
-	uint64_t v = 0;
-
-	for (int shift = 0; shift < 64; shift += 7) {
-		uint8_t b;
-
-		if (c->p >= c->end) {
-			c->bad = true;
-			return 0;
-		}
-		b = *c->p++;
-		v |= (uint64_t)(b & 0x7f) << shift;
-		if (!(b & 0x80))
-			return v;
-	}
-	c->bad = true;
-	return 0;
-}
-
-static uint8_t get_u8(struct cur *c)
-{
-	if (c->p >= c->end) {
-		c->bad = true;
-		return 0;
-	}
-	return *c->p++;
-}
-
-static const uint8_t *get_bytes(struct cur *c, uint64_t n)
-{
-	const uint8_t *p = c->p;
-
-	if (n > (uint64_t)(c->end - c->p)) {
-		c->bad = true;
-		return NULL;
-	}
-	c->p += n;
-	return p;
-}
-
 /* ---- block layer -------------------------------------------------------- */
 
 /* blk_alloc: room for a block of n bytes.  Reading a file, it is mapped
@@ -184,9 +136,9 @@ static int next_block(struct trace_reader *r)
 
 	r->blk_off = r->off;
 	r->blen = 0;
-	r->ctl = r->fs = r->tb = r->tm = r->hx = r->str = (struct cur){ NULL, NULL, false };
-	r->bits = 0;
-	r->nbits = 0;
+	r->b.ctl = r->b.fs = r->b.tb = r->b.tm = r->b.hx = r->b.str = (struct cur){ NULL, NULL, false };
+	r->b.bits = 0;
+	r->b.nbits = 0;
 	n = src_read(r, frame, sizeof(frame));
 	if (n < 0)
 		return problem(r, TRACE_DAMAGE_READ_ERROR, r->blk_off,
@@ -265,11 +217,11 @@ static int next_block(struct trace_reader *r)
 	{
 		struct cur c = { r->blk, r->blk + raw_len, false };
 		uint64_t n[5];
-		struct cur *part[5] = { &r->ctl, &r->fs, &r->tb, &r->tm, &r->hx };
+		struct cur *part[5] = { &r->b.ctl, &r->b.fs, &r->b.tb, &r->b.tm, &r->b.hx };
 		const uint8_t *p;
 
 		for (int i = 0; i < 5; i++)
-			n[i] = get_varint(&c);
+			n[i] = cur_varint(&c);
 		p = c.p;
 		for (int i = 0; i < 5; i++) {
 			if (c.bad || n[i] > (uint64_t)(c.end - p))
@@ -279,105 +231,13 @@ static int next_block(struct trace_reader *r)
 			*part[i] = (struct cur){ p, p + n[i], false };
 			p += n[i];
 		}
-		r->str = (struct cur){ p, c.end, false };
+		r->b.str = (struct cur){ p, c.end, false };
 	}
 	/* the prediction state carries on from the previous block */
 	return 1;
 }
 
 /* ---- record parsing ------------------------------------------------------ */
-
-/* A string (varint len + 1, 0 for NULL) into *out (malloc'd). */
-static int get_str(struct cur *c, char **out)
-{
-	uint64_t n = get_varint(c);
-	const uint8_t *p;
-
-	*out = NULL;
-	if (c->bad || !n)
-		return c->bad ? -EBADMSG : 0;
-	p = get_bytes(c, n - 1);
-	if (!p)
-		return -EBADMSG;
-	*out = malloc(n);
-	if (!*out)
-		return -ENOMEM;
-	memcpy(*out, p, n - 1);
-	(*out)[n - 1] = '\0';
-	return 0;
-}
-
-static int get_list(struct cur *c, int *count, char ***list)
-{
-	uint64_t n = get_varint(c);
-	int err;
-
-	if (c->bad || n > SI_LIST_MAX || n > (uint64_t)(c->end - c->p))
-		return -EBADMSG;
-	*list = calloc(n + 1, sizeof(char *));
-	if (!*list)
-		return -ENOMEM;
-	*count = (int)n;
-	for (uint64_t i = 0; i < n; i++) {
-		err = get_str(c, &(*list)[i]);
-		if (err)
-			return err;
-	}
-	return 0;
-}
-
-/* get_si: the session info encoding; si is freed on failure. */
-static int get_si(struct cur *c, struct session_info *si)
-{
-	uint64_t fl;
-	int err;
-
-	memset(si, 0, sizeof(*si));
-	err = get_list(c, &si->argc, &si->argv);
-	if (!err)
-		err = get_str(c, &si->cwd);
-	if (!err)
-		err = get_list(c, &si->envc, &si->env);
-	if (!err)
-		err = get_str(c, &si->hostname);
-	if (!err)
-		err = get_str(c, &si->kernel);
-	if (err)
-		goto cleanup;
-	si->boot_offset_ns = get_varint(c);
-	si->start_ns = get_varint(c);
-	si->end_ns = get_varint(c);
-	si->root_pid = (uint32_t)get_varint(c);
-	si->exit_status = (int)tc_unzigzag(get_varint(c));
-	si->events = get_varint(c);
-	si->drops = get_varint(c);
-	fl = get_varint(c);
-	si->interrupted = fl & 1;
-	si->partial = fl & 2;
-	if (c->p < c->end) { /* older traces end here: no survivors */
-		si->survivors = (uint32_t)get_varint(c);
-		si->survivors_traced_ms = (uint32_t)get_varint(c);
-		si->survivor_fate = (uint8_t)get_varint(c);
-	}
-	if (!c->bad && c->p < c->end) { /* format 1.1: the monitor's own pid and maps */
-		uint64_t n;
-
-		si->collector_pid = (uint32_t)get_varint(c);
-		n = get_varint(c);
-		for (uint64_t i = 0; i < n && !c->bad; i++) {
-			uint32_t id = (uint32_t)get_varint(c);
-
-			if (si->nmonitor_maps < SESSION_MONITOR_MAPS)
-				si->monitor_maps[si->nmonitor_maps++] = id;
-		}
-	}
-	if (!c->bad)
-		return 0; /* bytes after the known fields: a newer minor version */
-	err = -EBADMSG;
-cleanup:
-	session_free(si);
-	return err;
-}
 
 static int record_problem(struct trace_reader *r, const uint8_t *at, const char *what)
 {
@@ -386,245 +246,23 @@ static int record_problem(struct trace_reader *r, const uint8_t *at, const char 
 		       (size_t)(at - r->blk), (unsigned long long)r->blk_off, what);
 }
 
-/* get_bits: n <= 32 bits from tm. */
-static uint64_t get_bits(struct trace_reader *r, unsigned int n)
-{
-	uint64_t v;
-
-	while (r->nbits < n) {
-		if (r->tm.p >= r->tm.end) {
-			r->tm.bad = true;
-			return 0;
-		}
-		r->bits |= (uint64_t)*r->tm.p++ << r->nbits;
-		r->nbits += 8;
-	}
-	v = r->bits & ((1ull << n) - 1);
-	r->bits >>= n;
-	r->nbits -= n;
-	return v;
-}
-
-/* get_time: the next time delta applied to before (see tc_bitlen). */
-static uint64_t get_time(struct trace_reader *r, uint64_t before)
-{
-	uint8_t c = get_u8(&r->tb);
-	unsigned int n = c > 64 ? c - 64u : c;
-	uint64_t mag;
-
-	if (c == 0 || c > 128) {
-		r->tb.bad |= c > 128;
-		return before;
-	}
-	mag = 1ull << (n - 1);
-	if (n > 33) {
-		mag |= get_bits(r, 32);
-		mag |= get_bits(r, n - 33) << 32;
-	} else if (n > 1) {
-		mag |= get_bits(r, n - 1);
-	}
-	return c > 64 ? before - mag : before + mag;
-}
-
-/* decode_event: one compact event (ctl at c, time and field bytes from
- * their streams) into r->ev. */
-static int decode_event(struct trace_reader *r, struct cur *c, uint32_t type, struct trace_item *it)
-{
-	struct tc_state *s = r->st;
-	struct pt_event *ev = (struct pt_event *)r->ev;
-	const struct pt_event *last = &s->last;
-	uint8_t m1 = get_u8(c), m2 = get_u8(c);
-	uint32_t tid = (m1 & EM_TID) ? (uint32_t)get_varint(c) : last->tid;
-	int hit;
-	struct tc_slot *sl;
-	char *d = (char *)ev->data;
-	size_t total = 0;
-
-	if (c->bad || (m1 & EM_RESERVED) || (m2 & EM2_RESERVED))
-		return -EBADMSG;
-	sl = tc_slot(s, tid, &hit);
-	memset(ev, 0, TRACE_EV_HDR);
-	ev->type = type;
-	ev->tid = tid;
-	ev->time_ns = get_time(r, last->time_ns);
-	ev->pid = (m1 & EM_PID) ? (uint32_t)get_varint(c) : hit ? sl->pid : tid;
-	ev->ppid = hit ? sl->ppid : last->ppid;
-	ev->uid = hit ? sl->uid : last->uid;
-	ev->session = hit ? sl->session : last->session;
-	ev->cgroup_id = hit ? sl->cgroup : last->cgroup_id;
-	memcpy(ev->comm, hit ? sl->comm : last->comm, PT_COMM_LEN);
-	if (m1 & EM_IDS) {
-		uint8_t mi = get_u8(c);
-
-		if (!mi || (mi & ~(EI_PPID | EI_UID | EI_SESSION | EI_CGROUP)))
-			return -EBADMSG;
-		if (mi & EI_PPID)
-			ev->ppid = (uint32_t)get_varint(c);
-		if (mi & EI_UID)
-			ev->uid = (uint32_t)get_varint(c);
-		if (mi & EI_SESSION)
-			ev->session = (uint32_t)get_varint(c);
-		if (mi & EI_CGROUP)
-			ev->cgroup_id = get_varint(c);
-	}
-	if (m1 & EM_COMM) {
-		uint8_t n = get_u8(c);
-		const uint8_t *p;
-
-		if (n != 0xff && n > PT_COMM_LEN)
-			return -EBADMSG;
-		p = get_bytes(&r->str, n == 0xff ? PT_COMM_LEN : n);
-		if (!p)
-			return -EBADMSG;
-		memset(ev->comm, 0, PT_COMM_LEN);
-		memcpy(ev->comm, p, n == 0xff ? PT_COMM_LEN : n);
-	}
-	ev->flags = (m1 & EM_FLAGS) ? (uint32_t)get_varint(&r->fs) : s->flags[type];
-	ev->ret = s->ret[type];
-	if (m1 & EM_RET)
-		ev->ret = (int64_t)((uint64_t)s->ret[type] + (uint64_t)tc_unzigzag(get_varint(&r->fs)));
-	for (int i = 0; i < 3; i++) {
-		ev->arg[i] = s->arg[type][i];
-		if (m2 & EM2_ARG(i))
-			ev->arg[i] += (uint64_t)tc_unzigzag(get_varint(&r->fs));
-	}
-	if (c->bad || r->fs.bad || r->tb.bad || r->tm.bad)
-		return -EBADMSG;
-	for (int i = 0; i < PT_NFIELDS; i++) {
-		const char *ref;
-		uint64_t sel, pre, suf, hex;
-		const uint8_t *p;
-		size_t reflen;
-
-		if (!(m2 & (1u << i)))
-			continue;
-		sel = get_varint(&r->fs);
-		if (sel >= FS_RING) {
-			uint64_t k = (sel - FS_RING) / 3, how = (sel - FS_RING) % 3;
-			size_t elen = 0;
-			const char *e = !tc_is_path(type, i) ? NULL :
-				tc_ring_get(how == FR_PATH ? s->paths : s->dirs, k, &elen);
-
-			if (!e)
-				return -EBADMSG;
-			ref = e;
-			pre = elen;
-			if (how != FR_DIR) { /* the whole field, nothing follows */
-				memcpy(d, ref, pre);
-				if (how == FR_DIRNS) {
-					if (pre < 2)
-						return -EBADMSG;
-					d[pre - 1] = '\0'; /* "a/b/" -> "a/b" */
-				}
-				ev->len[i] = (uint16_t)pre;
-				d += pre;
-				total += pre;
-				continue;
-			}
-		} else {
-			if (sel == FS_SLOT && (i != 0 || !hit))
-				return -EBADMSG;
-			if (sel == FS_SLOT) {
-				ref = sl->path;
-				reflen = sl->pathlen;
-			} else if (i == 1 && (type == PT_EV_RENAME || type == PT_EV_LINK)) {
-				ref = (const char *)ev->data; /* this event's field 0 */
-				reflen = ev->len[0];
-			} else {
-				ref = s->ref[i];
-				reflen = s->reflen[i];
-			}
-			pre = get_varint(&r->fs);
-			if (pre > reflen)
-				return -EBADMSG;
-		}
-		suf = get_varint(&r->fs);
-		hex = suf & 1 ? get_varint(&r->fs) : 0;
-		suf >>= 1;
-		if (r->fs.bad || (hex && hex < TC_HEX_MIN) || suf > 65535 || hex > 65535 ||
-		    pre + suf + hex + (hex ? 1 : 0) > 65535 || pre + suf + hex == 0)
-			return -EBADMSG;
-		p = get_bytes(&r->str, suf);
-		if (!p)
-			return -EBADMSG;
-		memcpy(d, ref, pre);
-		memcpy(d + pre, p, suf);
-		if (hex) {
-			static const char digit[16] = "0123456789abcdef";
-			const uint8_t *x = get_bytes(&r->hx, (hex + 1) / 2);
-			char *o = d + pre + suf;
-
-			if (!x)
-				return -EBADMSG;
-			for (uint64_t k = 0; k < hex; k++)
-				o[k] = digit[(x[k / 2] >> (k & 1 ? 0 : 4)) & 15];
-			o[hex] = '\0';
-			suf += hex + 1;
-		}
-		ev->len[i] = (uint16_t)(pre + suf);
-		d += pre + suf;
-		total += pre + suf;
-	}
-	ev->size = (uint32_t)(TRACE_EV_HDR + total);
-	tc_update(s, sl, ev, (const char *)ev->data, NULL, NULL);
-	it->kind = TRACE_ITEM_EVENT;
-	it->raw = ev;
-	it->size = ev->size;
-	return 0;
-}
-
-static int parse_fact(struct trace_reader *r, struct cur *c, struct trace_item *it)
-{
-	uint64_t n = get_varint(c), len;
-	const uint8_t *p = c->bad || !n ? NULL : get_bytes(c, n - 1);
-	int64_t err;
-
-	if (!p)
-		return -EBADMSG;
-	if (n > r->pathcap) {
-		char *np = realloc(r->path, n);
-
-		if (!np)
-			return -ENOMEM;
-		r->path = np;
-		r->pathcap = n;
-	}
-	memcpy(r->path, p, n - 1);
-	r->path[n - 1] = '\0';
-	if (memchr(r->path, '\0', n - 1))
-		return -EBADMSG;
-	err = tc_unzigzag(get_varint(c));
-	len = get_varint(c);
-	if (c->bad || err > 0 || err < -4095 || (err && len))
-		return -EBADMSG;
-	p = get_bytes(c, len);
-	if (!p && len)
-		return -EBADMSG;
-	it->kind = TRACE_ITEM_FACT;
-	it->path = r->path;
-	it->err = (int)err;
-	it->data = p;
-	it->len = len;
-	return 0;
-}
-
 /* next_record: parses the record at the ctl cursor.  1 with an item, 0 for
  * a record that yields nothing (an unknown meta record), -errno. */
 static int next_record(struct trace_reader *r, struct trace_item *it)
 {
-	const uint8_t *at = r->ctl.p;
-	struct cur c = r->ctl;
-	uint8_t tag = get_u8(&c);
+	const uint8_t *at = r->b.ctl.p;
+	struct cur c = r->b.ctl;
+	uint8_t tag = cur_u8(&c);
 	int err = 0;
 
 	if (tag >= TR_EVENT && tag <= TR_EVENT_LAST) {
 		if (tag == TR_EVENT)
 			return record_problem(r, at, "event of type 0");
-		err = decode_event(r, &c, tag - TR_EVENT, it);
+		err = tr_decode_event(&r->b, r->st, &c, tag - TR_EVENT, r->ev, it);
 		if (err)
 			return err == -ENOMEM ? err : record_problem(r, at, "bad event encoding");
 	} else if (tag >= 1 && tag <= TR_META_LAST) {
-		uint64_t n = get_varint(&c);
+		uint64_t n = cur_varint(&c);
 		struct cur m;
 
 		if (c.bad || n > (uint64_t)(c.end - c.p))
@@ -635,12 +273,12 @@ static int next_record(struct trace_reader *r, struct trace_item *it)
 		case TR_HEADER:
 			return record_problem(r, at, "a second header record");
 		case TR_FACT:
-			err = parse_fact(r, &m, it);
+			err = tr_get_fact(&m, &r->path, &r->pathcap, it);
 			if (err)
 				return err == -ENOMEM ? err : record_problem(r, at, "bad fact record");
 			break;
 		case TR_END:
-			err = get_si(&m, &r->fin);
+			err = tr_get_session(&m, &r->fin);
 			if (err)
 				return err == -ENOMEM ? err : record_problem(r, at, "bad end record");
 			r->ended = true;
@@ -656,13 +294,13 @@ static int next_record(struct trace_reader *r, struct trace_item *it)
 			it->size = n;
 			break;
 		default: /* a newer minor version's record: skip it */
-			r->ctl.p = c.p;
+			r->b.ctl.p = c.p;
 			return 0;
 		}
 	} else {
 		return record_problem(r, at, tag ? "unknown record tag" : "record tag 0");
 	}
-	r->ctl.p = c.p;
+	r->b.ctl.p = c.p;
 	return 1;
 }
 
@@ -674,10 +312,10 @@ int trace_reader_next(struct trace_reader *r, struct trace_item *it)
 		return -EBADMSG;
 	memset(it, 0, sizeof(*it));
 	for (;;) {
-		if (r->ctl.p >= r->ctl.end) {
-			if (r->fs.p != r->fs.end || r->tb.p != r->tb.end || r->tm.p != r->tm.end ||
-			    r->hx.p != r->hx.end ||
-			    r->str.p != r->str.end)
+		if (r->b.ctl.p >= r->b.ctl.end) {
+			if (r->b.fs.p != r->b.fs.end || r->b.tb.p != r->b.tb.end || r->b.tm.p != r->b.tm.end ||
+			    r->b.hx.p != r->b.hx.end ||
+			    r->b.str.p != r->b.str.end)
 				return problem(r, TRACE_DAMAGE_CORRUPT_BLOCK, r->blk_off,
 					       "corrupt block at byte %llu: its streams do not "
 					       "end together", (unsigned long long)r->blk_off);
@@ -758,26 +396,26 @@ static int open_common(struct trace_reader *r)
 	if (err == 0)
 		return problem(r, TRACE_DAMAGE_HEADER, TRACE_FILE_HDR,
 			       "truncated at byte %u: no header record", TRACE_FILE_HDR);
-	c = r->ctl;
-	if (get_u8(&c) != TR_HEADER)
+	c = r->b.ctl;
+	if (cur_u8(&c) != TR_HEADER)
 		return record_problem(r, r->blk, "the first record is not the header");
 	{
-		uint64_t len = get_varint(&c);
+		uint64_t len = cur_varint(&c);
 		struct cur m;
 
 		if (c.bad || len > (uint64_t)(c.end - c.p))
 			return record_problem(r, r->blk, "header length past the end of its block");
 		m = (struct cur){ c.p, c.p + len, false };
-		err = get_str(&m, &r->version);
+		err = tr_get_str(&m, &r->version);
 		if (!err && !r->version)
 			err = -EBADMSG;
 		if (!err)
-			err = get_si(&m, &r->si);
+			err = tr_get_session(&m, &r->si);
 		if (err)
 			return err == -ENOMEM ? (problem(r, TRACE_DAMAGE_NONE, 0,
 							 "out of memory"), err) :
 				record_problem(r, r->blk, "bad header record");
-		r->ctl.p = c.p + len;
+		r->b.ctl.p = c.p + len;
 	}
 	return 0;
 }

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR BSD-3-Clause
 /*
- * fuzz_trace.c - libFuzzer target for the trace reader (user/trace_reader.c)
+ * fuzz_trace.c - libFuzzer target for the trace reader (user/trace_reader.c, trace_records.c)
  * and the event decoder it feeds.  `make fuzz FUZZ_SECONDS=N` builds it with
  * -fsanitize=fuzzer,address,undefined and runs it, seeded from real traces
  * (tests/fuzz/mkseeds.py).
