@@ -268,6 +268,7 @@ void npm_tree(struct analyzer *an, struct facts *facts)
 		char skipped[256] = "", folder[4200];
 		struct pkgjson pj;
 		struct owner *o;
+		int idx;
 
 		/* pnpm chmods bins through its node_modules/NAME links */
 		snprintf(folder, sizeof(folder), "%s", an->npm_folders.items[i]);
@@ -276,7 +277,10 @@ void npm_tree(struct analyzer *an, struct facts *facts)
 		text = fact(facts, path, FACT_MAX);
 		if (!text || package_fields(text, &pj))
 			continue;
-		o = an->owners[npm_owner_for_folder(an, folder, NULL, NULL)];
+		/* the index first: making the owner may move an->owners, and C
+		 * does not order the array's load against the call */
+		idx = npm_owner_for_folder(an, folder, NULL, NULL);
+		o = an->owners[idx];
 		if (o->kind != OWN_PACKAGE) {
 			pkgjson_clear(&pj);
 			continue;
