@@ -260,10 +260,17 @@ static void ident_of(struct analyzer *an, struct npm_policy *np, const char *fol
 	if (e) {
 		const char *v = jstr(e, "version");
 
+		const char *alias = jstr(e, "name");
+
 		id->resolved = jstr(e, "resolved");
 		id->bundled = jtrue(e, "inBundle");
 		if (v)
 			snprintf(id->version, sizeof(id->version), "%s", v);
+		/* npm writes "name" into an entry whose folder is an alias
+		 * ("string-width-cjs": "npm:string-width@^4", declared by any
+		 * package, not only the root): the package it installed there */
+		if (alias && *alias)
+			snprintf(id->name, sizeof(id->name), "%s", alias);
 		if (id->resolved &&
 		    registry_ident(id->resolved, id->name, sizeof(id->name), id->version, sizeof(id->version))) {
 			id->registry = true;
@@ -331,7 +338,9 @@ static bool npm_key_matches(struct analyzer *an, const char *key, const struct i
 		return false;
 	if (!spec[0] || !strcmp(spec, "*"))
 		return true;
-	if (!id->trusted_version && !id->version[0])
+	/* npm believes a version only from the registry URL it resolved
+	 * (a lockfile without "resolved" leaves "core-js@3.51.0" pending) */
+	if (!id->trusted_version)
 		return deny; /* an unverifiable version: a deny blocks, an allow is refused */
 	return versions_match(spec, id->version, &valid) && valid;
 }
