@@ -266,10 +266,13 @@ static void ident_of(struct analyzer *an, struct npm_policy *np, const char *fol
 		id->bundled = jtrue(e, "inBundle");
 		if (v)
 			snprintf(id->version, sizeof(id->version), "%s", v);
-		/* npm writes "name" into an entry whose folder is an alias
-		 * ("string-width-cjs": "npm:string-width@^4", declared by any
-		 * package, not only the root): the package it installed there */
-		if (alias && *alias)
+		/* npm writes "name" into an entry whose folder name is not the
+		 * package's: an alias ("string-width-cjs": "npm:string-width@^4",
+		 * declared by any package, not only the root), or a file:, git or
+		 * URL package whose own package.json says so.  Only a registry
+		 * package's "name" is the registry's word (the URL, when there
+		 * is one, says it below); a tarball's claim is not. */
+		if (alias && *alias && !id->resolved && !jtrue(e, "link"))
 			snprintf(id->name, sizeof(id->name), "%s", alias);
 		if (id->resolved &&
 		    registry_ident(id->resolved, id->name, sizeof(id->name), id->version, sizeof(id->version))) {
