@@ -214,11 +214,13 @@ static size_t build_dir(const char *path)
 void pip_pm_write(struct analyzer *an, const struct event_view *v, const char *path)
 {
 	size_t bl = build_dir(path);
+	const char *base = path_base(path);
 
-	if (strstr(path, ".dist-info/RECORD") && !strcmp(path_base(path), "RECORD") &&
+	/* the base name first: most writes are neither (npm's, say) */
+	if (!strcmp(base, "RECORD") && strstr(path, ".dist-info/RECORD") &&
 	    strmap_add(&an->records, path, NULL) == -ENOMEM)
 		an->oom = true;
-	if (strstr(path, ".egg-info/installed-files.txt") && !strcmp(path_base(path), "installed-files.txt") &&
+	if (!strcmp(base, "installed-files.txt") && strstr(path, ".egg-info/installed-files.txt") &&
 	    strmap_add(&an->installed_lists, path, NULL) == -ENOMEM)
 		an->oom = true;
 	if (bl && path[bl] == '/' && an->pip_archive) {

@@ -3,8 +3,10 @@
  * folder and the places the baseline expects (medium); the package
  * manager wrote outside its usual places and its configured caches (low). */
 #include <stdio.h>
+#include <string.h>
 #include "rules.h"
 #include "baseline.h"
+#include "pathclass.h"
 
 /* The package manager's writes outside its usual places wait for the
  * finish, where its configuration files name its cache directories. */
@@ -16,6 +18,10 @@ void write_outside_project_on_write(struct analyzer *an, const struct act *a)
 	if (a->persist) /* persistence says more */
 		return;
 	if (a->place == WP_PM) {
+		/* the bulk of an install's writes (node_modules): usual without
+		 * matching the baseline's patterns one by one */
+		if (an->project && path_under(a->path, an->project) && strcmp(a->path, an->project))
+			return;
 		if (baseline_match(an->bl, BL_PM_WRITE, a->path,
 				   &(struct bl_vars){ an->project, an->home, an->tmp, NULL }) ||
 		    pm_cache_has(an, a->path))
