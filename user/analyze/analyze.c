@@ -77,9 +77,10 @@ bool in_bin_dir(struct analyzer *an, const char *path)
 	dirname_into(path, dir, sizeof(dir));
 	if (has_suffix(dir, "/node_modules/.bin"))
 		return true;
-	for (size_t i = 0; i < an->npathdirs; i++)
-		if (!strcmp(dir, an->pathdirs[i]))
-			return true;
+	/* one hash lookup: an install writes tens of thousands of files and
+	 * npm's PATH has a dozen directories sharing their prefix */
+	if (strmap_find(&an->pathdir_set, dir) >= 0)
+		return true;
 	/* pip's build environments (/tmp/pip-build-env-*) are not on any PATH */
 	return !strcmp(path_base(dir), "bin") && !npm_folder_len(path) && strncmp(path, "/tmp/pip-", 9) &&
 	       strncmp(path, "/proc/", 6);
@@ -705,6 +706,8 @@ static int env_copy(struct analyzer *an, const struct session_info *si)
 			}
 			an->pathdirs = nv;
 			an->pathdirs[an->npathdirs++] = xstrdup(an, t);
+			if (strmap_add(&an->pathdir_set, t, NULL) == -ENOMEM)
+				an->oom = true;
 		}
 		free(copy);
 	}
@@ -743,6 +746,7 @@ struct analyzer *analyzer_new(const struct baseline *bl, const struct session_in
 	strmap_init(&an->installed_lists, CAND_CAP);
 	strmap_init(&an->pm_endpoints, 1024);
 	strmap_init(&an->pm_programs, 64);
+	strmap_init(&an->pathdir_set, 0);
 	strmap_init(&an->net_keys, CAND_CAP);
 	an->written_owner = calloc(WRITTEN_CAP, sizeof(int));
 	if (!an->written_owner || env_copy(an, si))
@@ -809,6 +813,7 @@ void analyzer_free(struct analyzer *an)
 	for (size_t i = 0; i < an->npathdirs; i++)
 		free(an->pathdirs[i]);
 	free(an->pathdirs);
+	strmap_clear(&an->pathdir_set);
 	free(an->project);
 	free(an->home);
 	free(an->tmp);

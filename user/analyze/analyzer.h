@@ -107,6 +107,7 @@ struct analyzer {
 	char *project, *home, *tmp;
 	char **pathdirs;
 	size_t npathdirs;
+	struct strmap pathdir_set;  /* the same directories, for in_bin_dir */
 	struct proc *procs[PROC_BUCKETS];
 
 	struct owner **owners;
