@@ -49,23 +49,6 @@ const char *pm_of_exec(const char *exe, const char *argv, size_t alen)
 	return NULL;
 }
 
-/* pm_tool_of: which package manager program a package-manager exec runs:
- * "npm", "yarn", "pnpm" or "pip". */
-static const char *pm_tool_of(const char *pm, const char *exe, const char *argv, size_t alen)
-{
-	static const char *const tools[] = { "yarn", "pnpm", NULL };
-	const char *a0 = list_get(argv, alen, 0), *a1 = list_get(argv, alen, 1);
-	const char *b = exe ? path_base(exe) : a0 ? path_base(a0) : "";
-
-	if (!strcmp(pm, "pip"))
-		return "pip";
-	for (int i = 0; tools[i]; i++)
-		if (!strncmp(b, tools[i], strlen(tools[i])) ||
-		    (a1 && !strncmp(path_base(a1), tools[i], strlen(tools[i]))))
-			return tools[i];
-	return "npm";
-}
-
 /* in_bin_dir: node_modules/.bin, a directory on PATH, or a <prefix>/bin
  * outside any package's folder.  A .bin inside a package folder is not
  * one: yarn v1 keeps such links in its cache's copy of each package, where
@@ -190,9 +173,6 @@ static void on_exec(struct analyzer *an, struct proc *p, const struct event_view
 			 * command line itself did not say (sh -c "pnpm i") */
 			if (!an->npm_flavor && !strcmp(pm, "npm"))
 				an->npm_flavor = npm_flavor_of(words, 2);
-			p->pm_tool = pm_tool_of(pm, exe, argv, alen);
-			if (!an->pm_tool)
-				an->pm_tool = p->pm_tool;
 			if (an->owners[p->owner]->kind == OWN_COMMAND)
 				p->owner = !strcmp(pm, "npm") ? an->pm_npm : an->pm_pip;
 			registry_from_argv_list(an, argv, alen);

@@ -47,7 +47,6 @@ struct proc {
 	int owner;
 	bool is_pm;          /* the package manager's own code runs in it */
 	const char *pm_eco;
-	const char *pm_tool; /* "npm", "yarn", "pnpm", "pip": the package manager's program */
 	bool python;         /* runs a Python interpreter */
 	bool install_step;   /* pip's legacy `setup.py install` step, and its children */
 	char *last_py;       /* the last .py file it opened for reading (bytecode cache) */
@@ -115,7 +114,6 @@ struct analyzer {
 	struct strmap owner_keys;
 	int command_owner, project_owner, pm_npm, pm_pip;
 	const char *npm_flavor;     /* "npm", "pnpm", "yarn", "bun": the traced install's */
-	const char *pm_tool;        /* the first package manager that ran */
 
 	struct finding *findings;
 	size_t nfindings;

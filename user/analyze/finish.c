@@ -62,10 +62,6 @@ static void judge_all(struct analyzer *an, const struct session_info *si, struct
 	pip_metadata_all(an, facts);
 	npm_tree(an, facts);
 	pip_records(an, facts);
-	/* scripts nobody ran were skipped by the install's package manager */
-	for (size_t i = 0; i < an->nowners; i++)
-		if (an->owners[i]->skipped && !an->owners[i]->pm)
-			an->owners[i]->pm = an->pm_tool;
 	registry_endpoints(an, si, facts, registry);
 	net_mark_egress(an, registry);
 	for (int late = 0; late < 2; late++)

@@ -38,7 +38,6 @@ struct proc *proc_new(struct analyzer *an, uint32_t pid, const struct proc *pare
 	p->is_pm = parent ? parent->is_pm : false;
 	p->pm_eco = parent ? parent->pm_eco : NULL;
 	p->own_root = parent ? parent->own_root : false;
-	p->pm_tool = parent ? parent->pm_tool : NULL;
 	p->python = parent ? parent->python : false;
 	p->install_step = parent ? parent->install_step : false;
 	free(p->last_py);

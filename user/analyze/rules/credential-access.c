@@ -26,16 +26,21 @@ static const char *credential_of(struct analyzer *an, const struct act *a, const
 	return cat;
 }
 
+/* mark_secret_read: exfiltration is judged against the first secret the
+ * owner read (network-egress.c, dns-query.c) */
+static void mark_secret_read(const struct act *a)
+{
+	if (!a->o->cred_ns)
+		a->o->cred_ns = a->v->ev->time_ns ? a->v->ev->time_ns : 1;
+}
+
 static void report(struct analyzer *an, const struct act *a, const char *cat, const char *verb,
 		   const char *path, const char *orig)
 {
 	char item[4200], summary[1024], as[4200] = "";
 	struct finding *f;
 
-	/* exfiltration is judged against the first secret the owner read
-	 * (network-egress.c, dns-query.c) */
-	if (!a->o->cred_ns)
-		a->o->cred_ns = a->v->ev->time_ns ? a->v->ev->time_ns : 1;
+	mark_secret_read(a);
 	if (orig)
 		snprintf(as, sizeof(as), " (the file of %s)", orig);
 	snprintf(item, sizeof(item), "%s %s%s", cat, path, as);
@@ -96,10 +101,7 @@ void credential_access_on_cred(struct analyzer *an, const struct act *a)
 	 * was no target */
 	if (!procvm_other_process(an, ev) || ev->arg[1])
 		return;
-	/* exfiltration is judged against the first secret the owner read
-	 * (network-egress.c, dns-query.c) */
-	if (!a->o->cred_ns)
-		a->o->cred_ns = a->v->ev->time_ns ? a->v->ev->time_ns : 1;
+	mark_secret_read(a);
 	snprintf(item, sizeof(item), "process-memory pid %u", target);
 	prof_add(an, a->p->owner, PS_READS, item);
 	snprintf(summary, sizeof(summary), "%s %s the memory of pid %u, another process (process_vm_readv)",
