@@ -106,6 +106,8 @@ struct report {
 	char **argv;
 	int argc;
 	char *cwd, *hostname, *kernel;
+	char *home, *tmpdir;     /* the command's HOME and temp dir, as the analysis took
+				  * them: a diff writes paths under them as ~ and <tmp> */
 	int exit_status;
 	uint64_t events, drops, analyzed, start_ns, end_ns, boot_offset_ns;
 	bool interrupted, partial;

@@ -23,6 +23,7 @@
 #include "err.h"
 #include "facts.h"
 #include "pipeline.h"
+#include "replay.h"
 #include "trace.h"
 
 struct replay_opts {
@@ -111,51 +112,39 @@ static double now_ms(void)
 	return (double)clock_ns(CLOCK_MONOTONIC) / 1e6;
 }
 
-int cmd_replay(int argc, char **argv)
+int replay_trace(const char *path, struct pipeline_opts *po, struct replay_result *res)
 {
-	struct replay_opts o = { 0 };
 	struct trace_reader *tr = NULL;
 	struct facts *facts = NULL;
-	struct baseline *bl = NULL;
 	struct pipeline *pipe = NULL;
 	struct session_info fin;
-	struct trace_damage damage;
+	struct trace_damage *damage = NULL;
 	struct trace_item it;
-	bool have_fin = false, bad = false;
+	bool have_fin = false;
 	uint64_t events = 0, first_ns = 0, last_ns = 0;
 	uint32_t root_pid = 0;
-	int ret = PT_EXIT_INTERNAL, n, sev;
+	int ret = -ENOMEM, n, sev;
 	char msg[512];
 	double t0, t1, t2;
 
 	memset(&fin, 0, sizeof(fin));
-	n = parse_args(argc, argv, &o);
-	if (n)
-		return n;
-	if (o.help) {
-		usage(stdout);
-		return PT_EXIT_OK;
-	}
-	bl = baseline_load(o.baseline_path, msg, sizeof(msg));
-	if (!bl) {
-		p_err("%s", msg);
-		return PT_EXIT_BAD_INPUT;
-	}
-	if (trace_reader_open(o.trace_path, &tr, msg, sizeof(msg))) {
-		p_err("%s: %s", o.trace_path, msg);
-		ret = PT_EXIT_BAD_INPUT;
-		goto cleanup;
+	memset(res, 0, sizeof(*res));
+	res->max_sev = -1;
+	if (trace_reader_open(path, &tr, msg, sizeof(msg))) {
+		p_err("%s: %s", path, msg);
+		return -EINVAL;
 	}
 	facts = facts_new(0);
-	if (!facts) {
+	damage = calloc(1, sizeof(*damage));
+	if (!facts || !damage) {
 		p_err("out of memory");
 		goto cleanup;
 	}
-	o.po.baseline = bl;
-	o.po.facts = facts;
-	o.po.color = !o.no_color && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
-	if (pipeline_new(&o.po, trace_reader_session(tr), &pipe))
+	po->facts = facts;
+	if (pipeline_new(po, trace_reader_session(tr), &pipe)) {
+		ret = -EIO;
 		goto cleanup;
+	}
 	t0 = now_ms();
 	while ((n = trace_reader_next(tr, &it)) > 0) {
 		if (it.kind == TRACE_ITEM_EVENT) {
@@ -193,7 +182,7 @@ int cmd_replay(int argc, char **argv)
 		/* judge what was read.  Without the end record, the session info
 		 * is the header's plus what the events say; how the command ended
 		 * is unknown, which is not the same as interrupted. */
-		bad = true;
+		res->damaged = true;
 		if (!have_fin) {
 			if (session_copy(&fin, trace_reader_session(tr))) {
 				p_err("out of memory");
@@ -209,27 +198,25 @@ int cmd_replay(int argc, char **argv)
 			fin.end_ns = last_ns;
 			fin.exit_status = -1;
 		}
-		if (!trace_reader_damage(tr, &damage))
-			pipeline_set_trace_damage(pipe, &damage);
-		p_err("%s: %s; the report covers the %llu event(s) before it", o.trace_path,
+		if (!trace_reader_damage(tr, damage))
+			pipeline_set_trace_damage(pipe, damage);
+		p_err("%s: %s; the report covers the %llu event(s) before it", path,
 		      trace_reader_problem(tr), (unsigned long long)events);
 	}
 	t1 = now_ms();
-	sev = pipeline_finish(pipe, &fin);
+	sev = pipeline_finish_report(pipe, &fin, &res->report);
 	pipe = NULL;
 	t2 = now_ms();
 	/* -v: the event loop's rate apart from the report's fixed cost */
 	p_info("replay: %llu events in %.1f ms (%.2f M events/s), report in %.1f ms",
 	       (unsigned long long)events, t1 - t0, t1 > t0 ? (double)events / (t1 - t0) / 1e3 : 0.0,
 	       t2 - t1);
-	if (sev < -1)
-		ret = PT_EXIT_INTERNAL;
-	else if (bad)
-		ret = PT_EXIT_BAD_INPUT;
-	else if (o.fail_on != SEV_NEVER && sev >= o.fail_on)
-		ret = PT_EXIT_FINDINGS;
-	else
-		ret = PT_EXIT_OK;
+	if (sev < -1) {
+		ret = sev;
+		goto cleanup;
+	}
+	res->max_sev = sev;
+	ret = 0;
 cleanup:
 	if (pipe) {
 		struct session_info *si = have_fin ? &fin : NULL;
@@ -241,10 +228,62 @@ cleanup:
 		}
 		pipeline_finish(pipe, si);
 	}
+	if (ret) {
+		report_free(res->report);
+		res->report = NULL;
+	}
+	/* the report points at the damage: it lives as long as the report */
+	if (res->report && res->damaged)
+		res->damage = damage;
+	else
+		free(damage);
 	if (have_fin)
 		session_free(&fin);
 	trace_reader_free(tr);
 	facts_free(facts);
+	po->facts = NULL;
+	return ret;
+}
+
+void replay_result_free(struct replay_result *res)
+{
+	report_free(res->report);
+	free(res->damage);
+	memset(res, 0, sizeof(*res));
+}
+
+int cmd_replay(int argc, char **argv)
+{
+	struct replay_opts o = { 0 };
+	struct replay_result res = { 0 };
+	struct baseline *bl = NULL;
+	int ret = PT_EXIT_INTERNAL, n;
+	char msg[512];
+
+	n = parse_args(argc, argv, &o);
+	if (n)
+		return n;
+	if (o.help) {
+		usage(stdout);
+		return PT_EXIT_OK;
+	}
+	bl = baseline_load(o.baseline_path, msg, sizeof(msg));
+	if (!bl) {
+		p_err("%s", msg);
+		return PT_EXIT_BAD_INPUT;
+	}
+	o.po.baseline = bl;
+	o.po.color = !o.no_color && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	n = replay_trace(o.trace_path, &o.po, &res);
+	if (n == -EINVAL || (!n && res.damaged))
+		ret = PT_EXIT_BAD_INPUT;
+	else if (n)
+		ret = PT_EXIT_INTERNAL;
+	else if (o.fail_on != SEV_NEVER && res.max_sev >= o.fail_on)
+		ret = PT_EXIT_FINDINGS;
+	else
+		ret = PT_EXIT_OK;
+	replay_result_free(&res);
 	baseline_free(bl);
 	return ret;
 }

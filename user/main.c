@@ -20,6 +20,7 @@ static const struct cmd {
 	{ "doctor", cmd_doctor },
 	{ "replay", cmd_replay },
 	{ "daemon", cmd_daemon },
+	{ "diff", cmd_diff },
 	{ "help", cmd_help },
 	{ "version", cmd_version },
 };
@@ -31,6 +32,7 @@ static void usage(FILE *out)
 "       pkgtrace [GLOBAL] doctor                       check this machine\n"
 "       pkgtrace [GLOBAL] replay [OPTIONS] TRACE       judge a recorded trace again\n"
 "       pkgtrace [GLOBAL] daemon [OPTIONS]             trace installs node-wide\n"
+"       pkgtrace [GLOBAL] diff [OPTIONS] OLD NEW        what changed between two installs\n"
 "       pkgtrace help | version | --help | --version\n"
 "\n"
 "Global options:\n"

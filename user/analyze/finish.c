@@ -129,6 +129,8 @@ struct report *analyzer_finish(struct analyzer *an, const struct session_info *s
 	for (int i = 0; i < si->argc; i++)
 		r->argv[i] = xstrdup(an, si->argv[i] ? si->argv[i] : "");
 	r->cwd = xstrdup(an, si->cwd);
+	r->home = xstrdup(an, an->home);
+	r->tmpdir = xstrdup(an, an->tmp);
 	r->hostname = xstrdup(an, si->hostname);
 	r->kernel = xstrdup(an, si->kernel);
 	r->exit_status = si->exit_status;
@@ -168,6 +170,8 @@ void report_free(struct report *r)
 		free(r->argv[i]);
 	free(r->argv);
 	free(r->cwd);
+	free(r->home);
+	free(r->tmpdir);
 	free(r->hostname);
 	free(r->kernel);
 	for (size_t i = 0; i < r->nowners; i++)

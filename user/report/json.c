@@ -91,6 +91,7 @@ static struct json_object *finding_json(const struct report *r, const struct fin
 	rjson_add_str(o, "package", ow ? ow->name : NULL);
 	rjson_add_str(o, "version", ow ? ow->version : NULL);
 	rjson_add_str(o, "ecosystem", ow ? ow->eco : NULL);
+	rjson_add(o, "key", jsonstr_new_c(f->key ? f->key : ""));
 	rjson_add(o, "summary", jsonstr_new_c(f->summary ? f->summary : ""));
 	rjson_add(o, "count", json_object_new_int64((int64_t)f->count));
 	for (int i = 0; i < f->nev; i++)
@@ -189,6 +190,8 @@ struct json_object *report_json(const struct report *r)
 	rjson_add(cmd, "argv", argv);
 	argv = NULL;
 	rjson_add_str(cmd, "cwd", r->cwd);
+	rjson_add_str(cmd, "home", r->home);
+	rjson_add_str(cmd, "tmpdir", r->tmpdir);
 	rjson_add(cmd, "exit_status", json_object_new_int(r->exit_status));
 	if (r->exit_status >= 0 && (r->exit_status & 0x7f) == 0) {
 		rjson_add(cmd, "exit_code", json_object_new_int((r->exit_status >> 8) & 0xff));

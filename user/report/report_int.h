@@ -32,6 +32,14 @@ int rjson_add_str(struct json_object *obj, const char *k, const char *s);
  * allocation failure. */
 struct json_object *report_sarif_json(const struct report *r);
 
+/* text_put: s[0..n) for a terminal: control characters, bytes that are
+ * not UTF-8 and invisible reordering characters escaped, a value past 400
+ * bytes shortened around "…".  Returns the bytes written. */
+size_t text_put(FILE *out, const char *s, size_t n);
+
+/* text_sev_color: the escape sequence a severity is shown in. */
+const char *text_sev_color(int sev);
+
 /* report_text: the human report; colour when color.  0 or -EIO. */
 int report_text(const struct report *r, FILE *out, bool color);
 

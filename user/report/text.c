@@ -67,7 +67,7 @@ static size_t put_unit(FILE *out, const unsigned char *p, size_t n, size_t *len)
 
 /* text_put: s[0..n) escaped as put_unit does, shortened to head…tail past
  * TEXT_MAX bytes, cut between characters.  Returns the bytes written. */
-static size_t text_put(FILE *out, const char *s, size_t n)
+size_t text_put(FILE *out, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t head = n, tail = n, w = 0, l;
@@ -145,7 +145,7 @@ static void text_argv(FILE *out, char *const *argv, int argc)
 	free(list);
 }
 
-static const char *sev_color(int sev)
+const char *text_sev_color(int sev)
 {
 	static const char *const c[] = { "\033[2m", "\033[36m", "\033[33m", "\033[31m", "\033[1;31m" };
 
@@ -189,7 +189,7 @@ static void text_finding(FILE *out, const struct finding *f, bool color)
 	char sev[16];
 
 	upper(severity_name(f->sev), sev, sizeof(sev));
-	fprintf(out, "  %s%-8s%s %-21s ", color ? sev_color(f->sev) : "", sev, color ? "\033[0m" : "",
+	fprintf(out, "  %s%-8s%s %-21s ", color ? text_sev_color(f->sev) : "", sev, color ? "\033[0m" : "",
 		rule_info[f->rule].id);
 	text_puts(out, f->summary ? f->summary : "");
 	fputc('\n', out);
