@@ -22,6 +22,7 @@ struct baseline;
 struct analyzer;
 struct report;
 struct trace_damage;
+struct json_object;
 
 /* baseline_load: path NULL loads the built-in default.  Returns NULL and
  * writes one line into err on a malformed or unreadable file. */
@@ -63,6 +64,12 @@ int report_max_severity(const struct report *r);
 /* report_write: text (colour when color), JSON (schemas/report.schema.json)
  * or SARIF 2.1.0.  Returns 0 or -errno. */
 int report_write(const struct report *r, FILE *out, enum report_format fmt, bool color);
+
+/* report_write_since: report_write, with since (a diff object, see diff.h;
+ * NULL for none) as the JSON report's "new_since" and the text report's
+ * closing "New since" section; SARIF is unchanged. */
+int report_write_since(const struct report *r, FILE *out, enum report_format fmt, bool color,
+		       const struct json_object *since);
 
 /* report_json: the report as a json-c object (caller puts it); the daemon
  * adds container and pod to it.  NULL on allocation failure. */

@@ -18,6 +18,8 @@
 #include <time.h>
 #include <unistd.h>
 #include "analyze.h"
+#include "behaviour.h"
+#include "diff.h"
 #include "clock.h"
 #include "cmds.h"
 #include "err.h"
@@ -38,7 +40,7 @@ struct replay_opts {
 static void usage(FILE *out)
 {
 	fprintf(out, "Usage: pkgtrace replay [--baseline F] [--report F] [--format text|json|sarif]\n"
-		"                       [--events F] [--fail-on SEV] [-q] [--no-color] TRACE\n");
+		"                       [--events F] [--fail-on SEV] [--compare OLD] [-q] [--no-color] TRACE\n");
 }
 
 #define REPLAY_SYNOPSIS "pkgtrace replay [OPTIONS] TRACE  (pkgtrace replay --help for more)"
@@ -47,7 +49,7 @@ static void usage(FILE *out)
  * PT_EXIT_USAGE with the problem reported (p_usage). */
 static int parse_args(int argc, char **argv, struct replay_opts *o)
 {
-	enum { O_EVENTS = 256, O_REPORT, O_FORMAT, O_FAIL_ON, O_BASELINE, O_NO_COLOR,
+	enum { O_EVENTS = 256, O_REPORT, O_FORMAT, O_FAIL_ON, O_BASELINE, O_COMPARE, O_NO_COLOR,
 	       O_JSON_ERRORS };
 	static const struct option longopts[] = {
 		{ "events", required_argument, NULL, O_EVENTS },
@@ -55,6 +57,7 @@ static int parse_args(int argc, char **argv, struct replay_opts *o)
 		{ "format", required_argument, NULL, O_FORMAT },
 		{ "fail-on", required_argument, NULL, O_FAIL_ON },
 		{ "baseline", required_argument, NULL, O_BASELINE },
+		{ "compare", required_argument, NULL, O_COMPARE },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "no-color", no_argument, NULL, O_NO_COLOR },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -76,6 +79,7 @@ static int parse_args(int argc, char **argv, struct replay_opts *o)
 		case O_EVENTS: o->po.events_path = optarg; break;
 		case O_REPORT: o->po.report_path = optarg; break;
 		case O_BASELINE: o->baseline_path = optarg; break;
+		case O_COMPARE: o->po.compare_label = optarg; break;
 		case O_FORMAT: {
 			int fmt = report_format_parse(optarg);
 
@@ -257,8 +261,10 @@ int cmd_replay(int argc, char **argv)
 	struct replay_opts o = { 0 };
 	struct replay_result res = { 0 };
 	struct baseline *bl = NULL;
+	struct bh_set *since = NULL;
 	int ret = PT_EXIT_INTERNAL, n;
 	char msg[512];
+	bool is_trace;
 
 	n = parse_args(argc, argv, &o);
 	if (n)
@@ -274,6 +280,12 @@ int cmd_replay(int argc, char **argv)
 	}
 	o.po.baseline = bl;
 	o.po.color = !o.no_color && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	if (o.po.compare_label) {
+		ret = diff_load(o.po.compare_label, bl, &since, &is_trace);
+		if (ret)
+			goto cleanup;
+		o.po.compare = since;
+	}
 	n = replay_trace(o.trace_path, &o.po, &res);
 	if (n == -EINVAL || (!n && res.damaged))
 		ret = PT_EXIT_BAD_INPUT;
@@ -283,7 +295,9 @@ int cmd_replay(int argc, char **argv)
 		ret = PT_EXIT_FINDINGS;
 	else
 		ret = PT_EXIT_OK;
+cleanup:
 	replay_result_free(&res);
+	behaviour_free(since);
 	baseline_free(bl);
 	return ret;
 }

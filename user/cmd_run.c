@@ -29,6 +29,8 @@
 #include <sys/random.h>
 #include <sys/wait.h>
 #include "analyze.h"
+#include "behaviour.h"
+#include "diff.h"
 #include "clock.h"
 #include "cmds.h"
 #include "err.h"
@@ -72,7 +74,7 @@ static volatile sig_atomic_t got_signal;
  * reported (p_usage). */
 static int parse_args(int argc, char **argv, struct run_opts *o)
 {
-	enum { O_EVENTS = 256, O_REPORT, O_RECORD, O_FORMAT, O_FAIL_ON, O_BASELINE,
+	enum { O_EVENTS = 256, O_REPORT, O_RECORD, O_FORMAT, O_FAIL_ON, O_BASELINE, O_COMPARE,
 	       O_GRACE, O_LINGER_WATCH, O_KEEP_SURVIVORS, O_NO_COLOR, O_JSON_ERRORS };
 	static const struct option longopts[] = {
 		{ "events", required_argument, NULL, O_EVENTS },
@@ -81,6 +83,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		{ "format", required_argument, NULL, O_FORMAT },
 		{ "fail-on", required_argument, NULL, O_FAIL_ON },
 		{ "baseline", required_argument, NULL, O_BASELINE },
+		{ "compare", required_argument, NULL, O_COMPARE },
 		{ "grace", required_argument, NULL, O_GRACE },
 		{ "linger-watch", required_argument, NULL, O_LINGER_WATCH },
 		{ "keep-survivors", no_argument, NULL, O_KEEP_SURVIVORS },
@@ -106,6 +109,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		case O_REPORT: o->po.report_path = optarg; break;
 		case O_RECORD: o->po.record_path = optarg; break;
 		case O_BASELINE: o->baseline_path = optarg; break;
+		case O_COMPARE: o->po.compare_label = optarg; break;
 		case O_FORMAT: {
 			int fmt = report_format_parse(optarg);
 
@@ -360,6 +364,7 @@ int cmd_run(int argc, char **argv)
 	struct run_opts o = { 0 };
 	struct session_info si;
 	struct baseline *bl = NULL;
+	struct bh_set *since = NULL;
 	struct facts *facts = NULL;
 	struct probe *probe = NULL;
 	struct probe_opts popts = { 0 };
@@ -383,6 +388,16 @@ int cmd_run(int argc, char **argv)
 	}
 	o.po.baseline = bl;
 	o.po.color = !o.no_color && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	/* OLD is read before the install runs: a typo costs no install */
+	if (o.po.compare_label) {
+		bool is_trace;
+
+		ret = diff_load(o.po.compare_label, bl, &since, &is_trace);
+		if (ret)
+			goto cleanup;
+		ret = PT_EXIT_INTERNAL;
+		o.po.compare = since;
+	}
 	facts = facts_new(1);
 	o.po.facts = facts;
 	if (!facts || run_session_init(&si, o.cmdc, o.cmd)) {
@@ -493,6 +508,7 @@ cleanup:
 	nsinit_free(ns);
 	probe_free(probe);
 	facts_free(facts);
+	behaviour_free(since);
 	baseline_free(bl);
 	session_free(&si);
 	return ret;

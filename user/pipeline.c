@@ -8,6 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <json-c/json.h>
+#include "behaviour.h"
+#include "diff.h"
 #include "err.h"
 #include "event.h"
 #include "pipeline.h"
@@ -142,19 +145,38 @@ void pipeline_set_trace_damage(struct pipeline *p, const struct trace_damage *d)
 	p->damage = d;
 }
 
-static int write_report_file(const struct pipeline *p, const struct report *r)
+static int write_report_file(const struct pipeline *p, const struct report *r,
+			     const struct json_object *since)
 {
 	FILE *f = open_output("--report", p->o.report_path);
 	int err;
 
 	if (!f)
 		return -errno;
-	err = report_write(r, f, FMT_JSON, false);
+	err = report_write_since(r, f, FMT_JSON, false, since);
 	if (fclose(f) && !err)
 		err = -errno;
 	if (err)
 		p_err("--report %s: %s", p->o.report_path, strerror(-err));
 	return err;
+}
+
+/* new_since: the diff from --compare's install to this one, or NULL (one
+ * line said why) */
+static struct json_object *new_since(const struct pipeline *p, const struct report *r)
+{
+	struct json_object *j = report_json(r), *d = NULL;
+	struct bh_set *now = NULL;
+	char msg[256];
+	int max_new;
+
+	if (!j || behaviour_from_report(j, &now, msg, sizeof(msg)))
+		p_err("--compare: out of memory");
+	else if (!(d = diff_build(p->o.compare, now, p->o.compare_label, "this run", &max_new)))
+		p_err("--compare: out of memory");
+	behaviour_free(now);
+	json_object_put(j);
+	return d;
 }
 
 int pipeline_finish(struct pipeline *p, struct session_info *si)
@@ -165,6 +187,7 @@ int pipeline_finish(struct pipeline *p, struct session_info *si)
 int pipeline_finish_report(struct pipeline *p, struct session_info *si, struct report **report)
 {
 	struct report *r = NULL;
+	struct json_object *since = NULL;
 	int ret, err = 0;
 
 	if (p->malformed)
@@ -184,14 +207,19 @@ int pipeline_finish_report(struct pipeline *p, struct session_info *si, struct r
 	}
 	report_set_trace_damage(r, p->damage);
 	report_set_survivors(r, si);
+	if (p->o.compare) {
+		since = new_since(p, r);
+		if (!since && !err)
+			err = -ENOMEM;
+	}
 	if (!p->o.quiet) {
-		ret = report_write(r, stdout, p->o.format, p->o.color);
+		ret = report_write_since(r, stdout, p->o.format, p->o.color, since);
 		fflush(stdout);
 		if (ret && !err)
 			err = ret;
 	}
 	if (p->o.report_path) {
-		ret = write_report_file(p, r);
+		ret = write_report_file(p, r, since);
 		if (ret && !err)
 			err = ret;
 	}
@@ -210,6 +238,7 @@ int pipeline_finish_report(struct pipeline *p, struct session_info *si, struct r
 		err = p->record_err;
 	ret = err ? err : report_max_severity(r);
 cleanup:
+	json_object_put(since);
 	if (report)
 		*report = r;
 	else

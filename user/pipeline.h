@@ -22,9 +22,13 @@ struct pipeline_opts {
 	bool quiet;                 /* nothing on stdout */
 	const struct baseline *baseline;
 	struct facts *facts;        /* live or replay facts, not owned */
+	const struct bh_set *compare; /* --compare: the behaviour of an earlier
+				       * install; the report gains "new_since" */
+	const char *compare_label;  /* its file name */
 };
 
 struct pipeline;
+struct bh_set;
 
 /* pipeline_new: opens the outputs.  0 and *out, or -errno (one line already
  * reported). */

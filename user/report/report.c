@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <json-c/json.h>
+#include "diff.h"
 #include "report_int.h"
 
 static const char *const sev_names[] = { "info", "low", "medium", "high", "critical", "never" };
@@ -65,17 +66,31 @@ const char *report_kind_name(const struct owner *o)
 
 int report_write(const struct report *r, FILE *out, enum report_format fmt, bool color)
 {
+	return report_write_since(r, out, fmt, color, NULL);
+}
+
+int report_write_since(const struct report *r, FILE *out, enum report_format fmt, bool color,
+		       const struct json_object *since)
+{
 	struct json_object *j;
 	const char *s;
 	int err = 0;
 
 	if (!r || !out)
 		return -EINVAL;
-	if (fmt == FMT_TEXT)
-		return report_text(r, out, color);
+	if (fmt == FMT_TEXT) {
+		err = report_text(r, out, color);
+		return err || !since ? err : diff_write_section(since, out, color);
+	}
 	j = fmt == FMT_SARIF ? report_sarif_json(r) : report_json(r);
 	if (!j)
 		return -ENOMEM;
+	/* SARIF has no place for it: the JSON report only */
+	if (since && fmt == FMT_JSON &&
+	    json_object_object_add(j, "new_since", json_object_get((struct json_object *)since))) {
+		json_object_put(j);
+		return -ENOMEM;
+	}
 	s = json_object_to_json_string_ext(j, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
 					   JSON_C_TO_STRING_NOSLASHESCAPE);
 	if (!s || fputs(s, out) < 0 || fputc('\n', out) == EOF)
