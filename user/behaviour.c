@@ -667,7 +667,8 @@ static int group(struct loader *l, struct bh_set *s)
 		p->versions = buf_take(&vb);
 		if (!p->versions)
 			return -ENOMEM;
-		qsort(p->items, p->n, sizeof(*p->items), item_cmp);
+		if (p->n)
+			qsort(p->items, p->n, sizeof(*p->items), item_cmp);
 		/* distinct items: merge equal neighbours */
 		{
 			size_t w = 0;

@@ -47,6 +47,8 @@ static void usage(FILE *out)
 "      --fail-on SEV    exit 10 on a finding at or above SEV: info, low, medium,\n"
 "                       high (default), critical, or never\n"
 "      --baseline FILE  the pure-library baseline (default: built in)\n"
+"      --compare OLD    an earlier install's report or trace: the report gains\n"
+"                       what is new since (see pkgtrace diff --help)\n"
 "      --grace MS       how long to wait for descendants once CMD exits\n"
 "                       (default 2000)\n"
 "      --linger-watch MS  how long to keep tracing what is still running after\n"
@@ -57,9 +59,9 @@ static void usage(FILE *out)
 "      --no-color       no colour, even on a terminal\n"
 "\n"
 "Exit status: CMD's own (128+N when killed by signal N); 10 findings at or\n"
-"above --fail-on; 2 bad arguments; 65 bad input file; 77 not root;\n"
-"78 BPF unavailable; 125 pkgtrace failed; 126 CMD not executable;\n"
-"127 CMD not found.\n");
+"above --fail-on; 2 bad arguments; 65 bad input file; 66 missing input\n"
+"file; 77 not root; 78 BPF unavailable; 125 pkgtrace failed; 126 CMD not\n"
+"executable; 127 CMD not found.\n");
 }
 
 static int cmd_help(int argc, char **argv)
