@@ -229,8 +229,8 @@ char *behaviour_listen_port(const char *ep)
 
 /* ---------- reading the report ---------- */
 
-/* str_of: obj[key] as the traced bytes (malloc'd), or NULL when absent,
- * null or not a string. */
+/* str_decode: a JSON string as the traced bytes (malloc'd), or NULL when
+ * v is absent, null or not a string. */
 static char *str_decode(const struct json_object *v)
 {
 	const char *s;
@@ -255,6 +255,7 @@ static char *str_decode(const struct json_object *v)
 	return out;
 }
 
+/* str_of: str_decode of obj[key] */
 static char *str_of(const struct json_object *obj, const char *key)
 {
 	struct json_object *v = NULL;
@@ -605,6 +606,26 @@ static int item_merge(struct bh_item *a, struct bh_item *b)
 	return 0;
 }
 
+/* items_distinct: p's items sorted, equal neighbours merged */
+static int items_distinct(struct bh_package *p)
+{
+	size_t w = 0;
+
+	if (!p->n)
+		return 0;
+	qsort(p->items, p->n, sizeof(*p->items), item_cmp);
+	for (size_t t = 0; t < p->n; t++) {
+		if (w && !item_cmp(&p->items[w - 1], &p->items[t])) {
+			if (item_merge(&p->items[w - 1], &p->items[t]))
+				return -ENOMEM;
+			continue;
+		}
+		p->items[w++] = p->items[t];
+	}
+	p->n = w;
+	return 0;
+}
+
 static int version_cmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -667,22 +688,8 @@ static int group(struct loader *l, struct bh_set *s)
 		p->versions = buf_take(&vb);
 		if (!p->versions)
 			return -ENOMEM;
-		if (p->n)
-			qsort(p->items, p->n, sizeof(*p->items), item_cmp);
-		/* distinct items: merge equal neighbours */
-		{
-			size_t w = 0;
-
-			for (size_t t = 0; t < p->n; t++) {
-				if (w && !item_cmp(&p->items[w - 1], &p->items[t])) {
-					if (item_merge(&p->items[w - 1], &p->items[t]))
-						return -ENOMEM;
-					continue;
-				}
-				p->items[w++] = p->items[t];
-			}
-			p->n = w;
-		}
+		if (items_distinct(p))
+			return -ENOMEM;
 	}
 	qsort(s->pkgs, s->n, sizeof(*s->pkgs), pkg_cmp);
 	return 0;

@@ -220,6 +220,48 @@ static void test_not_a_report(void)
 	json_object_put(j);
 }
 
+/* a hostile command line reaches the text and Markdown forms escaped */
+static void test_hostile_values(void)
+{
+	struct bh_set *a = set_of(report("/r", "1.0.0", false));
+	struct bh_set *c = set_of(report("/r", "1.0.0", false));
+	struct bh_package *foo;
+	struct json_object *d;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+	int max = 0;
+
+	if (!a || !c)
+		goto cleanup;
+	foo = (struct bh_package *)behaviour_find(c, "npm", "foo", false);
+	CHECK(foo && foo->n && foo->items[0].kind == BH_PROCESS);
+	if (!foo || !foo->n)
+		goto cleanup;
+	/* NEW runs "x|y`\033[2J": a pipe, a backtick and an escape sequence */
+	free(foo->items[0].value);
+	foo->items[0].value = strdup("x|y`\033[2J");
+	d = diff_build(a, c, "a", "c", &max);
+	CHECK(d != NULL);
+	if (!d)
+		goto cleanup;
+	f = open_memstream(&buf, &len);
+	CHECK(f && !diff_write(d, f, DIFF_TEXT, false));
+	fclose(f);
+	CHECK(buf && strstr(buf, "x|y`\\x1b[2J") && !strchr(buf, '\033'));
+	free(buf);
+	buf = NULL;
+	f = open_memstream(&buf, &len);
+	CHECK(f && !diff_write(d, f, DIFF_MARKDOWN, false));
+	fclose(f);
+	CHECK(buf && strstr(buf, "<code>x&#124;y&#96;\\x1b[2J</code>") && !strchr(buf, '\033'));
+	free(buf);
+	json_object_put(d);
+cleanup:
+	behaviour_free(a);
+	behaviour_free(c);
+}
+
 int main(void)
 {
 	TEST(test_roots);
@@ -228,5 +270,6 @@ int main(void)
 	TEST(test_same_lockfile_elsewhere);
 	TEST(test_bump_adds_two);
 	TEST(test_not_a_report);
+	TEST(test_hostile_values);
 	UNIT_EXIT();
 }
