@@ -84,15 +84,42 @@ static size_t root_len(const char *root)
 	return root && root[0] == '/' ? n : 0;
 }
 
-/* Python's tempfile names: "tmp" and 8 of [a-z0-9_] */
-static bool tempfile_name(const char *w, size_t n)
+static bool rand_chars(const char *w, size_t n, bool upper, bool underscore)
 {
-	if (n != 11 || strncmp(w, "tmp", 3))
-		return false;
-	for (size_t i = 3; i < n; i++)
-		if (!((w[i] >= 'a' && w[i] <= 'z') || (w[i] >= '0' && w[i] <= '9') || w[i] == '_'))
+	for (size_t i = 0; i < n; i++) {
+		char c = w[i];
+
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+		      (upper && c >= 'A' && c <= 'Z') || (underscore && c == '_')))
 			return false;
+	}
 	return true;
+}
+
+/* temp_file_name: Python's tempfile names ("tmp" and 8 of [a-z0-9_]) and,
+ * directly in a temp dir (in_tmp), gcc's ("cc" and 6 of [A-Za-z0-9]),
+ * either with an extension.  Returns the length of the prefix before the
+ * random part (which is *rand long), 0 when w is neither. */
+static size_t temp_file_name(const char *w, size_t n, bool in_tmp, size_t *rand)
+{
+	if (n >= 11 && !strncmp(w, "tmp", 3) && (n == 11 || w[11] == '.') &&
+	    rand_chars(w + 3, 8, false, true)) {
+		*rand = 8;
+		return 3;
+	}
+	if (in_tmp && n >= 8 && !strncmp(w, "cc", 2) && (n == 8 || w[8] == '.') &&
+	    rand_chars(w + 2, 6, true, false)) {
+		*rand = 6;
+		return 2;
+	}
+	return 0;
+}
+
+static bool ends_with(const struct buf *b, const char *s)
+{
+	size_t n = strlen(s);
+
+	return b->n >= n && !memcmp(b->s + b->n - n, s, n);
 }
 
 /* A component's random suffix after its last '.' or '-' (mkdtemp's XXXXXX,
@@ -144,7 +171,7 @@ static char *normalise_names(const char *s)
 	struct buf b = { 0 };
 
 	for (size_t i = 0; s[i];) {
-		size_t n = 0, p;
+		size_t n = 0, p, r;
 
 		while (s[i + n] && comp_char(s[i + n]))
 			n++;
@@ -153,9 +180,11 @@ static char *normalise_names(const char *s)
 			i++;
 			continue;
 		}
-		if (tempfile_name(s + i, n))
-			buf_puts(&b, "tmp*");
-		else if (all_digits(s + i, n) && b.n >= 6 && !strcmp(b.s + b.n - 6, "/proc/"))
+		if ((p = temp_file_name(s + i, n, ends_with(&b, "<tmp>/") || ends_with(&b, "/tmp/"), &r))) {
+			buf_put(&b, s + i, p);
+			buf_puts(&b, "*");
+			buf_put(&b, s + i + p + r, n - p - r);
+		} else if (all_digits(s + i, n) && ends_with(&b, "/proc/"))
 			buf_puts(&b, "*");
 		else if ((p = random_suffix(s + i, n))) {
 			buf_put(&b, s + i, p);

@@ -90,8 +90,9 @@ struct bh_roots {
 /* behaviour_normalise: s with every path under a root (longest root first,
  * at the start of a path only) written as the root's name, temp-name
  * suffixes (mkdtemp's ".Ab3xYz", Python's "tmpk2j4_x9a", pip's
- * "pip-req-build-6jt_7cpd") as "*" and /proc/PID as /proc/"*".  Returns a
- * malloc'd string, NULL on allocation failure. */
+ * "pip-req-build-6jt_7cpd", gcc's "ccAb3xYz.s" in a temp dir) as "*" and
+ * /proc/PID as /proc/"*".  Returns a malloc'd string, NULL on allocation
+ * failure. */
 char *behaviour_normalise(const struct bh_roots *roots, const char *s);
 
 /* behaviour_listen_port: a listen endpoint "addr:port/proto" with a port

@@ -67,6 +67,12 @@ static void test_temp_names(void)
 	check_norm(&none, "/t/pip-req-build-6jt_7cpd/setup.py", "/t/pip-req-build-*/setup.py");
 	check_norm(&none, "/t/pip-build-env-abcdefgh/overlay", "/t/pip-build-env-*/overlay");
 	check_norm(&none, "/proc/12345/environ", "/proc/*/environ");
+	check_norm(&none, "/t/tmpab_12xyz.json", "/t/tmp*.json");
+	/* gcc's temp files, in a temp dir only */
+	check_norm(&roots, "as --64 -o /w/a/tmp/ccvbXI0h.o /w/a/tmp/ccvrjENA.s", "as --64 -o <tmp>/cc*.o <tmp>/cc*.s");
+	check_norm(&none, "-fresolution=/tmp/ccAdEQbJ.res", "-fresolution=/tmp/cc*.res");
+	check_norm(&none, "/usr/lib/gcc/ccache12", "/usr/lib/gcc/ccache12");
+	check_norm(&none, "/src/ccAdEQbJ.c", "/src/ccAdEQbJ.c");
 	/* what is no temp name stays */
 	check_norm(&none, "/usr/lib/python3.11/site-packages", "/usr/lib/python3.11/site-packages");
 	check_norm(&none, "node_modules/prebuild-install/bin.js", "node_modules/prebuild-install/bin.js");
