@@ -20,6 +20,7 @@ static const struct cmd {
 	{ "doctor", cmd_doctor },
 	{ "replay", cmd_replay },
 	{ "daemon", cmd_daemon },
+	{ "approve", cmd_approve },
 	{ "help", cmd_help },
 	{ "version", cmd_version },
 };
@@ -31,6 +32,8 @@ static void usage(FILE *out)
 "       pkgtrace [GLOBAL] doctor                       check this machine\n"
 "       pkgtrace [GLOBAL] replay [OPTIONS] TRACE       judge a recorded trace again\n"
 "       pkgtrace [GLOBAL] daemon [OPTIONS]             trace installs node-wide\n"
+"       pkgtrace [GLOBAL] approve [OPTIONS] -- CMD     trace every install script in a\n"
+"                                                      sandboxed copy; propose approvals\n"
 "       pkgtrace help | version | --help | --version\n"
 "\n"
 "Global options:\n"
