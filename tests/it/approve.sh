@@ -55,6 +55,12 @@ if jpy "$st/approve.json" 'j["changed"] and not j["written"] and "+" in j["diff"
 else
 	fail "approve: without --write, the change is a diff" "$(head -c 800 "$st/approve.json")"
 fi
+if python3 -c 'import json, sys, jsonschema; jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))' \
+	"$st/approve.json" "$TOP/schemas/approve.schema.json" 2>"$st/schema.err"; then
+	ok "approve: the JSON validates against schemas/approve.schema.json"
+else
+	fail "approve: the JSON validates against schemas/approve.schema.json" "$(tail -3 "$st/schema.err")"
+fi
 if [ ! -s "$LOGS/c2.log" ]; then ok "approve: the C2 received nothing during the trial"
 else fail "approve: the C2 received nothing during the trial" "c2.log: $(head -c 200 "$LOGS/c2.log")"; fi
 if [ -s "$st/witness.log" ] && ! grep -q CORPUSBAIT "$st/witness.log"; then
