@@ -82,4 +82,9 @@ const char *severity_name(int sev);
 /* report_format_parse: "text", "json" or "sarif"; -1 when unknown. */
 int report_format_parse(const char *s);
 
+/* report_text_puts: s as the text report shows what comes from an install:
+ * control characters, bidi controls and bytes that are not UTF-8 escaped,
+ * long values shortened.  Returns the bytes written. */
+size_t report_text_puts(FILE *out, const char *s);
+
 #endif

@@ -21,6 +21,7 @@ static const struct cmd {
 	{ "replay", cmd_replay },
 	{ "daemon", cmd_daemon },
 	{ "diff", cmd_diff },
+	{ "approve", cmd_approve },
 	{ "help", cmd_help },
 	{ "version", cmd_version },
 };
@@ -33,6 +34,8 @@ static void usage(FILE *out)
 "       pkgtrace [GLOBAL] replay [OPTIONS] TRACE       judge a recorded trace again\n"
 "       pkgtrace [GLOBAL] daemon [OPTIONS]             trace installs node-wide\n"
 "       pkgtrace [GLOBAL] diff [OPTIONS] OLD NEW        what changed between two installs\n"
+"       pkgtrace [GLOBAL] approve [OPTIONS] -- CMD     trace every install script in a\n"
+"                                                      sandboxed copy; propose approvals\n"
 "       pkgtrace help | version | --help | --version\n"
 "\n"
 "Global options:\n"

@@ -98,6 +98,11 @@ static size_t text_puts(FILE *out, const char *s)
 	return text_put(out, s, strlen(s));
 }
 
+size_t report_text_puts(FILE *out, const char *s)
+{
+	return text_puts(out, s);
+}
+
 /* A NUL-separated list (argv) on one line, items joined by spaces, as one
  * value for text_put: a long command line is shortened as a whole. */
 static void text_list(FILE *out, const char *list, size_t len)

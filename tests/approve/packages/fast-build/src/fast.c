@@ -1,0 +1,1 @@
+int fast_add(int a, int b) { return a + b; }
