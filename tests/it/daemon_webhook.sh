@@ -1,0 +1,167 @@
+#!/usr/bin/env bash
+# daemon_webhook.sh - pkgtrace daemon --webhook under real BPF, against
+# loopback HTTP servers (tests/helpers/webhook_server.py) in a fresh network
+# namespace: an npm install with a finding is POSTed as the report line
+# (JSON naming the package, the extra header sent); an endpoint answering
+# 500 once gets the alert on the retry; with a stuck endpoint and a closed
+# port the installs are still reported at once, failures and queue drops
+# are counted in --status-file and the stopped notice, and SIGTERM still
+# exits 0 within its bound.  Also --status-file/--health, and bad
+# arguments exit 2.
+# The daemon traces every npm on the node: this test finds its own reports
+# and alerts by their exact cwd.
+. "$(dirname "$0")/daemon_common.inc"
+SERVER=$TOP/tests/helpers/webhook_server.py
+SPIDS=()
+webhook_cleanup() {
+	local p
+	for p in "${SPIDS[@]}"; do kill "$p" 2>/dev/null; done
+	daemon_cleanup
+}
+
+for bad in "--webhook ftp://127.0.0.1/x" "--webhook 127.0.0.1:80" \
+	"--webhook http://127.0.0.1/ --webhook-header NoColon" \
+	"--webhook http://127.0.0.1/ --webhook-header :empty-name" \
+	"--webhook-header X:1" "--webhook http://127.0.0.1/ --webhook-retries 11" \
+	"--webhook http://127.0.0.1/ --webhook-queue 0" "--health" "--traces-max-bytes 1M" \
+	"--record-dir /tmp --traces-max-bytes 0" "--record-dir /tmp --traces-max-bytes 5X"; do
+	expect_usage "$bad"
+done
+
+# server NAME ARGS...: a webhook_server.py; its port in $PORT
+server() {
+	local name=$1; shift
+	python3 "$SERVER" --port-file "$TMP/$name.port" --log "$TMP/$name.log" "$@" \
+		>"$TMP/$name.out" 2>&1 &
+	SPIDS+=($!)
+	corpus_wait_file "$TMP/$name.port" || { fail "server $name listening" "$(cat "$TMP/$name.out")"; return 1; }
+	PORT=$(cat "$TMP/$name.port")
+}
+
+# alerts_for NAME CWD: the alerts server NAME logged for the install in CWD
+alerts_for() {
+	python3 - "$TMP/$1.log" "$2" <<'PY'
+import json, sys
+log, cwd = sys.argv[1:3]
+try:
+    lines = [json.loads(l) for l in open(log)]
+except FileNotFoundError:
+    lines = []
+print(json.dumps([e for e in lines
+                  if isinstance(e["body"], dict) and e["body"].get("command", {}).get("cwd") == cwd]))
+PY
+}
+
+corpus_start
+# after corpus_start, which sets its own
+trap webhook_cleanup EXIT
+npm_stage cred-steal || { fail "stage cred-steal" "$(tail -3 "$TMP"/npm/cred-steal/*.log)"; done_testing; }
+A=$TMP/npm/cred-steal
+
+# install: npm ci of cred-steal, its report in $OUT
+install() {
+	(cd "$A/project" && corpus_env "$A/home" "$A/tmp" npm ci) >"$A/install.out" 2>&1
+}
+reports_for() { grep -c "\"cwd\":\"$A/project\"" "$OUT"; }
+
+# --- an endpoint that fails once, then takes the alert ------------------
+server flaky --fail-first 1 --match "\"cwd\":\"$A/project\"" || done_testing
+STATUS=$TMP/status.json
+daemon_start --webhook "http://127.0.0.1:$PORT/alerts" --webhook-header 'Authorization: Bearer t0ken' \
+	--webhook-header 'X-Pkgtrace-Test: 1' --status-file "$STATUS" --grace 3000 || done_testing
+if [ -s "$STATUS" ] && "$PKGTRACE" daemon --status-file "$STATUS" --health >"$TMP/health.out" 2>&1; then
+	ok "--health: a running daemon is healthy ($(cat "$TMP/health.out"))"
+else fail "--health: a running daemon is healthy" "$(cat "$TMP/health.out" "$STATUS" 2>&1)"; fi
+install
+for i in $(seq 1 100); do
+	alerts_for flaky "$A/project" >"$TMP/flaky.json"
+	jpy "$TMP/flaky.json" 'len(j) >= 2' >/dev/null && break
+	sleep 0.1
+done
+if [ "$(reports_for)" = 1 ]; then ok "the install is reported on --output"
+else fail "the install is reported on --output" "$(cut -c1-300 "$OUT")"; fi
+if jpy "$TMP/flaky.json" '[e["status"] for e in j] == [500, 200] and j[0]["body"] == j[1]["body"]'; then
+	ok "500 then 200: the same alert retried once and delivered"
+else fail "500 then 200: the same alert retried once and delivered" "$(cut -c1-400 "$TMP/flaky.json")"; fi
+if jpy "$TMP/flaky.json" 'j[-1]["path"] == "/alerts" and j[-1]["headers"].get("Authorization") == "Bearer t0ken" and j[-1]["headers"].get("X-Pkgtrace-Test") == "1" and j[-1]["headers"].get("Content-Type") == "application/json" and j[-1]["headers"].get("User-Agent", "").startswith("pkgtrace/")'; then
+	ok "POST to the URL's path with Content-Type, User-Agent and the --webhook-header lines"
+else fail "POST to the URL's path with Content-Type, User-Agent and the --webhook-header lines" "$(cut -c1-600 "$TMP/flaky.json")"; fi
+if jpy "$TMP/flaky.json" 'j[-1]["body"]["format"] == "pkgtrace-report/1" and any(f.get("package") == "env-telemetry" and f["rule"] == "credential-access" for f in j[-1]["body"]["findings"]) and "pod" in j[-1]["body"]'; then
+	ok "the alert is the report line: it parses and names env-telemetry's credential-access"
+else fail "the alert is the report line: it parses and names env-telemetry's credential-access" "$(cut -c1-600 "$TMP/flaky.json")"; fi
+# the alert is the same object as the --output line
+python3 - "$OUT" "$TMP/flaky.json" "$A/project" <<'PY' && ok "alert body equals the --output report line" || fail "alert body equals the --output report line"
+import json, sys
+out, alerts, cwd = sys.argv[1:4]
+line = [json.loads(l) for l in open(out) if f'"cwd":"{cwd}"' in l][0]
+sys.exit(0 if json.load(open(alerts))[-1]["body"] == line else 1)
+PY
+sleep 1.2 # one status refresh
+if jpy "$STATUS" 'j["format"] == "pkgtrace-daemon-status/1" and j["webhook"]["sent"] >= 1 and j["webhook"]["retries"] >= 1 and j["reports"] >= 1 and j["open_sessions"] >= 0'; then
+	ok "status file counts the delivery and the retry"
+else fail "status file counts the delivery and the retry" "$(cat "$STATUS")"; fi
+DPID_A=$DPID
+daemon_stop
+[ "$DRC" = 0 ] && ok "SIGTERM: exit 0" || fail "SIGTERM: exit 0" "rc=$DRC $(tail -3 "$TMP/daemon.err")"
+if python3 - "$OUT" <<'PY'
+import json, sys
+n = [json.loads(l) for l in open(sys.argv[1])]
+w = n[-1].get("webhook") or {}
+sys.exit(0 if n[-1]["event"] == "stopped" and w.get("sent", 0) >= 1 and w.get("retries", 0) >= 1 else 1)
+PY
+then ok "stopped notice: webhook sent and retries"
+else fail "stopped notice: webhook sent and retries" "$(tail -1 "$OUT")"; fi
+# the daemon is gone: the probe says so
+"$PKGTRACE" daemon --status-file "$STATUS" --health >"$TMP/health.out" 2>&1
+rc=$?
+if [ $rc = 1 ] && grep -q "pid $DPID_A) is gone" "$TMP/health.out"; then ok "--health: exit 1 once the daemon is gone"
+else fail "--health: exit 1 once the daemon is gone" "rc=$rc $(cat "$TMP/health.out")"; fi
+
+# --- a stuck endpoint and a closed port: tracing goes on ---------------
+server stuck --hang || done_testing
+STUCK=$PORT
+# a port nothing listens on (bound, closed: refused)
+DEAD=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+daemon_start --webhook "http://127.0.0.1:$STUCK/" --webhook "http://127.0.0.1:$DEAD/" \
+	--webhook-timeout 4000 --webhook-retries 2 --webhook-queue 1 --status-file "$STATUS" \
+	--grace 3000 || done_testing
+# three installs back to back while the sender waits on the stuck endpoint
+# (4 s an attempt, 3 attempts): each report comes as soon as its tree is
+# gone, within --grace, whatever the webhook does
+slow= lag=
+for n in 1 2 3; do
+	install
+	t0=$(date +%s%N)
+	for i in $(seq 1 600); do [ "$(reports_for)" -ge $n ] && break; sleep 0.01; done
+	t1=$(date +%s%N)
+	ms=$(((t1 - t0) / 1000000))
+	[ "$ms" -lt 3500 ] || slow="$slow $n:${ms}ms"
+	lag="$lag ${ms}ms"
+done
+if [ "$(reports_for)" = 3 ] && [ -z "$slow" ]; then
+	ok "stuck webhook: three installs reported, none waited for it (install end to report:$lag)"
+else fail "stuck webhook: three installs reported, none waited for it" "reports $(reports_for), slow $slow"; fi
+sleep 1.2
+if jpy "$STATUS" 'j["webhook"]["dropped"] >= 1 and j["webhook"]["sent"] == 0 and j["reports"] >= 3'; then
+	ok "status: alerts dropped from the full queue are counted, none sent"
+else fail "status: alerts dropped from the full queue are counted, none sent" "$(cat "$STATUS")"; fi
+t0=$(date +%s)
+daemon_stop
+t1=$(date +%s)
+if [ "$DRC" = 0 ] && [ $((t1 - t0)) -le 12 ]; then ok "SIGTERM with a stuck webhook: exit 0 in $((t1 - t0)) s"
+else fail "SIGTERM with a stuck webhook: exit 0 in bounded time" "rc=$DRC $((t1 - t0)) s"; fi
+if python3 - "$OUT" <<'PY'
+import json, sys
+n = [json.loads(l) for l in open(sys.argv[1])]
+w = n[-1].get("webhook") or {}
+# the first alert failed on both URLs (retries spent or stopping), the
+# two others were pushed out of the one-slot queue or left in it at stop
+sys.exit(0 if n[-1]["event"] == "stopped" and w["sent"] == 0 and w["failed"] >= 2
+         and w["dropped"] >= 2 else 1)
+PY
+then ok "stopped notice: failures and drops counted ($(tail -1 "$OUT" | grep -o '"webhook":{[^}]*}'))"
+else fail "stopped notice: failures and drops counted" "$(tail -1 "$OUT")"; fi
+if grep -q "webhook http://127.0.0.1:$STUCK/: an alert was not delivered" "$TMP/daemon.err"; then
+	ok "a failed delivery is said on stderr"
+else fail "a failed delivery is said on stderr" "$(head -5 "$TMP/daemon.err")"; fi
+done_testing
