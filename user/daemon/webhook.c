@@ -12,6 +12,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -164,11 +165,12 @@ int webhook_new(const struct webhook_opts *o, struct webhook **out)
 {
 	struct webhook *w = calloc(1, sizeof(*w));
 	pthread_condattr_t ca;
+	sigset_t all, old;
 	char agent[64];
 	int err = -ENOMEM;
 
 	if (!w)
-		goto fail;
+		goto cleanup;
 	w->o = *o;
 	pthread_mutex_init(&w->mu, NULL);
 	/* backoff deadlines are monotonic: a clock step must not stretch them */
@@ -178,11 +180,11 @@ int webhook_new(const struct webhook_opts *o, struct webhook **out)
 	pthread_condattr_destroy(&ca);
 	w->ring = calloc((size_t)o->queue_max, sizeof(*w->ring));
 	if (!w->ring)
-		goto fail;
+		goto cleanup;
 	/* before any thread: curl_global_init is not thread-safe */
 	if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
 		err = -EIO;
-		goto fail;
+		goto cleanup;
 	}
 	w->curl = curl_easy_init();
 	w->headers = curl_slist_append(NULL, "Content-Type: application/json");
@@ -196,7 +198,7 @@ int webhook_new(const struct webhook_opts *o, struct webhook **out)
 		w->headers = l;
 	}
 	if (!w->curl || !w->headers)
-		goto fail;
+		goto cleanup;
 	snprintf(agent, sizeof(agent), "pkgtrace/%s", PKGTRACE_VERSION);
 	curl_easy_setopt(w->curl, CURLOPT_USERAGENT, agent);
 	curl_easy_setopt(w->curl, CURLOPT_HTTPHEADER, w->headers);
@@ -206,13 +208,18 @@ int webhook_new(const struct webhook_opts *o, struct webhook **out)
 	curl_easy_setopt(w->curl, CURLOPT_TIMEOUT_MS, o->timeout_ms);
 	curl_easy_setopt(w->curl, CURLOPT_CONNECTTIMEOUT_MS, o->timeout_ms);
 	curl_easy_setopt(w->curl, CURLOPT_WRITEFUNCTION, discard_body);
+	/* the daemon's signals (SIGTERM, SIGHUP) are the poll loop's: the
+	 * sender starts with them all blocked */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
 	err = -pthread_create(&w->thread, NULL, sender, w);
-	if (err)
-		goto fail;
-	w->thread_started = true;
-	*out = w;
-	return 0;
-fail:
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	w->thread_started = !err;
+cleanup:
+	if (!err) {
+		*out = w;
+		return 0;
+	}
 	p_err("daemon: webhook: cannot start: %s", strerror(-err));
 	webhook_free(w);
 	return err;
