@@ -2,6 +2,7 @@
 """webhook_server.py - a loopback HTTP endpoint for tests/it/daemon_webhook.sh.
 
     webhook_server.py --port-file F --log F [--fail-first N [--match S]] [--hang]
+                      [--tls CERT KEY]
 
 Listens on 127.0.0.1, an ephemeral port written to --port-file once it
 accepts.  Each POST is answered 500 for the first N requests, then 200,
@@ -10,11 +11,12 @@ failed: the daemon may post other installs' alerts meanwhile), and
 logged to --log as one JSON line after the answer: the path, the
 headers, the status given and the body (parsed when it is JSON, else
 the raw text under "raw").  --hang accepts connections and never answers
-(a stuck endpoint).  Exits after --timeout seconds (default 600).
+(a stuck endpoint).  --tls serves HTTPS with that certificate.  Exits after --timeout seconds (default 600).
 """
 import argparse
 import json
 import socket
+import ssl
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -27,6 +29,7 @@ def main():
     ap.add_argument("--fail-first", type=int, default=0)
     ap.add_argument("--match", default="")
     ap.add_argument("--hang", action="store_true")
+    ap.add_argument("--tls", nargs=2, metavar=("CERT", "KEY"))
     ap.add_argument("--timeout", type=int, default=600)
     a = ap.parse_args()
     threading.Timer(a.timeout, lambda: __import__("os")._exit(0)).start()
@@ -70,6 +73,10 @@ def main():
             pass
 
     srv = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    if a.tls:
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        ctx.load_cert_chain(*a.tls)
+        srv.socket = ctx.wrap_socket(srv.socket, server_side=True)
     open(a.port_file, "w").write(f"{srv.server_address[1]}\n")
     srv.serve_forever()
 

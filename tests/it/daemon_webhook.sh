@@ -3,7 +3,9 @@
 # loopback HTTP servers (tests/helpers/webhook_server.py) in a fresh network
 # namespace: an npm install with a finding is POSTed as the report line
 # (JSON naming the package, the extra header sent); an endpoint answering
-# 500 once gets the alert on the retry; with a stuck endpoint and a closed
+# 500 once gets the alert on the retry; an HTTPS endpoint with a private CA
+# gets it with --webhook-ca and the @FILE headers, and refuses it (no
+# retry) without; with a stuck endpoint and a closed
 # port the installs are still reported at once, failures and queue drops
 # are counted in --status-file and the stopped notice, and SIGTERM still
 # exits 0 within its bound.  Also --status-file/--health, and bad
@@ -24,7 +26,8 @@ for bad in "--webhook ftp://127.0.0.1/x" "--webhook 127.0.0.1:80" \
 	"--webhook http://127.0.0.1/ --webhook-header :empty-name" \
 	"--webhook-header X:1" "--webhook http://127.0.0.1/ --webhook-retries 11" \
 	"--webhook http://127.0.0.1/ --webhook-queue 0" "--health" "--traces-max-bytes 1M" \
-	"--record-dir /tmp --traces-max-bytes 0" "--record-dir /tmp --traces-max-bytes 5X"; do
+	"--record-dir /tmp --traces-max-bytes 0" "--record-dir /tmp --traces-max-bytes 5X" \
+	"--webhook-ca /etc/hostname" "--webhook http://127.0.0.1/ --webhook-header @"; do
 	expect_usage "$bad"
 done
 
@@ -64,11 +67,29 @@ install() {
 }
 reports_for() { grep -c "\"cwd\":\"$A/project\"" "$OUT"; }
 
+# a header file (a mounted Secret) must parse, or the daemon does not start
+printf 'X-From-File: yes\nnot a header SECRETVALUE\n' >"$TMP/bad-headers"
+"$PKGTRACE" daemon --webhook http://127.0.0.1:9/ --webhook-header @"$TMP/bad-headers" >"$TMP/bad.out" 2>&1
+rc=$?
+if [ $rc = 65 ] && grep -q "line 2 is not 'Name: value'" "$TMP/bad.out" && ! grep -q SECRETVALUE "$TMP/bad.out"; then
+	ok "--webhook-header @FILE with a bad line: exit 65, the line's number said, not its text"
+else fail "--webhook-header @FILE with a bad line: exit 65" "rc=$rc $(cat "$TMP/bad.out")"; fi
+printf '# from a Secret\nX-From-File: yes\n\n' >"$TMP/headers"
+
+# a private CA and an HTTPS endpoint certified by it for 127.0.0.1
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$TMP/key.pem" -out "$TMP/cert.pem" -days 1 \
+	-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1 ||
+	fail "openssl: a certificate for 127.0.0.1"
+server tls --tls "$TMP/cert.pem" "$TMP/key.pem" || done_testing
+TLS=$PORT
+
 # --- an endpoint that fails once, then takes the alert ------------------
 server flaky --fail-first 1 --match "\"cwd\":\"$A/project\"" || done_testing
 STATUS=$TMP/status.json
-daemon_start --webhook "http://127.0.0.1:$PORT/alerts" --webhook-header 'Authorization: Bearer t0ken' \
-	--webhook-header 'X-Pkgtrace-Test: 1' --status-file "$STATUS" --grace 3000 || done_testing
+daemon_start --webhook "http://127.0.0.1:$PORT/alerts" --webhook "https://127.0.0.1:$TLS/tls" \
+	--webhook-ca "$TMP/cert.pem" --webhook-header 'Authorization: Bearer t0ken' \
+	--webhook-header 'X-Pkgtrace-Test: 1' --webhook-header @"$TMP/headers" --status-file "$STATUS" \
+	--grace 3000 || done_testing
 if [ -s "$STATUS" ] && "$PKGTRACE" daemon --status-file "$STATUS" --health >"$TMP/health.out" 2>&1; then
 	ok "--health: a running daemon is healthy ($(cat "$TMP/health.out"))"
 else fail "--health: a running daemon is healthy" "$(cat "$TMP/health.out" "$STATUS" 2>&1)"; fi
@@ -89,6 +110,16 @@ else fail "POST to the URL's path with Content-Type, User-Agent and the --webhoo
 if jpy "$TMP/flaky.json" 'j[-1]["body"]["format"] == "pkgtrace-report/1" and any(f.get("package") == "env-telemetry" and f["rule"] == "credential-access" for f in j[-1]["body"]["findings"]) and "pod" in j[-1]["body"]'; then
 	ok "the alert is the report line: it parses and names env-telemetry's credential-access"
 else fail "the alert is the report line: it parses and names env-telemetry's credential-access" "$(cut -c1-600 "$TMP/flaky.json")"; fi
+for i in $(seq 1 50); do
+	alerts_for tls "$A/project" >"$TMP/tls.json"
+	jpy "$TMP/tls.json" 'len(j) >= 1' >/dev/null && break
+	sleep 0.1
+done
+if jpy "$TMP/tls.json" 'len(j) == 1 and j[0]["path"] == "/tls" and j[0]["headers"].get("X-From-File") == "yes" and j[0]["body"]["command"]["argv"][-1] == "ci"'; then
+	ok "HTTPS with --webhook-ca: delivered, with the @FILE header"
+else fail "HTTPS with --webhook-ca: delivered, with the @FILE header" "$(cut -c1-400 "$TMP/tls.json")"; fi
+if jpy "$TMP/flaky.json" 'j[-1]["headers"].get("X-From-File") == "yes"'; then ok "@FILE headers go to every URL"
+else fail "@FILE headers go to every URL"; fi
 # the alert is the same object as the --output line
 python3 - "$OUT" "$TMP/flaky.json" "$A/project" <<'PY' && ok "alert body equals the --output report line" || fail "alert body equals the --output report line"
 import json, sys
@@ -122,7 +153,10 @@ server stuck --hang || done_testing
 STUCK=$PORT
 # a port nothing listens on (bound, closed: refused)
 DEAD=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
-daemon_start --webhook "http://127.0.0.1:$STUCK/" --webhook "http://127.0.0.1:$DEAD/" \
+: >"$TMP/tls.log"
+# the HTTPS one first: the sender takes the URLs in turn
+daemon_start --webhook "https://127.0.0.1:$TLS/" --webhook "http://127.0.0.1:$STUCK/" \
+	--webhook "http://127.0.0.1:$DEAD/" \
 	--webhook-timeout 4000 --webhook-retries 2 --webhook-queue 1 --status-file "$STATUS" \
 	--grace 3000 || done_testing
 # three installs back to back while the sender waits on the stuck endpoint
@@ -154,8 +188,9 @@ if python3 - "$OUT" <<'PY'
 import json, sys
 n = [json.loads(l) for l in open(sys.argv[1])]
 w = n[-1].get("webhook") or {}
-# the first alert failed on both URLs (retries spent or stopping), the
-# two others were pushed out of the one-slot queue or left in it at stop
+# the first alert failed on HTTPS (certificate) and the stuck URL
+# (retries spent or stopping), the two others were pushed out of the
+# one-slot queue or left in it at stop
 sys.exit(0 if n[-1]["event"] == "stopped" and w["sent"] == 0 and w["failed"] >= 2
          and w["dropped"] >= 2 else 1)
 PY
@@ -164,4 +199,10 @@ else fail "stopped notice: failures and drops counted" "$(tail -1 "$OUT")"; fi
 if grep -q "webhook http://127.0.0.1:$STUCK/: an alert was not delivered" "$TMP/daemon.err"; then
 	ok "a failed delivery is said on stderr"
 else fail "a failed delivery is said on stderr" "$(head -5 "$TMP/daemon.err")"; fi
+# without --webhook-ca the private CA's certificate does not verify: the
+# alert is refused at once (no retry can change it), nothing reaches it
+if [ ! -s "$TMP/tls.log" ] && grep -q "webhook https://127.0.0.1:$TLS/: .*certificate" "$TMP/daemon.err" &&
+	grep -q "webhook https://127.0.0.1:$TLS/: an alert was not delivered (refused)" "$TMP/daemon.err"; then
+	ok "HTTPS without --webhook-ca: the certificate refused, no retry, nothing delivered"
+else fail "HTTPS without --webhook-ca: the certificate refused, no retry" "$(grep "$TLS" "$TMP/daemon.err" | head -3)"; fi
 done_testing

@@ -52,7 +52,11 @@ void daemon_usage(FILE *f)
 "      --health-max-age S   the age --health accepts (default 10)\n"
 "      --webhook URL        POST each report with a finding to URL (http or\n"
 "                           https; repeatable, up to 8)\n"
-"      --webhook-header 'NAME: VALUE'  sent with each POST (repeatable)\n"
+"      --webhook-header 'NAME: VALUE'  sent with each POST (repeatable);\n"
+"                           @FILE: one such line per line of FILE (a token\n"
+"                           stays out of the command line)\n"
+"      --webhook-ca FILE    CA certificates (PEM) that https webhooks are\n"
+"                           verified with (default: the system's)\n"
 "      --webhook-retries N  attempts after a failed one, 0..10 (default 3),\n"
 "                           backoff 0.5 s doubling\n"
 "      --webhook-timeout MS one attempt's time limit (default 5000)\n"
@@ -114,13 +118,13 @@ static int add_webhook(struct webhook_opts *w, const char *url)
 	return 0;
 }
 
-/* --webhook-header 'NAME: VALUE': a token before the colon, no line break */
+/* --webhook-header 'NAME: VALUE' or @FILE (checked when read) */
 static int add_header(struct webhook_opts *w, const char *h)
 {
-	const char *colon = strchr(h, ':');
-
-	if (!colon || colon == h || strpbrk(h, "\r\n") || strcspn(h, " \t") < (size_t)(colon - h))
-		return p_usage(DAEMON_SYNOPSIS, "daemon: --webhook-header: '%s' is not 'Name: value'", h);
+	if (h[0] != '@' && !webhook_header_valid(h))
+		return p_usage(DAEMON_SYNOPSIS, "daemon: --webhook-header: '%s' is not 'Name: value' or @FILE", h);
+	if (h[0] == '@' && !h[1])
+		return p_usage(DAEMON_SYNOPSIS, "daemon: --webhook-header: '@' needs a file name");
 	if (w->nheaders == WEBHOOK_MAX_HEADERS)
 		return p_usage(DAEMON_SYNOPSIS, "daemon: --webhook-header: at most %d headers",
 			       WEBHOOK_MAX_HEADERS);
@@ -133,7 +137,7 @@ int daemon_args_parse(int argc, char **argv, struct daemon_opts *o)
 	enum { O_OUTPUT = 256, O_RECORD_DIR, O_BASELINE, O_PODS_DIR, O_CGROUP_ROOT, O_GRACE,
 	       O_CMDS, O_MAX, O_MAX_DURATION, O_JSON_ERRORS, O_STATUS_FILE, O_HEALTH,
 	       O_HEALTH_MAX_AGE, O_TRACES_MAX_BYTES, O_TRACES_MAX_AGE, O_WEBHOOK, O_WEBHOOK_HEADER,
-	       O_WEBHOOK_RETRIES, O_WEBHOOK_TIMEOUT, O_WEBHOOK_QUEUE };
+	       O_WEBHOOK_RETRIES, O_WEBHOOK_TIMEOUT, O_WEBHOOK_QUEUE, O_WEBHOOK_CA };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, O_OUTPUT },
 		{ "record-dir", required_argument, NULL, O_RECORD_DIR },
@@ -154,6 +158,7 @@ int daemon_args_parse(int argc, char **argv, struct daemon_opts *o)
 		{ "webhook-retries", required_argument, NULL, O_WEBHOOK_RETRIES },
 		{ "webhook-timeout", required_argument, NULL, O_WEBHOOK_TIMEOUT },
 		{ "webhook-queue", required_argument, NULL, O_WEBHOOK_QUEUE },
+		{ "webhook-ca", required_argument, NULL, O_WEBHOOK_CA },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "json-errors", no_argument, NULL, O_JSON_ERRORS },
 		{ "help", no_argument, NULL, 'h' },
@@ -203,6 +208,7 @@ int daemon_args_parse(int argc, char **argv, struct daemon_opts *o)
 			break;
 		case O_WEBHOOK: err = add_webhook(&o->webhook, optarg); break;
 		case O_WEBHOOK_HEADER: err = add_header(&o->webhook, optarg); break;
+		case O_WEBHOOK_CA: o->webhook.ca_file = optarg; break;
 		case O_WEBHOOK_RETRIES:
 			err = parse_long("--webhook-retries", optarg, 0, 10, &o->webhook.retries);
 			break;
@@ -232,7 +238,7 @@ int daemon_args_parse(int argc, char **argv, struct daemon_opts *o)
 		return p_usage(DAEMON_SYNOPSIS, "daemon: --health needs --status-file");
 	if ((o->traces_max_bytes || o->traces_max_age_s) && !o->record_dir)
 		return p_usage(DAEMON_SYNOPSIS, "daemon: --traces-max-bytes and --traces-max-age need --record-dir");
-	if ((o->webhook.nheaders) && !o->webhook.nurls)
-		return p_usage(DAEMON_SYNOPSIS, "daemon: --webhook-header needs --webhook");
+	if ((o->webhook.nheaders || o->webhook.ca_file) && !o->webhook.nurls)
+		return p_usage(DAEMON_SYNOPSIS, "daemon: --webhook-header and --webhook-ca need --webhook");
 	return 0;
 }

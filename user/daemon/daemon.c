@@ -200,6 +200,11 @@ int cmd_daemon(int argc, char **argv)
 		ret = PT_EXIT_BAD_INPUT;
 		goto cleanup;
 	}
+	if (d.o.webhook.ca_file && access(d.o.webhook.ca_file, R_OK)) {
+		p_err("daemon: --webhook-ca %s: %s", d.o.webhook.ca_file, strerror(errno));
+		ret = PT_EXIT_BAD_INPUT;
+		goto cleanup;
+	}
 	d.bl = baseline_load(d.o.baseline_path, msg, sizeof(msg));
 	if (!d.bl) {
 		p_err("%s", msg);
@@ -229,8 +234,11 @@ int cmd_daemon(int argc, char **argv)
 	if (notices_new(d.o.output, d.cg, &d.out))
 		goto cleanup;
 	if (d.o.webhook.nurls) {
-		if (webhook_new(&d.o.webhook, &d.hook))
+		err = webhook_new(&d.o.webhook, &d.hook);
+		if (err) {
+			ret = err == -EINVAL ? PT_EXIT_BAD_INPUT : PT_EXIT_INTERNAL;
 			goto cleanup;
+		}
 		notices_set_webhook(d.out, d.hook);
 	}
 	install_handlers();

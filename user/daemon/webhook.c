@@ -7,10 +7,12 @@
  * endpoint costs tracing nothing; a full ring loses its oldest alert.
  * The sender delivers each alert to every URL in turn: a 2xx is sent; a
  * connection error, a timeout, 408, 429 or 5xx is retried after a backoff
- * that doubles (capped); any other answer is a failure at once.
+ * that doubles (capped); any other answer, and a TLS certificate that does
+ * not verify, is a failure at once (retrying cannot change them).
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <stdio.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -64,9 +66,12 @@ static enum attempt post_once(struct webhook *w, const char *url, const struct a
 	curl_easy_setopt(w->curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)a->len);
 	rc = curl_easy_perform(w->curl);
 	if (rc != CURLE_OK) {
-		if (verbose)
-			p_info("daemon: webhook %s: %s", url, curl_easy_strerror(rc));
-		return RETRY;
+		bool fatal = rc == CURLE_PEER_FAILED_VERIFICATION || rc == CURLE_SSL_CACERT_BADFILE ||
+			     rc == CURLE_UNSUPPORTED_PROTOCOL || rc == CURLE_URL_MALFORMAT;
+
+		if (verbose || fatal)
+			p_warn("daemon: webhook %s: %s", url, curl_easy_strerror(rc));
+		return fatal ? FAILED : RETRY;
 	}
 	curl_easy_getinfo(w->curl, CURLINFO_RESPONSE_CODE, &code);
 	if (code >= 200 && code < 300)
@@ -161,6 +166,61 @@ static void *sender(void *arg)
 	return NULL;
 }
 
+bool webhook_header_valid(const char *h)
+{
+	const char *colon = strchr(h, ':');
+
+	return colon && colon != h && !strpbrk(h, "\r\n") && strcspn(h, " \t") >= (size_t)(colon - h);
+}
+
+/* One header line onto *l.  Returns 0 or -ENOMEM (*l freed). */
+static int header_add(struct curl_slist **l, const char *h)
+{
+	struct curl_slist *n = curl_slist_append(*l, h);
+
+	if (!n) {
+		curl_slist_free_all(*l);
+		*l = NULL;
+		return -ENOMEM;
+	}
+	*l = n;
+	return 0;
+}
+
+/* The header lines of path (blank lines and # comments skipped) onto *l.
+ * Returns 0 or -errno (reported). */
+static int header_file_add(struct curl_slist **l, const char *path)
+{
+	FILE *f = fopen(path, "re");
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	int err = 0, lineno = 0;
+
+	if (!f) {
+		err = -errno;
+		p_err("daemon: --webhook-header @%s: %s", path, strerror(-err));
+		return -EINVAL;
+	}
+	while (!err && (n = getline(&line, &cap, f)) >= 0) {
+		lineno++;
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		if (!n || line[0] == '#')
+			continue;
+		if (!webhook_header_valid(line)) {
+			/* the line may hold a secret: only its number is said */
+			p_err("daemon: --webhook-header @%s: line %d is not 'Name: value'", path, lineno);
+			err = -EINVAL;
+		} else {
+			err = header_add(l, line);
+		}
+	}
+	free(line);
+	fclose(f);
+	return err;
+}
+
 int webhook_new(const struct webhook_opts *o, struct webhook **out)
 {
 	struct webhook *w = calloc(1, sizeof(*w));
@@ -187,17 +247,13 @@ int webhook_new(const struct webhook_opts *o, struct webhook **out)
 		goto cleanup;
 	}
 	w->curl = curl_easy_init();
-	w->headers = curl_slist_append(NULL, "Content-Type: application/json");
-	for (int i = 0; w->headers && i < o->nheaders; i++) {
-		struct curl_slist *l = curl_slist_append(w->headers, o->headers[i]);
-
-		if (!l) {
-			curl_slist_free_all(w->headers);
-			w->headers = NULL;
-		}
-		w->headers = l;
-	}
-	if (!w->curl || !w->headers)
+	if (!w->curl)
+		goto cleanup;
+	err = header_add(&w->headers, "Content-Type: application/json");
+	for (int i = 0; !err && i < o->nheaders; i++)
+		err = o->headers[i][0] == '@' ? header_file_add(&w->headers, o->headers[i] + 1)
+					      : header_add(&w->headers, o->headers[i]);
+	if (err)
 		goto cleanup;
 	snprintf(agent, sizeof(agent), "pkgtrace/%s", PKGTRACE_VERSION);
 	curl_easy_setopt(w->curl, CURLOPT_USERAGENT, agent);
@@ -208,6 +264,8 @@ int webhook_new(const struct webhook_opts *o, struct webhook **out)
 	curl_easy_setopt(w->curl, CURLOPT_TIMEOUT_MS, o->timeout_ms);
 	curl_easy_setopt(w->curl, CURLOPT_CONNECTTIMEOUT_MS, o->timeout_ms);
 	curl_easy_setopt(w->curl, CURLOPT_WRITEFUNCTION, discard_body);
+	if (o->ca_file)
+		curl_easy_setopt(w->curl, CURLOPT_CAINFO, o->ca_file);
 	/* the daemon's signals (SIGTERM, SIGHUP) are the poll loop's: the
 	 * sender starts with them all blocked */
 	sigfillset(&all);
@@ -220,7 +278,8 @@ cleanup:
 		*out = w;
 		return 0;
 	}
-	p_err("daemon: webhook: cannot start: %s", strerror(-err));
+	if (err != -EINVAL)
+		p_err("daemon: webhook: cannot start: %s", strerror(-err));
 	webhook_free(w);
 	return err;
 }

@@ -8,6 +8,7 @@
 #ifndef PKGTRACE_DAEMON_WEBHOOK_H
 #define PKGTRACE_DAEMON_WEBHOOK_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,8 +20,11 @@ struct webhook;
 struct webhook_opts {
 	const char *urls[WEBHOOK_MAX_URLS];       /* http:// or https:// */
 	int nurls;
-	const char *headers[WEBHOOK_MAX_HEADERS]; /* "Name: value", sent as is */
+	/* "Name: value", sent as is; "@FILE": one such line per line of FILE
+	 * (a mounted Secret: a token stays out of the command line) */
+	const char *headers[WEBHOOK_MAX_HEADERS];
 	int nheaders;
+	const char *ca_file;        /* CA bundle for https, NULL: the system's */
 	long queue_max;             /* alerts waiting at most; then the oldest goes */
 	long retries;               /* attempts after the first, per URL */
 	long timeout_ms;            /* one attempt, connection included */
@@ -37,8 +41,14 @@ struct webhook_counts {
 	uint64_t queued;            /* waiting now */
 };
 
+/* webhook_header_valid: is h one "Name: value" header line (a name
+ * without blanks, then a colon, no line break)? */
+bool webhook_header_valid(const char *h);
+
 /* webhook_new: the sender thread started for o (o's strings must outlive
- * the webhook).  Returns 0 and *out, or -errno (reported). */
+ * the webhook); "@FILE" headers are read now.  Returns 0 and *out, or
+ * -errno (reported): -EINVAL for a header file that cannot be read or
+ * holds a line that is not a header. */
 int webhook_new(const struct webhook_opts *o, struct webhook **out);
 
 /* webhook_post: json (len bytes, copied) queued for every URL.  Never
