@@ -95,6 +95,8 @@ if [ "$(cd "$REC" && ls | grep -c '\.ptr$')" = 0 ]; then ok "1K bound: its trace
 else fail "1K bound: its trace goes once it is reported" "$(left)"; fi
 daemon_stop
 [ "$DRC" = 0 ] && ok "SIGTERM: exit 0" || fail "SIGTERM: exit 0" "rc=$DRC"
+if daemon_schema "$OUT" "$STATUS" >"$TMP/schema.out"; then ok "notices and status file valid against schemas/daemon.schema.json"
+else fail "notices and status file valid against schemas/daemon.schema.json" "$(cat "$TMP/schema.out")"; fi
 if [ ! -s "$TMP/daemon.err" ]; then ok "daemon said nothing on stderr"
 else fail "daemon said nothing on stderr" "$(head -5 "$TMP/daemon.err")"; fi
 done_testing

@@ -105,6 +105,8 @@ sys.exit(0 if n[-1].get("event") == "stopped" and n[-1]["dropped_sessions"] == 1
 PY
 then ok "stopped notice: 6 reports, 1 dropped session"
 else fail "stopped notice: 6 reports, 1 dropped session" "$(tail -1 "$OUT")"; fi
+if daemon_schema "$OUT.1" "$OUT" >"$TMP/schema.out"; then ok "notices valid against schemas/daemon.schema.json"
+else fail "notices valid against schemas/daemon.schema.json" "$(cat "$TMP/schema.out")"; fi
 for d in no-show no-pipx no-c; do
 	if [ -s "$W/$d/ran.txt" ] && ! grep -q "\"cwd\":\"$W/$d\"" "$OUT" "$OUT.1"; then
 		ok "$d: ran, no session"

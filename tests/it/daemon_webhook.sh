@@ -134,6 +134,8 @@ else fail "status file counts the delivery and the retry" "$(cat "$STATUS")"; fi
 DPID_A=$DPID
 daemon_stop
 [ "$DRC" = 0 ] && ok "SIGTERM: exit 0" || fail "SIGTERM: exit 0" "rc=$DRC $(tail -3 "$TMP/daemon.err")"
+if daemon_schema "$OUT" "$STATUS" >"$TMP/schema.out"; then ok "notices and status file valid against schemas/daemon.schema.json"
+else fail "notices and status file valid against schemas/daemon.schema.json" "$(cat "$TMP/schema.out")"; fi
 if python3 - "$OUT" <<'PY'
 import json, sys
 n = [json.loads(l) for l in open(sys.argv[1])]
