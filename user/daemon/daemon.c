@@ -28,10 +28,10 @@
 #include <sys/stat.h>
 #include "analyze.h"
 #include "cgroupctx.h"
+#include "clock.h"
 #include "cmds.h"
 #include "daemon/args.h"
 #include "daemon/notices.h"
-#include "clock.h"
 #include "daemon/procscan.h"
 #include "daemon/retention.h"
 #include "daemon/sesscmds.h"

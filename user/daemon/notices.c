@@ -192,9 +192,7 @@ void notices_started(struct notices *n, const char *const *cmds, int partial)
 void notices_stopped(struct notices *n, const struct daemon_counts *c,
 		     const struct webhook_counts *hook)
 {
-	struct json_object *h = NULL;
-
-	struct json_object *o = notice_new("stopped");
+	struct json_object *o = notice_new("stopped"), *h = NULL;
 
 	if (!o)
 		return;
