@@ -249,6 +249,53 @@ read -r kind rest <"$TMP/probes.run"
 if "$PKGTRACE" $rest >"$TMP/probe.out" 2>&1; then fail "$kind: fails once the daemon is gone" "$(cat "$TMP/probe.out")"
 else ok "$kind: fails once the daemon is gone"; fi
 
+# SYS_PTRACE: an install by another user, already running when the daemon
+# starts, is taken from /proc; its cwd (and environment, and files through
+# /proc/<pid>/root) can be read only with it.
+NB=$(mktemp -d /tmp/pkgtrace-nobody.XXXXXX)
+chmod 755 "$NB"
+printf '#!/bin/sh\nwhile [ ! -e go ]; do sleep 0.05; done\n' >"$NB/${T}npm"
+chmod 755 "$NB/${T}npm"
+trap 'kill -KILL $DPID 2>/dev/null; rm -rf "$TMP" "$NB"' EXIT
+# partial_cwd CAPS: the cwd the daemon reports for that install (or None)
+partial_cwd() {
+	local caps=$1 out=$TMP/partial.jsonl i p
+	rm -f "$NB/go" "$out"
+	setpriv --reuid=nobody --regid=nogroup --clear-groups sh -c 'cd "$1" && exec ./"$2" install' sh "$NB" "${T}npm" &
+	p=$!
+	sleep 0.3
+	setpriv --no-new-privs --inh-caps=-all --bounding-set="-all,$caps" -- \
+		"$PKGTRACE" daemon --session-cmds "${T}npm" --grace 300 --output "$out" 2>>"$TMP/partial.err" &
+	DPID=$!
+	for i in $(seq 1 300); do grep -q '"event":"started"' "$out" 2>/dev/null && break; sleep 0.05; done
+	touch "$NB/go"
+	wait $p
+	for i in $(seq 1 100); do grep -q '"format":"pkgtrace-report/1"' "$out" 2>/dev/null && break; sleep 0.1; done
+	kill -TERM $DPID
+	wait $DPID
+	python3 -c 'import json, sys
+r = [json.loads(l) for l in open(sys.argv[1]) if "pkgtrace-report/1" in l]
+print(r[0]["command"]["cwd"] if r and r[0]["events"]["partial"] else "no-partial-report")' "$out"
+}
+with=$(partial_cwd "$CAPS")
+without=$(partial_cwd "$(echo ",$CAPS," | sed 's/,+sys_ptrace,/,/; s/^,//; s/,$//')")
+if [ "$with" = "$NB" ] && [ "$without" = None ]; then
+	ok "SYS_PTRACE: another user's running install reported with its cwd; without it, none"
+else fail "SYS_PTRACE: another user's running install reported with its cwd; without it, none" \
+	"with: $with, without: $without $(cat "$TMP/partial.err")"; fi
+
+# Each of BPF and PERFMON is needed: without either the daemon exits 77
+# with one line, before tracing anything.
+for need in bpf perfmon; do
+	less=$(echo ",$CAPS," | sed "s/,+$need,/,/; s/^,//; s/,$//")
+	setpriv --no-new-privs --inh-caps=-all --bounding-set="-all,$less" -- \
+		"$PKGTRACE" daemon --session-cmds "${T}npm" --output "$TMP/less.jsonl" >/dev/null 2>"$TMP/less.err"
+	rc=$?
+	if [ $rc = 77 ] && [ "$(wc -l <"$TMP/less.err")" = 1 ] && grep -q "CAP_BPF and CAP_PERFMON" "$TMP/less.err"; then
+		ok "without ${need^^} ($less): exit 77, one line"
+	else fail "without ${need^^} ($less): exit 77, one line" "rc=$rc $(cat "$TMP/less.err")"; fi
+done
+
 # Dockerfile: multi-stage, Debian, only the runtime libraries the binary
 # links in the final stage.
 python3 - "$DEPLOY/Dockerfile" "$PKGTRACE" <<'PY'
