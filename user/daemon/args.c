@@ -68,8 +68,9 @@ void daemon_usage(FILE *f)
 "\n"
 "SIGTERM/SIGINT: open sessions are reported (interrupted), queued alerts\n"
 "get up to 5 s, and the daemon exits 0.  Exit status: 2 bad arguments;\n"
-"65 bad baseline or --record-dir (--health: no status file); 77 not root;\n"
-"78 BPF unavailable; 125 internal error; --health: 1 unhealthy.\n");
+"65 bad baseline, --record-dir, --webhook-ca or header file (--health: no\n"
+"status file); 77 not root; 78 BPF unavailable; 125 internal error;\n"
+"--health: 1 unhealthy.\n");
 }
 
 /* parse_long: *out from s in lo..hi.  Returns 0, or PT_EXIT_USAGE with the
