@@ -44,7 +44,7 @@ void daemon_usage(FILE *f)
 "                           (interrupted) and no longer followed (default 3600)\n"
 "      --traces-max-bytes N[K|M|G]  keep --record-dir under N bytes on disk:\n"
 "                           the oldest traces are removed first\n"
-"      --traces-max-age S   remove traces older than S seconds\n"
+"      --traces-max-age S   remove traces older than S seconds (60 or more)\n"
 "      --status-file FILE   rewrite FILE about once a second with the daemon's\n"
 "                           counts (sessions, drops, webhook, traces)\n"
 "      --health             check --status-file instead of running: exit 0 when\n"
