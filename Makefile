@@ -19,7 +19,7 @@ VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 CFLAGS ?= -O2 -g
 CFLAGS += -std=gnu11 -Wall -Wextra -Werror -I$(BUILD) -Ibpf -Iuser \
 	-DPKGTRACE_VERSION='"$(VERSION)"'
-LDLIBS += -lbpf -lelf -lz -ljson-c
+LDLIBS += -lbpf -lelf -lz -ljson-c -lcurl -lpthread
 
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -I. -Ibpf -Wall -Werror
 
@@ -40,7 +40,8 @@ LIB_OBJS += $(BASELINE_OBJ)
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 
-DEB_BUILD_DEPS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libjson-c-dev make gcc pkg-config
+DEB_BUILD_DEPS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libjson-c-dev libcurl4-openssl-dev \
+	make gcc pkg-config
 DEB_TEST_DEPS := nodejs python3 python3-venv python3-pip-whl python3-setuptools-whl \
 	python3-wheel-whl python3-jsonschema python3-yaml util-linux iproute2 procps \
 	git curl libclang-rt-14-dev

@@ -31,12 +31,7 @@ run() {
 
 for bad in "--grace x" "--max-sessions 0" "--session-cmds ptaveryveryverylongname" \
 	"--session-cmds ,," "--bogus" "extra"; do
-	# shellcheck disable=SC2086 # the words are the arguments
-	"$PKGTRACE" daemon $bad >"$TMP/bad.out" 2>"$TMP/bad.err"
-	rc=$?
-	if [ $rc -eq 2 ] && [ "$(wc -l <"$TMP/bad.err")" -le 2 ] && [ ! -s "$TMP/bad.out" ]; then
-		ok "daemon $bad: exit 2, one error line"
-	else fail "daemon $bad: exit 2, one error line" "rc=$rc $(cat "$TMP/bad.err")"; fi
+	expect_usage "$bad"
 done
 "$PKGTRACE" daemon --help >"$TMP/help.out" 2>&1 && grep -q -- '--session-cmds' "$TMP/help.out" &&
 	ok "daemon --help" || fail "daemon --help" "$(head -3 "$TMP/help.out")"
@@ -110,6 +105,8 @@ sys.exit(0 if n[-1].get("event") == "stopped" and n[-1]["dropped_sessions"] == 1
 PY
 then ok "stopped notice: 6 reports, 1 dropped session"
 else fail "stopped notice: 6 reports, 1 dropped session" "$(tail -1 "$OUT")"; fi
+if daemon_schema "$OUT.1" "$OUT" >"$TMP/schema.out"; then ok "notices valid against schemas/daemon.schema.json"
+else fail "notices valid against schemas/daemon.schema.json" "$(cat "$TMP/schema.out")"; fi
 for d in no-show no-pipx no-c; do
 	if [ -s "$W/$d/ran.txt" ] && ! grep -q "\"cwd\":\"$W/$d\"" "$OUT" "$OUT.1"; then
 		ok "$d: ran, no session"

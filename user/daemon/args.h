@@ -7,6 +7,8 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdint.h>
+#include "daemon/webhook.h"
 
 #define DAEMON_SYNOPSIS "pkgtrace daemon [OPTIONS]  (pkgtrace daemon --help for more)"
 #define DAEMON_DEFAULT_CMDS "npm,npx,yarn,pnpm,bun,pip,pip3,python -m pip,uv pip,poetry install"
@@ -21,6 +23,12 @@ struct daemon_opts {
 	long grace_ms;
 	long max_sessions;
 	long max_duration_s;
+	const char *status_file;    /* --status-file, NULL: none */
+	bool health;                /* --health: check status_file, do not run */
+	long health_max_age_s;
+	uint64_t traces_max_bytes;  /* 0: no bound */
+	long traces_max_age_s;      /* 0: no bound */
+	struct webhook_opts webhook; /* nurls 0: no webhook */
 	bool help;
 };
 

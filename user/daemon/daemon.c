@@ -14,6 +14,9 @@
  *               is empty (or --grace, --max-duration)
  *   procscan.c  installs already running at start, from /proc (partial)
  *   notices.c   the output: report lines with container and pod, notices
+ *   webhook.c   --webhook: alerts POSTed by a sender thread, never blocking
+ *   status.c    --status-file, refreshed by the poll loop; --health checks it
+ *   retention.c --traces-max-bytes, --traces-max-age on --record-dir
  * This file: setup, the poll loop, signals.
  */
 #include <errno.h>
@@ -25,16 +28,24 @@
 #include <sys/stat.h>
 #include "analyze.h"
 #include "cgroupctx.h"
+#include "clock.h"
 #include "cmds.h"
 #include "daemon/args.h"
 #include "daemon/notices.h"
 #include "daemon/procscan.h"
+#include "daemon/retention.h"
 #include "daemon/sesscmds.h"
 #include "daemon/sessions.h"
+#include "daemon/status.h"
+#include "daemon/webhook.h"
 #include "err.h"
 #include "probe.h"
 
 #define POLL_MS 100
+#define STATUS_EVERY_MS 1000
+#define RETENTION_EVERY_MS 10000
+/* SIGTERM: queued alerts get this long, within Kubernetes' default 30 s grace */
+#define WEBHOOK_STOP_MS 5000
 
 struct daemon {
 	struct daemon_opts o;
@@ -45,6 +56,11 @@ struct daemon {
 	struct procscan *scan;      /* startup only: pids the kernel sessions hold */
 	struct probe *probe;
 	struct sessions *sessions;
+	struct webhook *hook;       /* NULL without --webhook */
+	struct retention_counts kept;
+	uint64_t status_ns, retention_ns; /* CLOCK_MONOTONIC of the last pass */
+	uint64_t reports_seen;      /* a new report closed a trace: bound it now */
+	bool status_failed;         /* said once */
 };
 
 static volatile sig_atomic_t stop_sig, hup;
@@ -114,10 +130,52 @@ static int daemon_attach(struct daemon *d)
 	return 0;
 }
 
+static bool retention_on(const struct daemon *d)
+{
+	return d->o.traces_max_bytes || d->o.traces_max_age_s;
+}
+
+/* The retention pass (after each new report, else every 10 s), then the
+ * status file (every second): both run from the poll loop, so a stale
+ * status file means unread rings. */
+static void daemon_housekeeping(struct daemon *d, bool now)
+{
+	uint64_t t = clock_ns(CLOCK_MONOTONIC);
+	struct daemon_status st = { 0 };
+	struct daemon_counts c;
+	int err;
+
+	sessions_counts(d->sessions, &c);
+	if (c.reports != d->reports_seen)
+		now = true;
+	d->reports_seen = c.reports;
+	if (retention_on(d) && (now || t - d->retention_ns >= RETENTION_EVERY_MS * 1000000ull)) {
+		d->retention_ns = t;
+		retention_enforce(d->o.record_dir, d->o.traces_max_bytes, d->o.traces_max_age_s,
+				  sessions_trace_in_use, d->sessions, &d->kept);
+	}
+	if (!d->o.status_file || (!now && t - d->status_ns < STATUS_EVERY_MS * 1000000ull))
+		return;
+	d->status_ns = t;
+	st.open_sessions = sessions_open_count(d->sessions);
+	sessions_counts(d->sessions, &st.counts);
+	st.counts.kernel_drops = probe_drops(d->probe);
+	st.has_webhook = d->hook != NULL;
+	if (d->hook)
+		webhook_counts(d->hook, &st.webhook);
+	st.has_retention = retention_on(d);
+	st.retention = d->kept;
+	err = status_write(d->o.status_file, &st);
+	if (err && !d->status_failed)
+		p_err("daemon: --status-file %s: %s", d->o.status_file, strerror(-err));
+	d->status_failed = err != 0;
+}
+
 int cmd_daemon(int argc, char **argv)
 {
 	struct daemon d = { 0 };
 	struct daemon_counts counts;
+	struct webhook_counts hook_counts;
 	char msg[512];
 	int err, ret = PT_EXIT_INTERNAL;
 	struct stat st;
@@ -129,6 +187,8 @@ int cmd_daemon(int argc, char **argv)
 		daemon_usage(stdout);
 		return PT_EXIT_OK;
 	}
+	if (d.o.health)
+		return status_check(d.o.status_file, d.o.health_max_age_s);
 	err = sesscmds_new(d.o.cmds, &d.cmds);
 	if (err) {
 		ret = err == PT_EXIT_USAGE ? PT_EXIT_USAGE : PT_EXIT_INTERNAL;
@@ -140,6 +200,11 @@ int cmd_daemon(int argc, char **argv)
 		ret = PT_EXIT_BAD_INPUT;
 		goto cleanup;
 	}
+	if (d.o.webhook.ca_file && access(d.o.webhook.ca_file, R_OK)) {
+		p_err("daemon: --webhook-ca %s: %s", d.o.webhook.ca_file, strerror(errno));
+		ret = PT_EXIT_BAD_INPUT;
+		goto cleanup;
+	}
 	d.bl = baseline_load(d.o.baseline_path, msg, sizeof(msg));
 	if (!d.bl) {
 		p_err("%s", msg);
@@ -147,7 +212,7 @@ int cmd_daemon(int argc, char **argv)
 		goto cleanup;
 	}
 	if (geteuid() != 0) {
-		p_err("daemon: needs root (CAP_BPF, CAP_PERFMON, CAP_SYS_ADMIN)");
+		p_err("daemon: needs root (CAP_BPF, CAP_PERFMON)");
 		ret = PT_EXIT_NOPERM;
 		goto cleanup;
 	}
@@ -168,10 +233,20 @@ int cmd_daemon(int argc, char **argv)
 	}
 	if (notices_new(d.o.output, d.cg, &d.out))
 		goto cleanup;
+	if (d.o.webhook.nurls) {
+		err = webhook_new(&d.o.webhook, &d.hook);
+		if (err) {
+			ret = err == -EINVAL ? PT_EXIT_BAD_INPUT : PT_EXIT_INTERNAL;
+			goto cleanup;
+		}
+		notices_set_webhook(d.out, d.hook);
+	}
 	install_handlers();
 	ret = daemon_attach(&d);
 	if (ret)
 		goto cleanup;
+	/* ready: the first status file says so */
+	daemon_housekeeping(&d, true);
 
 	ret = PT_EXIT_INTERNAL;
 	while (!stop_sig) {
@@ -185,15 +260,23 @@ int cmd_daemon(int argc, char **argv)
 			notices_reopen(d.out); /* on failure the old file stays in use */
 		}
 		sessions_reap(d.sessions);
+		daemon_housekeeping(&d, false);
 	}
 	/* Stopped: every open session is reported, marked interrupted. */
 	probe_drain(d.probe);
 	sessions_finish_all(d.sessions);
 	sessions_counts(d.sessions, &counts);
 	counts.kernel_drops = probe_drops(d.probe);
-	notices_stopped(d.out, &counts);
+	if (d.hook) {
+		webhook_stop(d.hook, WEBHOOK_STOP_MS);
+		webhook_counts(d.hook, &hook_counts);
+	}
+	notices_stopped(d.out, &counts, d.hook ? &hook_counts : NULL);
+	daemon_housekeeping(&d, true);
 	ret = PT_EXIT_OK;
 cleanup:
+	/* the sender thread reads reports the notices queued: stopped first */
+	webhook_free(d.hook);
 	sessions_free(d.sessions);
 	procscan_free(d.scan);
 	probe_free(d.probe);

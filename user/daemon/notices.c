@@ -16,6 +16,7 @@ struct notices {
 	const char *path;           /* --output, NULL: stdout */
 	FILE *out;
 	struct cgroupctx *cg;       /* NULL without a cgroup2 hierarchy */
+	struct webhook *hook;       /* NULL: no --webhook */
 };
 
 static int open_output(struct notices *n)
@@ -73,16 +74,23 @@ void notices_free(struct notices *n)
 	free(n);
 }
 
-static void emit(struct notices *n, struct json_object *o)
+void notices_set_webhook(struct notices *n, struct webhook *w)
+{
+	n->hook = w;
+}
+
+/* o written as one line; returns the line (o's, valid until o changes) */
+static const char *emit(struct notices *n, struct json_object *o)
 {
 	const char *s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 						       JSON_C_TO_STRING_NOSLASHESCAPE);
 
 	if (!s)
-		return;
+		return NULL;
 	/* one write per line, so concurrent readers never see half a report */
 	if (fprintf(n->out, "%s\n", s) < 0 || fflush(n->out))
 		p_err("daemon: writing to %s: %s", n->path ? n->path : "stdout", strerror(errno));
+	return s;
 }
 
 static struct json_object *jstr_or_null(const char *s)
@@ -118,9 +126,17 @@ static void add_context(struct notices *n, struct json_object *o, uint64_t cgrou
 void notices_report(struct notices *n, struct json_object *report, uint64_t cgroup_id,
 		    const char *trace)
 {
+	struct json_object *findings;
+	const char *line;
+
 	add_context(n, report, cgroup_id);
 	json_object_object_add(report, "trace", jstr_or_null(trace));
-	emit(n, report);
+	line = emit(n, report);
+	/* an alert is a report with something to look at: a clean install
+	 * stays in the output lines only */
+	if (line && n->hook && json_object_object_get_ex(report, "findings", &findings) &&
+	    json_object_array_length(findings) > 0)
+		webhook_post(n->hook, line, strlen(line));
 }
 
 static struct json_object *notice_new(const char *event)
@@ -173,9 +189,10 @@ void notices_started(struct notices *n, const char *const *cmds, int partial)
 	json_object_put(o);
 }
 
-void notices_stopped(struct notices *n, const struct daemon_counts *c)
+void notices_stopped(struct notices *n, const struct daemon_counts *c,
+		     const struct webhook_counts *hook)
 {
-	struct json_object *o = notice_new("stopped");
+	struct json_object *o = notice_new("stopped"), *h = NULL;
 
 	if (!o)
 		return;
@@ -184,6 +201,14 @@ void notices_stopped(struct notices *n, const struct daemon_counts *c)
 	json_object_object_add(o, "kernel_drops", json_object_new_int64((int64_t)c->kernel_drops));
 	json_object_object_add(o, "stray_records", json_object_new_int64((int64_t)c->stray_records));
 	json_object_object_add(o, "malformed_records", json_object_new_int64((int64_t)c->malformed));
+	if (hook) {
+		h = json_object_new_object();
+		json_object_object_add(h, "sent", json_object_new_int64((int64_t)hook->sent));
+		json_object_object_add(h, "failed", json_object_new_int64((int64_t)hook->failed));
+		json_object_object_add(h, "retries", json_object_new_int64((int64_t)hook->retries));
+		json_object_object_add(h, "dropped", json_object_new_int64((int64_t)hook->dropped));
+	}
+	json_object_object_add(o, "webhook", h);
 	emit(n, o);
 	json_object_put(o);
 }

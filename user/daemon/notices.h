@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 #include "cgroupctx.h"
+#include "daemon/webhook.h"
 #include "event.h"
 
 struct json_object;
@@ -33,9 +34,14 @@ int notices_new(const char *path, struct cgroupctx *cg, struct notices **out);
 int notices_reopen(struct notices *n);
 void notices_free(struct notices *n);
 
+/* notices_set_webhook: from now on each report with a finding is also
+ * posted to w (not owned; NULL: none). */
+void notices_set_webhook(struct notices *n, struct webhook *w);
+
 /* notices_report: a session's report (from report_json(), still the
  * caller's) with "container", "pod" and "cgroup" of cgroup_id and "trace"
- * (its --record-dir file, or NULL) added, written as one line. */
+ * (its --record-dir file, or NULL) added, written as one line; the same
+ * line is queued for the webhook when the report has a finding. */
 void notices_report(struct notices *n, struct json_object *report, uint64_t cgroup_id,
 		    const char *trace);
 
@@ -47,7 +53,9 @@ void notices_started(struct notices *n, const char *const *cmds, int partial);
  * not lost.  ev is its root record. */
 void notices_dropped(struct notices *n, const struct pt_event *ev);
 
-/* notices_stopped: the daemon's last line, with its counts. */
-void notices_stopped(struct notices *n, const struct daemon_counts *c);
+/* notices_stopped: the daemon's last line, with its counts and, when a
+ * webhook was set (hook not NULL), its delivery counts. */
+void notices_stopped(struct notices *n, const struct daemon_counts *c,
+		     const struct webhook_counts *hook);
 
 #endif

@@ -402,3 +402,22 @@ void sessions_count_dropped(struct sessions *t)
 {
 	t->counts.dropped_sessions++;
 }
+
+long sessions_open_count(const struct sessions *t)
+{
+	long n = 0;
+
+	for (long i = 0; i < t->o.max_sessions; i++)
+		n += t->s[i] != NULL;
+	return n;
+}
+
+bool sessions_trace_in_use(void *ctx, const char *path)
+{
+	const struct sessions *t = ctx;
+
+	for (long i = 0; i < t->o.max_sessions; i++)
+		if (t->s[i] && t->s[i]->record_path && !strcmp(t->s[i]->record_path, path))
+			return true;
+	return false;
+}

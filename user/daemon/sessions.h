@@ -59,6 +59,13 @@ void sessions_finish_all(struct sessions *t);
  * (kernel_drops is the probe's, not set here). */
 void sessions_counts(const struct sessions *t, struct daemon_counts *c);
 
+/* sessions_open_count: sessions open now. */
+long sessions_open_count(const struct sessions *t);
+
+/* sessions_trace_in_use: is path the --record-dir trace of an open
+ * session?  (ctx is the table: a retention_in_use_fn.) */
+bool sessions_trace_in_use(void *ctx, const char *path);
+
 /* sessions_count_dropped: a session that could not be taken (the /proc
  * scan's, at --max-sessions): counted in the stopped notice. */
 void sessions_count_dropped(struct sessions *t);
