@@ -23,11 +23,14 @@
 #include "err.h"
 #include "facts.h"
 #include "pipeline.h"
+#include "policy.h"
 #include "trace.h"
 
 struct replay_opts {
 	struct pipeline_opts po;
 	const char *baseline_path;
+	const char *policy_path;    /* --policy, or NULL: ./.pkgtrace.json if any */
+	bool no_policy;
 	const char *trace_path;
 	int fail_on;
 	bool no_color;
@@ -36,7 +39,8 @@ struct replay_opts {
 
 static void usage(FILE *out)
 {
-	fprintf(out, "Usage: pkgtrace replay [--baseline F] [--report F] [--format text|json|sarif]\n"
+	fprintf(out, "Usage: pkgtrace replay [--baseline F] [--report F] [--format text|json|sarif|markdown]\n"
+		"                       [--sarif F] [--markdown F] [--policy F | --no-policy]\n"
 		"                       [--events F] [--fail-on SEV] [-q] [--no-color] TRACE\n");
 }
 
@@ -46,7 +50,7 @@ static void usage(FILE *out)
  * PT_EXIT_USAGE with the problem reported (p_usage). */
 static int parse_args(int argc, char **argv, struct replay_opts *o)
 {
-	enum { O_EVENTS = 256, O_REPORT, O_FORMAT, O_FAIL_ON, O_BASELINE, O_NO_COLOR,
+	enum { O_EVENTS = 256, O_REPORT, O_FORMAT, O_FAIL_ON, O_BASELINE, O_SARIF, O_MARKDOWN, O_POLICY, O_NO_POLICY, O_NO_COLOR,
 	       O_JSON_ERRORS };
 	static const struct option longopts[] = {
 		{ "events", required_argument, NULL, O_EVENTS },
@@ -54,6 +58,10 @@ static int parse_args(int argc, char **argv, struct replay_opts *o)
 		{ "format", required_argument, NULL, O_FORMAT },
 		{ "fail-on", required_argument, NULL, O_FAIL_ON },
 		{ "baseline", required_argument, NULL, O_BASELINE },
+		{ "sarif", required_argument, NULL, O_SARIF },
+		{ "markdown", required_argument, NULL, O_MARKDOWN },
+		{ "policy", required_argument, NULL, O_POLICY },
+		{ "no-policy", no_argument, NULL, O_NO_POLICY },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "no-color", no_argument, NULL, O_NO_COLOR },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -75,11 +83,15 @@ static int parse_args(int argc, char **argv, struct replay_opts *o)
 		case O_EVENTS: o->po.events_path = optarg; break;
 		case O_REPORT: o->po.report_path = optarg; break;
 		case O_BASELINE: o->baseline_path = optarg; break;
+		case O_SARIF: o->po.sarif_path = optarg; break;
+		case O_MARKDOWN: o->po.markdown_path = optarg; break;
+		case O_POLICY: o->policy_path = optarg; break;
+		case O_NO_POLICY: o->no_policy = true; break;
 		case O_FORMAT: {
 			int fmt = report_format_parse(optarg);
 
 			if (fmt < 0)
-				return p_usage(REPLAY_SYNOPSIS, "--format: '%s' is not text, json or sarif", optarg);
+				return p_usage(REPLAY_SYNOPSIS, "--format: '%s' is not text, json, sarif or markdown", optarg);
 			o->po.format = (enum report_format)fmt;
 			break;
 		}
@@ -117,6 +129,8 @@ int cmd_replay(int argc, char **argv)
 	struct trace_reader *tr = NULL;
 	struct facts *facts = NULL;
 	struct baseline *bl = NULL;
+	struct policy *policy = NULL;
+	struct report *rep = NULL;
 	struct pipeline *pipe = NULL;
 	struct session_info fin;
 	struct trace_damage damage;
@@ -141,6 +155,10 @@ int cmd_replay(int argc, char **argv)
 		p_err("%s", msg);
 		return PT_EXIT_BAD_INPUT;
 	}
+	ret = pipeline_load_policy(o.policy_path, o.no_policy, &policy);
+	if (ret)
+		goto cleanup;
+	ret = PT_EXIT_INTERNAL;
 	if (trace_reader_open(o.trace_path, &tr, msg, sizeof(msg))) {
 		p_err("%s: %s", o.trace_path, msg);
 		ret = PT_EXIT_BAD_INPUT;
@@ -153,6 +171,8 @@ int cmd_replay(int argc, char **argv)
 	}
 	o.po.baseline = bl;
 	o.po.facts = facts;
+	o.po.policy = policy;
+	o.po.fail_on = o.fail_on;
 	o.po.color = !o.no_color && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 	if (pipeline_new(&o.po, trace_reader_session(tr), &pipe))
 		goto cleanup;
@@ -215,7 +235,7 @@ int cmd_replay(int argc, char **argv)
 		      trace_reader_problem(tr), (unsigned long long)events);
 	}
 	t1 = now_ms();
-	sev = pipeline_finish(pipe, &fin);
+	sev = pipeline_finish_report(pipe, &fin, &rep);
 	pipe = NULL;
 	t2 = now_ms();
 	/* -v: the event loop's rate apart from the report's fixed cost */
@@ -226,9 +246,10 @@ int cmd_replay(int argc, char **argv)
 		ret = PT_EXIT_INTERNAL;
 	else if (bad)
 		ret = PT_EXIT_BAD_INPUT;
-	else if (o.fail_on != SEV_NEVER && sev >= o.fail_on)
+	else if (o.fail_on != SEV_NEVER && sev >= o.fail_on) {
 		ret = PT_EXIT_FINDINGS;
-	else
+		pipeline_explain_fail(rep, o.fail_on);
+	} else
 		ret = PT_EXIT_OK;
 cleanup:
 	if (pipe) {
@@ -245,6 +266,8 @@ cleanup:
 		session_free(&fin);
 	trace_reader_free(tr);
 	facts_free(facts);
+	report_free(rep);
+	policy_free(policy);
 	baseline_free(bl);
 	return ret;
 }

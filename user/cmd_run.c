@@ -35,6 +35,7 @@
 #include "facts.h"
 #include "nsinit.h"
 #include "pipeline.h"
+#include "policy.h"
 #include "probe.h"
 #include "session.h"
 #include "sessenv.h"
@@ -48,6 +49,8 @@
 struct run_opts {
 	struct pipeline_opts po;
 	const char *baseline_path;
+	const char *policy_path;    /* --policy, or NULL: ./.pkgtrace.json if any */
+	bool no_policy;
 	int fail_on;
 	long grace_ms;
 	long linger_watch_ms;
@@ -72,7 +75,7 @@ static volatile sig_atomic_t got_signal;
  * reported (p_usage). */
 static int parse_args(int argc, char **argv, struct run_opts *o)
 {
-	enum { O_EVENTS = 256, O_REPORT, O_RECORD, O_FORMAT, O_FAIL_ON, O_BASELINE,
+	enum { O_EVENTS = 256, O_REPORT, O_RECORD, O_FORMAT, O_FAIL_ON, O_BASELINE, O_SARIF, O_MARKDOWN, O_POLICY, O_NO_POLICY,
 	       O_GRACE, O_LINGER_WATCH, O_KEEP_SURVIVORS, O_NO_COLOR, O_JSON_ERRORS };
 	static const struct option longopts[] = {
 		{ "events", required_argument, NULL, O_EVENTS },
@@ -81,6 +84,10 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		{ "format", required_argument, NULL, O_FORMAT },
 		{ "fail-on", required_argument, NULL, O_FAIL_ON },
 		{ "baseline", required_argument, NULL, O_BASELINE },
+		{ "sarif", required_argument, NULL, O_SARIF },
+		{ "markdown", required_argument, NULL, O_MARKDOWN },
+		{ "policy", required_argument, NULL, O_POLICY },
+		{ "no-policy", no_argument, NULL, O_NO_POLICY },
 		{ "grace", required_argument, NULL, O_GRACE },
 		{ "linger-watch", required_argument, NULL, O_LINGER_WATCH },
 		{ "keep-survivors", no_argument, NULL, O_KEEP_SURVIVORS },
@@ -106,11 +113,15 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		case O_REPORT: o->po.report_path = optarg; break;
 		case O_RECORD: o->po.record_path = optarg; break;
 		case O_BASELINE: o->baseline_path = optarg; break;
+		case O_SARIF: o->po.sarif_path = optarg; break;
+		case O_MARKDOWN: o->po.markdown_path = optarg; break;
+		case O_POLICY: o->policy_path = optarg; break;
+		case O_NO_POLICY: o->no_policy = true; break;
 		case O_FORMAT: {
 			int fmt = report_format_parse(optarg);
 
 			if (fmt < 0)
-				return p_usage(RUN_SYNOPSIS, "--format: '%s' is not text, json or sarif", optarg);
+				return p_usage(RUN_SYNOPSIS, "--format: '%s' is not text, json, sarif or markdown", optarg);
 			o->po.format = (enum report_format)fmt;
 			break;
 		}
@@ -185,6 +196,7 @@ struct child_args {
 	int go_fd, err_fd;
 	uint64_t cookie;
 	char **cmd;
+	bool stdout_to_stderr; /* a machine format has stdout to itself */
 };
 
 /* Runs in the forked child (pid 2 of the namespace): wait for the go byte,
@@ -202,6 +214,9 @@ static __attribute__((noreturn)) void child_main(void *arg)
 	if (r != 1) /* the parent gave up (BPF failed): run nothing untraced */
 		_exit(PT_EXIT_INTERNAL);
 	close(a->go_fd);
+	/* the report on stdout must parse: CMD's own output goes to stderr */
+	if (a->stdout_to_stderr && dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
+		_exit(PT_EXIT_INTERNAL);
 	probe_register_self(a->cookie);
 	execvp(a->cmd[0], a->cmd);
 	err = errno;
@@ -360,6 +375,8 @@ int cmd_run(int argc, char **argv)
 	struct run_opts o = { 0 };
 	struct session_info si;
 	struct baseline *bl = NULL;
+	struct policy *policy = NULL;
+	struct report *rep = NULL;
 	struct facts *facts = NULL;
 	struct probe *probe = NULL;
 	struct probe_opts popts = { 0 };
@@ -382,6 +399,12 @@ int cmd_run(int argc, char **argv)
 		return PT_EXIT_BAD_INPUT;
 	}
 	o.po.baseline = bl;
+	ret = pipeline_load_policy(o.policy_path, o.no_policy, &policy);
+	if (ret)
+		goto cleanup;
+	ret = PT_EXIT_INTERNAL;
+	o.po.policy = policy;
+	o.po.fail_on = o.fail_on;
 	o.po.color = !o.no_color && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 	facts = facts_new(1);
 	o.po.facts = facts;
@@ -400,7 +423,8 @@ int cmd_run(int argc, char **argv)
 	install_handlers();
 	fflush(NULL);
 	ca = (struct child_args){ .go_fd = go[0], .err_fd = errp[1], .cookie = popts.reg_cookie,
-				  .cmd = o.cmd };
+				  .cmd = o.cmd,
+				  .stdout_to_stderr = !o.po.quiet && o.po.format != FMT_TEXT };
 	err = nsinit_start(child_main, &ca, &ns);
 	if (err == -EPERM && geteuid() != 0) {
 		ret = probe_exit_status(err); /* the same "run as root" line as for BPF */
@@ -467,15 +491,16 @@ int cmd_run(int argc, char **argv)
 		p_warn("%llu event(s) dropped by the kernel: the trace is incomplete",
 		       (unsigned long long)si.drops);
 
-	sev = pipeline_finish(rc.pipe, &si);
+	sev = pipeline_finish_report(rc.pipe, &si, &rep);
 	rc.pipe = NULL;
 	if (sev < -1) {
 		ret = PT_EXIT_INTERNAL;
 		goto cleanup;
 	}
-	if (o.fail_on != SEV_NEVER && sev >= o.fail_on)
+	if (o.fail_on != SEV_NEVER && sev >= o.fail_on) {
 		ret = PT_EXIT_FINDINGS;
-	else
+		pipeline_explain_fail(rep, o.fail_on);
+	} else
 		ret = status_exit_code(status);
 cleanup:
 	if (rc.pipe) {
@@ -493,6 +518,8 @@ cleanup:
 	nsinit_free(ns);
 	probe_free(probe);
 	facts_free(facts);
+	report_free(rep);
+	policy_free(policy);
 	baseline_free(bl);
 	session_free(&si);
 	return ret;

@@ -5,6 +5,7 @@
  * hooks, and the report: owners and findings in report order.
  */
 #define _GNU_SOURCE /* qsort_r */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "analyzer.h"
@@ -37,6 +38,9 @@ static int finding_qcmp(const void *a, const void *b, void *ctx)
 	const struct owner *oy = y->owner >= 0 ? r->owners[y->owner] : NULL;
 	int c;
 
+	/* what a policy suppressed comes after what still counts */
+	if (!x->suppressed != !y->suppressed)
+		return x->suppressed ? 1 : -1;
 	if (x->sev != y->sev)
 		return y->sev - x->sev;
 	if (ox != oy) {
@@ -141,6 +145,7 @@ struct report *analyzer_finish(struct analyzer *an, const struct session_info *s
 	r->interrupted = si->interrupted;
 	r->partial = si->partial;
 	r->max_sev = -1;
+	r->fail_on = SEV_HIGH;
 	for (size_t i = 0; i < an->nfindings; i++) {
 		struct finding *f = &an->findings[i];
 
@@ -174,7 +179,56 @@ void report_free(struct report *r)
 		owner_free(r->owners[i]);
 	free(r->owners);
 	findings_free(r->findings, r->nfindings);
+	free(r->policy_path);
+	for (size_t i = 0; i < r->npolicy_unused; i++) {
+		free(r->policy_unused[i].package);
+		free(r->policy_unused[i].reason);
+	}
+	free(r->policy_unused);
 	free(r);
+}
+
+int report_rerank(struct report *r)
+{
+	struct owner **orig = malloc((r->nowners + 1) * sizeof(*orig));
+	size_t *pos = calloc(r->nowners + 1, sizeof(*pos));
+
+	if (!orig || !pos) {
+		free(orig);
+		free(pos);
+		return -ENOMEM;
+	}
+	r->max_sev = -1;
+	for (size_t i = 0; i < r->nowners; i++)
+		r->owners[i]->max_sev = -1;
+	for (size_t i = 0; i < r->nfindings; i++) {
+		const struct finding *f = &r->findings[i];
+
+		if (f->suppressed)
+			continue;
+		if (f->owner >= 0 && f->sev > r->owners[f->owner]->max_sev)
+			r->owners[f->owner]->max_sev = f->sev;
+		if (f->sev > r->max_sev)
+			r->max_sev = f->sev;
+	}
+	if (r->nowners)
+		memcpy(orig, r->owners, r->nowners * sizeof(*orig));
+	if (r->nowners)
+		qsort(r->owners, r->nowners, sizeof(*r->owners), owner_qcmp);
+	for (size_t i = 0; i < r->nowners; i++)
+		for (size_t k = 0; k < r->nowners; k++)
+			if (orig[k] == r->owners[i]) {
+				pos[k] = i;
+				break;
+			}
+	for (size_t i = 0; i < r->nfindings; i++)
+		if (r->findings[i].owner >= 0)
+			r->findings[i].owner = (int)pos[r->findings[i].owner];
+	free(orig);
+	free(pos);
+	if (r->nfindings)
+		qsort_r(r->findings, r->nfindings, sizeof(*r->findings), finding_qcmp, r);
+	return 0;
 }
 
 int report_max_severity(const struct report *r)

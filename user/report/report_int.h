@@ -32,6 +32,15 @@ int rjson_add_str(struct json_object *obj, const char *k, const char *s);
  * allocation failure. */
 struct json_object *report_sarif_json(const struct report *r);
 
+/* report_markdown: the job summary a person reads in the CI UI
+ * (markdown.c).  0 or -EIO. */
+int report_markdown(const struct report *r, FILE *out);
+
+/* text_escaped: s as the text report shows it (control bytes, invalid
+ * UTF-8 and hidden format characters escaped, a long string shortened),
+ * in a malloc'd string; NULL on allocation failure. */
+char *text_escaped(const char *s);
+
 /* report_text: the human report; colour when color.  0 or -EIO. */
 int report_text(const struct report *r, FILE *out, bool color);
 

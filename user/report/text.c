@@ -98,6 +98,22 @@ static size_t text_puts(FILE *out, const char *s)
 	return text_put(out, s, strlen(s));
 }
 
+char *text_escaped(const char *s)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+
+	if (!m)
+		return NULL;
+	text_puts(m, s ? s : "");
+	if (fclose(m)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
 /* A NUL-separated list (argv) on one line, items joined by spaces, as one
  * value for text_put: a long command line is shortened as a whole. */
 static void text_list(FILE *out, const char *list, size_t len)
