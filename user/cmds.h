@@ -6,5 +6,6 @@ int cmd_run(int argc, char **argv);     /* cmd_run.c: pkgtrace [OPTIONS] -- CMD 
 int cmd_doctor(int argc, char **argv);  /* cmd_doctor.c */
 int cmd_replay(int argc, char **argv);  /* cmd_replay.c (issue 4) */
 int cmd_daemon(int argc, char **argv);  /* daemon/daemon.c (issue 5) */
+int cmd_baseline(int argc, char **argv); /* cmd_baseline.c: baseline --print */
 
 #endif

@@ -20,6 +20,7 @@ static const struct cmd {
 	{ "doctor", cmd_doctor },
 	{ "replay", cmd_replay },
 	{ "daemon", cmd_daemon },
+	{ "baseline", cmd_baseline },
 	{ "help", cmd_help },
 	{ "version", cmd_version },
 };
@@ -31,6 +32,7 @@ static void usage(FILE *out)
 "       pkgtrace [GLOBAL] doctor                       check this machine\n"
 "       pkgtrace [GLOBAL] replay [OPTIONS] TRACE       judge a recorded trace again\n"
 "       pkgtrace [GLOBAL] daemon [OPTIONS]             trace installs node-wide\n"
+"       pkgtrace baseline --print                      write the built-in baseline\n"
 "       pkgtrace help | version | --help | --version\n"
 "\n"
 "Global options:\n"
@@ -40,8 +42,15 @@ static void usage(FILE *out)
 "Run options:\n"
 "      --events FILE    every event as one JSON object per line\n"
 "      --report FILE    the JSON report\n"
+"      --sarif FILE     the report as SARIF 2.1.0 (code scanning)\n"
+"      --markdown FILE  the report as a Markdown job summary\n"
 "      --record FILE    a trace for 'pkgtrace replay'\n"
-"      --format FMT     report on stdout: text (default), json or sarif\n"
+"      --format FMT     report on stdout: text (default), json, sarif or\n"
+"                       markdown; with any but text, CMD's own stdout goes\n"
+"                       to stderr so that stdout parses\n"
+"      --policy FILE    allowed endpoints, suppressions, severity overrides\n"
+"                       (default: ./.pkgtrace.json when it exists)\n"
+"      --no-policy      do not read ./.pkgtrace.json\n"
 "      --fail-on SEV    exit 10 on a finding at or above SEV: info, low, medium,\n"
 "                       high (default), critical, or never\n"
 "      --baseline FILE  the pure-library baseline (default: built in)\n"
@@ -55,7 +64,8 @@ static void usage(FILE *out)
 "      --no-color       no colour, even on a terminal\n"
 "\n"
 "Exit status: CMD's own (128+N when killed by signal N); 10 findings at or\n"
-"above --fail-on; 2 bad arguments; 65 bad input file; 77 not root;\n"
+"above --fail-on, not suppressed by the policy (one line on stderr names\n"
+"them); 2 bad arguments; 65 bad input file (trace, baseline, policy); 77 not root;\n"
 "78 BPF unavailable; 125 pkgtrace failed; 126 CMD not executable;\n"
 "127 CMD not found.\n");
 }

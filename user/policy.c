@@ -159,7 +159,7 @@ static int comparator_ok(const char *tok, const struct ver *v)
 		}
 	if (ver_parse(tok + strlen(op), &b))
 		return -EINVAL;
-	if (b.wild && *op && strcmp(op, "=") && strcmp(op, "=="))
+	if ((b.wild && *op && strcmp(op, "=") && strcmp(op, "==")) || (!strcmp(op, "~=") && b.nparts < 2))
 		return -EINVAL;
 	if (!v)
 		return 1; /* checking the syntax only */
@@ -182,9 +182,7 @@ static int comparator_ok(const char *tok, const struct ver *v)
 			;
 	} else if (!strcmp(op, "~")) {
 		bump = b.nparts > 1 ? 1 : 0;  /* ~1.2.3 <1.3.0, ~1 <2.0.0 */
-	} else { /* "~=": pip's compatible release, two parts at least */
-		if (b.nparts < 2)
-			return -EINVAL;
+	} else { /* "~=": pip's compatible release, of two parts at least */
 		bump = b.nparts - 2;          /* ~=1.4.5 <1.5, ~=2.2 <3 */
 	}
 	u = ver_bump(&b, bump);
@@ -194,33 +192,32 @@ static int comparator_ok(const char *tok, const struct ver *v)
 /* range_eval: v satisfies range (v NULL: syntax only).  1, 0 or -EINVAL. */
 static int range_eval(const char *range, const struct ver *v)
 {
-	char *copy = strdup(range), *alt, *save_alt = NULL;
+	char *copy = strdup(range), *alt, *next;
 	int any = 0, ret = -EINVAL;
 
 	if (!copy)
 		return -ENOMEM;
-	/* "||" alternatives: cut at each '|' pair; a lone '|' is an error */
-	for (char *p = copy; *p; p++)
-		if (*p == '|') {
-			if (p[1] != '|')
-				goto cleanup;
-			p[0] = '\x1';
-			p[1] = ' ';
-			p++;
-		}
-	for (alt = strtok_r(copy, "\x1", &save_alt); alt; alt = strtok_r(NULL, "\x1", &save_alt)) {
+	/* "||" alternatives, each cut at its "||"; a lone '|' is an error */
+	for (alt = copy; alt; alt = next) {
 		char *tok, *save = NULL;
 		int all = 1, n = 0;
 
+		next = strchr(alt, '|');
+		if (next) {
+			if (next[1] != '|')
+				goto cleanup;
+			*next = '\0';
+			next += 2;
+		}
 		for (tok = strtok_r(alt, " ,\t", &save); tok; tok = strtok_r(NULL, " ,\t", &save)) {
 			char joined[128];
 			int r;
 
 			/* ">= 1.0": an operator written apart from its version */
 			if (strspn(tok, "<>=!~^") == strlen(tok)) {
-				char *next = strtok_r(NULL, " ,\t", &save);
+				char *ver = strtok_r(NULL, " ,\t", &save);
 
-				if (!next || snprintf(joined, sizeof(joined), "%s%s", tok, next) >= (int)sizeof(joined))
+				if (!ver || snprintf(joined, sizeof(joined), "%s%s", tok, ver) >= (int)sizeof(joined))
 					goto cleanup;
 				tok = joined;
 			}

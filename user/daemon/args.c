@@ -22,6 +22,7 @@ void daemon_usage(FILE *f)
 "                           SIGHUP reopens it\n"
 "      --record-dir DIR     keep one trace per session in DIR for 'pkgtrace replay'\n"
 "      --baseline FILE      the pure-library baseline (default: built in)\n"
+"      --policy FILE        a policy file (README: Policy file) for every report\n"
 "      --pods-dir DIR       the kubelet's pod log folders, <namespace>_<name>_<uid>\n"
 "                           (default: " CGCTX_PODS_DIR ")\n"
 "      --cgroup-root DIR    the cgroup2 hierarchy (default: the cgroup2 mount\n"
@@ -41,7 +42,7 @@ void daemon_usage(FILE *f)
 "  -h, --help               this help\n"
 "\n"
 "SIGTERM/SIGINT: open sessions are reported (interrupted) and the daemon\n"
-"exits 0.  Exit status: 2 bad arguments; 65 bad baseline; 77 not root;\n"
+"exits 0.  Exit status: 2 bad arguments; 65 bad baseline or policy; 77 not root;\n"
 "78 BPF unavailable; 125 internal error.\n");
 }
 
@@ -61,12 +62,13 @@ static int parse_long(const char *opt, const char *s, long lo, long hi, long *ou
 
 int daemon_args_parse(int argc, char **argv, struct daemon_opts *o)
 {
-	enum { O_OUTPUT = 256, O_RECORD_DIR, O_BASELINE, O_PODS_DIR, O_CGROUP_ROOT, O_GRACE,
+	enum { O_OUTPUT = 256, O_RECORD_DIR, O_BASELINE, O_POLICY, O_PODS_DIR, O_CGROUP_ROOT, O_GRACE,
 	       O_CMDS, O_MAX, O_MAX_DURATION, O_JSON_ERRORS };
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, O_OUTPUT },
 		{ "record-dir", required_argument, NULL, O_RECORD_DIR },
 		{ "baseline", required_argument, NULL, O_BASELINE },
+		{ "policy", required_argument, NULL, O_POLICY },
 		{ "pods-dir", required_argument, NULL, O_PODS_DIR },
 		{ "cgroup-root", required_argument, NULL, O_CGROUP_ROOT },
 		{ "grace", required_argument, NULL, O_GRACE },
@@ -91,6 +93,7 @@ int daemon_args_parse(int argc, char **argv, struct daemon_opts *o)
 		case O_OUTPUT: o->output = optarg; break;
 		case O_RECORD_DIR: o->record_dir = optarg; break;
 		case O_BASELINE: o->baseline_path = optarg; break;
+		case O_POLICY: o->policy_path = optarg; break;
 		case O_PODS_DIR: o->pods_dir = optarg; break;
 		case O_CGROUP_ROOT: o->cgroup_root = optarg; break;
 		case O_CMDS: o->cmds = optarg; break;
