@@ -198,6 +198,19 @@ if jpy "$TMP/j.err" 'j["error"].startswith("policy ") and "is not a host" in j["
 else
 	fail "--json-errors: the policy error as one JSON object" "$(cat "$TMP/j.err")"
 fi
+# the README's example policy: valid for the schema and for pkgtrace
+python3 - "$TOP/README.md" >"$TMP/readme.json" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+sec = text[text.index("### Policy file"):]
+print(re.search(r"```json\n(.*?)```", sec, re.S).group(1))
+PY
+schema_ok "the README's example policy validates against policy.schema.json" "$TMP/readme.json" policy.schema.json
+"$PKGTRACE" replay -q --fail-on never --policy "$TMP/readme.json" --report "$TMP/rd.json" "$CRED" 2>"$TMP/rd.err"
+rc=$?
+[ "$rc" -eq 0 ] && jpy "$TMP/rd.json" 'len(j["policy"]["unused"]) == 2' >/dev/null &&
+	ok "the README's example policy loads (its two suppressions unused here)" ||
+	fail "the README's example policy loads (its two suppressions unused here)" "exit $rc $(cat "$TMP/rd.err")"
 # the policy schema's rule ids are the report's
 if python3 -c "
 import json, sys
