@@ -866,7 +866,7 @@ static int expired_finding(struct report *r, const struct policy *p, size_t i)
 	f->rule = R_POLICY_EXPIRED;
 	f->sev = SEV_LOW;
 	f->owner = -1;
-	f->count = 1;
+	f->count = 0; /* no event behind it: the policy and the date */
 	for (size_t k = 0; s->package && k < r->nowners; k++) {
 		const struct owner *o = r->owners[k];
 
