@@ -294,4 +294,29 @@ if [ "$rc" -eq 0 ] && jpy "$TMP/lp.json" '([f for f in j["findings"] if f["rule"
 else
 	fail "live --policy: suppressed, exit 0 (the command's)" "exit $rc $(cat "$TMP/lp.err")"
 fi
+
+# --- the daemon's --policy -------------------------------------------------------
+# a private session command name, so no other install on this machine is ours
+T=$(tr -dc 'a-z' </dev/urandom | head -c 6)
+mkdir -p "$TMP/bin"
+printf '#!/usr/bin/python3\n%s\n' "$MEMFD" >"$TMP/bin/${T}mfd"
+chmod +x "$TMP/bin/${T}mfd"
+"$PKGTRACE" daemon --policy "$TMP/nope.json" 2>"$TMP/dn.err"
+rc=$?
+[ "$rc" -eq 65 ] && [ "$(wc -l <"$TMP/dn.err")" -eq 1 ] && ok "daemon --policy missing: exit 65, one line" ||
+	fail "daemon --policy missing: exit 65, one line" "exit $rc $(cat "$TMP/dn.err")"
+"$PKGTRACE" daemon --output "$TMP/d.jsonl" --session-cmds "${T}mfd" --grace 200 --policy "$TMP/live.json" 2>"$TMP/d.err" &
+DPID=$!
+for _ in $(seq 1 300); do grep -q '"event":"started"' "$TMP/d.jsonl" 2>/dev/null && break; sleep 0.05; done
+"$TMP/bin/${T}mfd" 2>/dev/null
+for _ in $(seq 1 200); do grep -q '"format":"pkgtrace-report/1"' "$TMP/d.jsonl" 2>/dev/null && break; sleep 0.05; done
+kill -TERM "$DPID"
+wait "$DPID"
+grep '"format":"pkgtrace-report/1"' "$TMP/d.jsonl" | head -1 >"$TMP/d.json"
+if jpy "$TMP/d.json" '([f for f in j["findings"] if f["rule"] == "fileless-exec"
+	and f["suppressed"]["reason"] == "the test stages it"] and j["summary"]["max_severity"] is None)' >/dev/null; then
+	ok "daemon --policy: the report's finding suppressed"
+else
+	fail "daemon --policy: the report's finding suppressed" "$(cut -c1-300 "$TMP/d.jsonl") $(cat "$TMP/d.err")"
+fi
 done_testing
