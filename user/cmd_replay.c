@@ -39,7 +39,8 @@ struct replay_opts {
 
 static void usage(FILE *out)
 {
-	fprintf(out, "Usage: pkgtrace replay [--baseline F] [--report F] [--format text|json|sarif|markdown]\n"
+	fprintf(out, "Usage: pkgtrace replay [--baseline F] [--report F]\n"
+		"                       [--format text|json|sarif|markdown]\n"
 		"                       [--sarif F] [--markdown F] [--policy F | --no-policy]\n"
 		"                       [--events F] [--fail-on SEV] [-q] [--no-color] TRACE\n");
 }
@@ -50,8 +51,8 @@ static void usage(FILE *out)
  * PT_EXIT_USAGE with the problem reported (p_usage). */
 static int parse_args(int argc, char **argv, struct replay_opts *o)
 {
-	enum { O_EVENTS = 256, O_REPORT, O_FORMAT, O_FAIL_ON, O_BASELINE, O_SARIF, O_MARKDOWN, O_POLICY, O_NO_POLICY, O_NO_COLOR,
-	       O_JSON_ERRORS };
+	enum { O_EVENTS = 256, O_REPORT, O_FORMAT, O_FAIL_ON, O_BASELINE, O_SARIF, O_MARKDOWN,
+	       O_POLICY, O_NO_POLICY, O_NO_COLOR, O_JSON_ERRORS };
 	static const struct option longopts[] = {
 		{ "events", required_argument, NULL, O_EVENTS },
 		{ "report", required_argument, NULL, O_REPORT },

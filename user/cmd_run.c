@@ -75,8 +75,8 @@ static volatile sig_atomic_t got_signal;
  * reported (p_usage). */
 static int parse_args(int argc, char **argv, struct run_opts *o)
 {
-	enum { O_EVENTS = 256, O_REPORT, O_RECORD, O_FORMAT, O_FAIL_ON, O_BASELINE, O_SARIF, O_MARKDOWN, O_POLICY, O_NO_POLICY,
-	       O_GRACE, O_LINGER_WATCH, O_KEEP_SURVIVORS, O_NO_COLOR, O_JSON_ERRORS };
+	enum { O_EVENTS = 256, O_REPORT, O_RECORD, O_FORMAT, O_FAIL_ON, O_BASELINE, O_SARIF,
+	       O_MARKDOWN, O_POLICY, O_NO_POLICY, O_GRACE, O_LINGER_WATCH, O_KEEP_SURVIVORS, O_NO_COLOR, O_JSON_ERRORS };
 	static const struct option longopts[] = {
 		{ "events", required_argument, NULL, O_EVENTS },
 		{ "report", required_argument, NULL, O_REPORT },

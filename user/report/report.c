@@ -114,7 +114,6 @@ size_t report_fail_line(const struct report *r, int fail_on, char *buf, size_t l
 	for (size_t i = 0; i < r->nfindings && shown < show_max && off < len; i++) {
 		const struct finding *f = &r->findings[i];
 		const struct owner *o = f->owner >= 0 ? r->owners[f->owner] : NULL;
-
 		bool seen = false;
 
 		if (f->suppressed || f->sev < fail_on || f->sev >= SEV_NEVER)
