@@ -334,8 +334,9 @@ static bool host_valid(const char *h)
 }
 
 /* ep_parse: one allowed_endpoints string: "host", "*.domain", "host:port",
- * "a.b.c.d[/n][:port]"... no: a port is written only after an address
- * without a prefix: "10.0.0.1:443", "[::1]:8080".  0 or -EINVAL. */
+ * an address with an optional prefix ("10.0.0.0/8", "fd00::/8"), or with
+ * a port instead ("10.0.0.1:443", "[::1]:8080"); also an endpoint of the
+ * report without its "/proto".  0, -EINVAL or -ENOMEM. */
 static int ep_parse(const char *s, struct allow_ep *e)
 {
 	char buf[300], *colon;
@@ -605,9 +606,10 @@ static char *read_file(const char *path, size_t *len, int *err)
 	if (!buf) {
 		*err = -ENOMEM;
 	} else {
+		errno = 0;
 		*len = fread(buf, 1, POLICY_MAX_BYTES + 1, f);
 		if (ferror(f))
-			*err = -EIO;
+			*err = errno ? -errno : -EIO; /* EISDIR for a directory */
 		else if (*len > POLICY_MAX_BYTES)
 			*err = -EFBIG;
 		else
