@@ -5,7 +5,7 @@
 #   make demo       trace the bundled demo project's npm install
 #   make vmlinux    regenerate vmlinux.h from the running kernel's BTF
 #   make fuzz       fuzz the trace reader for FUZZ_SECONDS (default 60)
-#   make install    install to $(PREFIX)/bin
+#   make install    install to $(PREFIX)/bin (and the baseline to share/pkgtrace)
 
 PREFIX ?= /usr/local
 CC ?= cc
@@ -157,6 +157,7 @@ fuzz: $(BUILD)/fuzz/fuzz_trace
 
 install: pkgtrace
 	install -D -m 0755 pkgtrace $(DESTDIR)$(PREFIX)/bin/pkgtrace
+	install -D -m 0644 baseline/default.json $(DESTDIR)$(PREFIX)/share/pkgtrace/baseline.json
 
 clean:
 	rm -rf $(BUILD) pkgtrace

@@ -16,7 +16,7 @@
 #include "session.h"
 
 enum severity { SEV_INFO = 0, SEV_LOW, SEV_MEDIUM, SEV_HIGH, SEV_CRITICAL, SEV_NEVER };
-enum report_format { FMT_TEXT = 0, FMT_JSON, FMT_SARIF };
+enum report_format { FMT_TEXT = 0, FMT_JSON, FMT_SARIF, FMT_MARKDOWN };
 
 struct baseline;
 struct analyzer;
@@ -61,8 +61,8 @@ void report_set_survivors(struct report *r, const struct session_info *si);
 /* report_max_severity: the highest finding severity, or -1 with none. */
 int report_max_severity(const struct report *r);
 
-/* report_write: text (colour when color), JSON (schemas/report.schema.json)
- * or SARIF 2.1.0.  Returns 0 or -errno. */
+/* report_write: text (colour when color), JSON (schemas/report.schema.json),
+ * SARIF 2.1.0 or Markdown (a CI job summary).  Returns 0 or -errno. */
 int report_write(const struct report *r, FILE *out, enum report_format fmt, bool color);
 
 /* report_write_since: report_write, with since (a diff object, see diff.h;
@@ -79,12 +79,17 @@ struct json_object *report_json(const struct report *r);
 int severity_parse(const char *s);
 const char *severity_name(int sev);
 
-/* report_format_parse: "text", "json" or "sarif"; -1 when unknown. */
+/* report_format_parse: "text", "json", "sarif" or "markdown"; -1 when
+ * unknown. */
 int report_format_parse(const char *s);
 
 /* report_text_puts: s as the text report shows what comes from an install:
  * control characters, bidi controls and bytes that are not UTF-8 escaped,
  * long values shortened.  Returns the bytes written. */
 size_t report_text_puts(FILE *out, const char *s);
+/* report_fail_line: when findings not suppressed reach fail_on, one line
+ * into buf naming them ("2 findings at or above high (2 high):
+ * network-egress evil@1.0.0, ...") and their count returned; else 0. */
+size_t report_fail_line(const struct report *r, int fail_on, char *buf, size_t len);
 
 #endif

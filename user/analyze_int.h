@@ -16,7 +16,7 @@ enum rule_id {
 	R_CREDENTIAL_ACCESS, R_WRITE_OUTSIDE_PROJECT, R_PERSISTENCE, R_COMMAND_SHADOWING,
 	R_DROPPER, R_FILELESS_EXEC, R_LINGERING_PROCESS, R_TAMPER, R_LISTEN_SOCKET,
 	R_PRIVILEGE_CHANGE, R_TRACE_INCOMPLETE, R_IPC_OUTSIDE, R_IDENTITY_MISMATCH, R_MONITOR_TAMPER,
-	R_EVASION, R_NRULES
+	R_EVASION, R_POLICY_EXPIRED, R_NRULES
 };
 
 struct analyzer;
@@ -68,6 +68,8 @@ struct finding {
 	struct evidence ev[EVIDENCE_MAX];
 	int nev;
 	uint64_t count;      /* events behind it, including those not kept */
+	char *suppressed;    /* the policy's reason (policy.h), NULL when not:
+			      * it stays in the report but does not count */
 };
 
 enum owner_kind { OWN_COMMAND, OWN_PM, OWN_PROJECT, OWN_PACKAGE };
@@ -119,7 +121,22 @@ struct report {
 	size_t nowners;
 	struct finding *findings;/* in report order */
 	size_t nfindings;
-	int max_sev;
+	int max_sev;             /* of the findings not suppressed */
+	int fail_on;             /* --fail-on, for the verdict (SEV_HIGH unless set) */
+	char *policy_path;       /* the policy applied (policy_apply), or NULL */
+	size_t nsuppressed;
+	struct policy_unused {   /* suppressions that matched nothing */
+		size_t index;    /* in the policy's suppressions[] */
+		const char *rule;/* static */
+		char *package, *reason;
+	} *policy_unused;
+	size_t npolicy_unused;
 };
+
+/* report_rerank: after a policy changed severities or suppressed
+ * findings: the owners' and the report's highest severities from the
+ * findings not suppressed, then owners and findings in report order
+ * again.  Returns 0 or -ENOMEM. */
+int report_rerank(struct report *r);
 
 #endif

@@ -25,6 +25,7 @@
 #include "err.h"
 #include "facts.h"
 #include "pipeline.h"
+#include "policy.h"
 #include "replay.h"
 #include "trace.h"
 
@@ -32,6 +33,8 @@ struct replay_opts {
 	struct pipeline_opts po;
 	const char *baseline_path;
 	const char *trace_path;
+	const char *policy_path;    /* --policy, or NULL: ./.pkgtrace.json if any */
+	bool no_policy;
 	int fail_on;
 	bool no_color;
 	bool help;
@@ -39,7 +42,9 @@ struct replay_opts {
 
 static void usage(FILE *out)
 {
-	fprintf(out, "Usage: pkgtrace replay [--baseline F] [--report F] [--format text|json|sarif]\n"
+	fprintf(out, "Usage: pkgtrace replay [--baseline F] [--report F]\n"
+		"                       [--format text|json|sarif|markdown]\n"
+		"                       [--sarif F] [--markdown F] [--policy F | --no-policy]\n"
 		"                       [--events F] [--fail-on SEV] [--compare OLD] [-q] [--no-color] TRACE\n");
 }
 
@@ -49,8 +54,8 @@ static void usage(FILE *out)
  * PT_EXIT_USAGE with the problem reported (p_usage). */
 static int parse_args(int argc, char **argv, struct replay_opts *o)
 {
-	enum { O_EVENTS = 256, O_REPORT, O_FORMAT, O_FAIL_ON, O_BASELINE, O_COMPARE, O_NO_COLOR,
-	       O_JSON_ERRORS };
+	enum { O_EVENTS = 256, O_REPORT, O_FORMAT, O_FAIL_ON, O_BASELINE, O_COMPARE, O_SARIF, O_MARKDOWN,
+	       O_POLICY, O_NO_POLICY, O_NO_COLOR, O_JSON_ERRORS };
 	static const struct option longopts[] = {
 		{ "events", required_argument, NULL, O_EVENTS },
 		{ "report", required_argument, NULL, O_REPORT },
@@ -58,6 +63,10 @@ static int parse_args(int argc, char **argv, struct replay_opts *o)
 		{ "fail-on", required_argument, NULL, O_FAIL_ON },
 		{ "baseline", required_argument, NULL, O_BASELINE },
 		{ "compare", required_argument, NULL, O_COMPARE },
+		{ "sarif", required_argument, NULL, O_SARIF },
+		{ "markdown", required_argument, NULL, O_MARKDOWN },
+		{ "policy", required_argument, NULL, O_POLICY },
+		{ "no-policy", no_argument, NULL, O_NO_POLICY },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "no-color", no_argument, NULL, O_NO_COLOR },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -80,11 +89,15 @@ static int parse_args(int argc, char **argv, struct replay_opts *o)
 		case O_REPORT: o->po.report_path = optarg; break;
 		case O_BASELINE: o->baseline_path = optarg; break;
 		case O_COMPARE: o->po.compare_label = optarg; break;
+		case O_SARIF: o->po.sarif_path = optarg; break;
+		case O_MARKDOWN: o->po.markdown_path = optarg; break;
+		case O_POLICY: o->policy_path = optarg; break;
+		case O_NO_POLICY: o->no_policy = true; break;
 		case O_FORMAT: {
 			int fmt = report_format_parse(optarg);
 
 			if (fmt < 0)
-				return p_usage(REPLAY_SYNOPSIS, "--format: '%s' is not text, json or sarif", optarg);
+				return p_usage(REPLAY_SYNOPSIS, "--format: '%s' is not text, json, sarif or markdown", optarg);
 			o->po.format = (enum report_format)fmt;
 			break;
 		}
@@ -262,6 +275,7 @@ int cmd_replay(int argc, char **argv)
 	struct replay_result res = { 0 };
 	struct baseline *bl = NULL;
 	struct bh_set *since = NULL;
+	struct policy *policy = NULL;
 	int ret = PT_EXIT_INTERNAL, n;
 	char msg[512];
 	bool is_trace;
@@ -278,7 +292,13 @@ int cmd_replay(int argc, char **argv)
 		p_err("%s", msg);
 		return PT_EXIT_BAD_INPUT;
 	}
+	ret = pipeline_load_policy(o.policy_path, o.no_policy, &policy);
+	if (ret)
+		goto cleanup;
+	ret = PT_EXIT_INTERNAL;
 	o.po.baseline = bl;
+	o.po.policy = policy;
+	o.po.fail_on = o.fail_on;
 	o.po.color = !o.no_color && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 	if (o.po.compare_label) {
 		ret = diff_load(o.po.compare_label, bl, &since, &is_trace);
@@ -291,13 +311,15 @@ int cmd_replay(int argc, char **argv)
 		ret = PT_EXIT_BAD_INPUT;
 	else if (n)
 		ret = PT_EXIT_INTERNAL;
-	else if (o.fail_on != SEV_NEVER && res.max_sev >= o.fail_on)
+	else if (o.fail_on != SEV_NEVER && res.max_sev >= o.fail_on) {
 		ret = PT_EXIT_FINDINGS;
-	else
+		pipeline_explain_fail(res.report, o.fail_on);
+	} else
 		ret = PT_EXIT_OK;
 cleanup:
 	replay_result_free(&res);
 	behaviour_free(since);
+	policy_free(policy);
 	baseline_free(bl);
 	return ret;
 }

@@ -37,6 +37,7 @@
 #include "facts.h"
 #include "nsinit.h"
 #include "pipeline.h"
+#include "policy.h"
 #include "probe.h"
 #include "session.h"
 #include "sessenv.h"
@@ -50,6 +51,8 @@
 struct run_opts {
 	struct pipeline_opts po;
 	const char *baseline_path;
+	const char *policy_path;    /* --policy, or NULL: ./.pkgtrace.json if any */
+	bool no_policy;
 	int fail_on;
 	long grace_ms;
 	long linger_watch_ms;
@@ -74,8 +77,9 @@ static volatile sig_atomic_t got_signal;
  * reported (p_usage). */
 static int parse_args(int argc, char **argv, struct run_opts *o)
 {
-	enum { O_EVENTS = 256, O_REPORT, O_RECORD, O_FORMAT, O_FAIL_ON, O_BASELINE, O_COMPARE,
-	       O_GRACE, O_LINGER_WATCH, O_KEEP_SURVIVORS, O_NO_COLOR, O_JSON_ERRORS };
+	enum { O_EVENTS = 256, O_REPORT, O_RECORD, O_FORMAT, O_FAIL_ON, O_BASELINE, O_COMPARE, O_SARIF,
+	       O_MARKDOWN, O_POLICY, O_NO_POLICY, O_GRACE, O_LINGER_WATCH, O_KEEP_SURVIVORS, O_NO_COLOR,
+	       O_JSON_ERRORS };
 	static const struct option longopts[] = {
 		{ "events", required_argument, NULL, O_EVENTS },
 		{ "report", required_argument, NULL, O_REPORT },
@@ -84,6 +88,10 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		{ "fail-on", required_argument, NULL, O_FAIL_ON },
 		{ "baseline", required_argument, NULL, O_BASELINE },
 		{ "compare", required_argument, NULL, O_COMPARE },
+		{ "sarif", required_argument, NULL, O_SARIF },
+		{ "markdown", required_argument, NULL, O_MARKDOWN },
+		{ "policy", required_argument, NULL, O_POLICY },
+		{ "no-policy", no_argument, NULL, O_NO_POLICY },
 		{ "grace", required_argument, NULL, O_GRACE },
 		{ "linger-watch", required_argument, NULL, O_LINGER_WATCH },
 		{ "keep-survivors", no_argument, NULL, O_KEEP_SURVIVORS },
@@ -110,11 +118,15 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		case O_RECORD: o->po.record_path = optarg; break;
 		case O_BASELINE: o->baseline_path = optarg; break;
 		case O_COMPARE: o->po.compare_label = optarg; break;
+		case O_SARIF: o->po.sarif_path = optarg; break;
+		case O_MARKDOWN: o->po.markdown_path = optarg; break;
+		case O_POLICY: o->policy_path = optarg; break;
+		case O_NO_POLICY: o->no_policy = true; break;
 		case O_FORMAT: {
 			int fmt = report_format_parse(optarg);
 
 			if (fmt < 0)
-				return p_usage(RUN_SYNOPSIS, "--format: '%s' is not text, json or sarif", optarg);
+				return p_usage(RUN_SYNOPSIS, "--format: '%s' is not text, json, sarif or markdown", optarg);
 			o->po.format = (enum report_format)fmt;
 			break;
 		}
@@ -189,6 +201,7 @@ struct child_args {
 	int go_fd, err_fd;
 	uint64_t cookie;
 	char **cmd;
+	bool stdout_to_stderr; /* a machine format has stdout to itself */
 };
 
 /* Runs in the forked child (pid 2 of the namespace): wait for the go byte,
@@ -206,6 +219,9 @@ static __attribute__((noreturn)) void child_main(void *arg)
 	if (r != 1) /* the parent gave up (BPF failed): run nothing untraced */
 		_exit(PT_EXIT_INTERNAL);
 	close(a->go_fd);
+	/* the report on stdout must parse: CMD's own output goes to stderr */
+	if (a->stdout_to_stderr && dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
+		_exit(PT_EXIT_INTERNAL);
 	probe_register_self(a->cookie);
 	execvp(a->cmd[0], a->cmd);
 	err = errno;
@@ -365,6 +381,8 @@ int cmd_run(int argc, char **argv)
 	struct session_info si;
 	struct baseline *bl = NULL;
 	struct bh_set *since = NULL;
+	struct policy *policy = NULL;
+	struct report *rep = NULL;
 	struct facts *facts = NULL;
 	struct probe *probe = NULL;
 	struct probe_opts popts = { 0 };
@@ -387,6 +405,12 @@ int cmd_run(int argc, char **argv)
 		return PT_EXIT_BAD_INPUT;
 	}
 	o.po.baseline = bl;
+	ret = pipeline_load_policy(o.policy_path, o.no_policy, &policy);
+	if (ret)
+		goto cleanup;
+	ret = PT_EXIT_INTERNAL;
+	o.po.policy = policy;
+	o.po.fail_on = o.fail_on;
 	o.po.color = !o.no_color && isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
 	/* OLD is read before the install runs: a typo costs no install */
 	if (o.po.compare_label) {
@@ -415,7 +439,8 @@ int cmd_run(int argc, char **argv)
 	install_handlers();
 	fflush(NULL);
 	ca = (struct child_args){ .go_fd = go[0], .err_fd = errp[1], .cookie = popts.reg_cookie,
-				  .cmd = o.cmd };
+				  .cmd = o.cmd,
+				  .stdout_to_stderr = !o.po.quiet && o.po.format != FMT_TEXT };
 	err = nsinit_start(child_main, &ca, &ns);
 	if (err == -EPERM && geteuid() != 0) {
 		ret = probe_exit_status(err); /* the same "run as root" line as for BPF */
@@ -482,15 +507,16 @@ int cmd_run(int argc, char **argv)
 		p_warn("%llu event(s) dropped by the kernel: the trace is incomplete",
 		       (unsigned long long)si.drops);
 
-	sev = pipeline_finish(rc.pipe, &si);
+	sev = pipeline_finish_report(rc.pipe, &si, &rep);
 	rc.pipe = NULL;
 	if (sev < -1) {
 		ret = PT_EXIT_INTERNAL;
 		goto cleanup;
 	}
-	if (o.fail_on != SEV_NEVER && sev >= o.fail_on)
+	if (o.fail_on != SEV_NEVER && sev >= o.fail_on) {
 		ret = PT_EXIT_FINDINGS;
-	else
+		pipeline_explain_fail(rep, o.fail_on);
+	} else
 		ret = status_exit_code(status);
 cleanup:
 	if (rc.pipe) {
@@ -509,6 +535,8 @@ cleanup:
 	probe_free(probe);
 	facts_free(facts);
 	behaviour_free(since);
+	report_free(rep);
+	policy_free(policy);
 	baseline_free(bl);
 	session_free(&si);
 	return ret;

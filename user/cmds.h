@@ -8,5 +8,6 @@ int cmd_replay(int argc, char **argv);  /* cmd_replay.c (issue 4) */
 int cmd_daemon(int argc, char **argv);  /* daemon/daemon.c (issue 5) */
 int cmd_diff(int argc, char **argv);    /* cmd_diff.c (issue 17) */
 int cmd_approve(int argc, char **argv); /* cmd_approve.c (issue 17) */
+int cmd_baseline(int argc, char **argv); /* cmd_baseline.c: baseline --print */
 
 #endif

@@ -22,6 +22,7 @@ static const struct cmd {
 	{ "daemon", cmd_daemon },
 	{ "diff", cmd_diff },
 	{ "approve", cmd_approve },
+	{ "baseline", cmd_baseline },
 	{ "help", cmd_help },
 	{ "version", cmd_version },
 };
@@ -36,6 +37,7 @@ static void usage(FILE *out)
 "       pkgtrace [GLOBAL] diff [OPTIONS] OLD NEW        what changed between two installs\n"
 "       pkgtrace [GLOBAL] approve [OPTIONS] -- CMD     trace every install script in a\n"
 "                                                      sandboxed copy; propose approvals\n"
+"       pkgtrace baseline --print                      write the built-in baseline\n"
 "       pkgtrace help | version | --help | --version\n"
 "\n"
 "Global options:\n"
@@ -45,8 +47,15 @@ static void usage(FILE *out)
 "Run options:\n"
 "      --events FILE    every event as one JSON object per line\n"
 "      --report FILE    the JSON report\n"
+"      --sarif FILE     the report as SARIF 2.1.0 (code scanning)\n"
+"      --markdown FILE  the report as a Markdown job summary\n"
 "      --record FILE    a trace for 'pkgtrace replay'\n"
-"      --format FMT     report on stdout: text (default), json or sarif\n"
+"      --format FMT     report on stdout: text (default), json, sarif or\n"
+"                       markdown; with any but text, CMD's own stdout goes\n"
+"                       to stderr so that stdout parses\n"
+"      --policy FILE    allowed endpoints, suppressions, severity overrides\n"
+"                       (default: ./.pkgtrace.json when it exists)\n"
+"      --no-policy      do not read ./.pkgtrace.json\n"
 "      --fail-on SEV    exit 10 on a finding at or above SEV: info, low, medium,\n"
 "                       high (default), critical, or never\n"
 "      --baseline FILE  the pure-library baseline (default: built in)\n"
@@ -62,9 +71,10 @@ static void usage(FILE *out)
 "      --no-color       no colour, even on a terminal\n"
 "\n"
 "Exit status: CMD's own (128+N when killed by signal N); 10 findings at or\n"
-"above --fail-on; 2 bad arguments; 65 bad input file; 66 missing input\n"
-"file; 77 not root; 78 BPF unavailable; 125 pkgtrace failed; 126 CMD not\n"
-"executable; 127 CMD not found.\n");
+"above --fail-on, not suppressed by the policy (one line on stderr names\n"
+"them); 2 bad arguments; 65 bad input file (trace, baseline, policy); 66\n"
+"missing input file; 77 not root; 78 BPF unavailable; 125 pkgtrace failed;\n"
+"126 CMD not executable; 127 CMD not found.\n");
 }
 
 static int cmd_help(int argc, char **argv)

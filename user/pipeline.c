@@ -13,7 +13,9 @@
 #include "diff.h"
 #include "err.h"
 #include "event.h"
+#include "analyze_int.h"
 #include "pipeline.h"
+#include "policy.h"
 #include "trace.h"
 
 struct pipeline {
@@ -145,19 +147,21 @@ void pipeline_set_trace_damage(struct pipeline *p, const struct trace_damage *d)
 	p->damage = d;
 }
 
-static int write_report_file(const struct pipeline *p, const struct report *r,
-			     const struct json_object *since)
+/* write_report_file: r in format fmt into path (the option named what);
+ * since goes into the JSON report as new_since. */
+static int write_report_file(const char *what, const char *path, enum report_format fmt,
+			     const struct report *r, const struct json_object *since)
 {
-	FILE *f = open_output("--report", p->o.report_path);
+	FILE *f = open_output(what, path);
 	int err;
 
 	if (!f)
 		return -errno;
-	err = report_write_since(r, f, FMT_JSON, false, since);
+	err = report_write_since(r, f, fmt, false, since);
 	if (fclose(f) && !err)
 		err = -errno;
 	if (err)
-		p_err("--report %s: %s", p->o.report_path, strerror(-err));
+		p_err("%s %s: %s", what, path, strerror(-err));
 	return err;
 }
 
@@ -207,6 +211,21 @@ int pipeline_finish_report(struct pipeline *p, struct session_info *si, struct r
 	}
 	report_set_trace_damage(r, p->damage);
 	report_set_survivors(r, si);
+	r->fail_on = p->o.fail_on;
+	if (p->o.policy) {
+		char today[11];
+
+		policy_today(today);
+		ret = policy_apply(p->o.policy, r, today);
+		if (ret) {
+			p_err("out of memory while applying the policy");
+			goto cleanup;
+		}
+		for (size_t i = 0; i < r->npolicy_unused; i++)
+			p_warn("policy %s: suppressions[%zu] (%s for %s) matched no finding", r->policy_path,
+			       r->policy_unused[i].index, r->policy_unused[i].rule,
+			       r->policy_unused[i].package ? r->policy_unused[i].package : "any package");
+	}
 	if (p->o.compare) {
 		since = new_since(p, r);
 		if (!since && !err)
@@ -218,8 +237,15 @@ int pipeline_finish_report(struct pipeline *p, struct session_info *si, struct r
 		if (ret && !err)
 			err = ret;
 	}
-	if (p->o.report_path) {
-		ret = write_report_file(p, r, since);
+	const struct { const char *what, *path; enum report_format fmt; } files[] = {
+		{ "--report", p->o.report_path, FMT_JSON },
+		{ "--sarif", p->o.sarif_path, FMT_SARIF },
+		{ "--markdown", p->o.markdown_path, FMT_MARKDOWN },
+	};
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		if (!files[i].path)
+			continue;
+		ret = write_report_file(files[i].what, files[i].path, files[i].fmt, r, since);
 		if (ret && !err)
 			err = ret;
 	}
@@ -250,4 +276,26 @@ cleanup:
 	analyzer_free(p->an);
 	free(p);
 	return ret;
+}
+
+void pipeline_explain_fail(const struct report *r, int fail_on)
+{
+	char line[1024];
+
+	if (r && report_fail_line(r, fail_on, line, sizeof(line)))
+		p_err("exit %d: %s", PT_EXIT_FINDINGS, line);
+}
+
+int pipeline_load_policy(const char *path, bool no_default, struct policy **out)
+{
+	char msg[512];
+
+	*out = policy_find(path, !no_default, msg, sizeof(msg));
+	if (!*out && *msg) {
+		p_err("%s", msg);
+		return PT_EXIT_BAD_INPUT;
+	}
+	if (*out)
+		p_info("policy: %s", path ? path : POLICY_DEFAULT_PATH);
+	return 0;
 }

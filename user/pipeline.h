@@ -13,11 +13,18 @@
 #include "facts.h"
 #include "session.h"
 
+struct policy;
+
 struct pipeline_opts {
 	const char *events_path;    /* --events: JSON Lines, or NULL */
 	const char *record_path;    /* --record: trace file, or NULL */
 	const char *report_path;    /* --report: JSON report file, or NULL */
+	const char *sarif_path;     /* --sarif: SARIF file, or NULL */
+	const char *markdown_path;  /* --markdown: the job summary, or NULL */
 	enum report_format format;  /* what goes to stdout */
+	int fail_on;                /* --fail-on, for the summary's verdict
+				     * (0 is info: set it) */
+	const struct policy *policy;/* --policy, applied to the report, or NULL */
 	bool color;
 	bool quiet;                 /* nothing on stdout */
 	const struct baseline *baseline;
@@ -50,5 +57,16 @@ int pipeline_finish(struct pipeline *p, struct session_info *si);
  * *report (the caller frees it with report_free(); NULL when it could not
  * be built) instead of freed: the daemon adds its own fields to it. */
 int pipeline_finish_report(struct pipeline *p, struct session_info *si, struct report **report);
+
+/* pipeline_explain_fail: the line on stderr that says why the exit status
+ * is 10: the findings not suppressed at or above fail_on, counted by
+ * severity, the first few named by rule and package.  Nothing when none
+ * or r is NULL. */
+void pipeline_explain_fail(const struct report *r, int fail_on);
+
+/* pipeline_load_policy: --policy path, else ./.pkgtrace.json unless
+ * no_default; *out NULL when there is none.  Returns 0, or
+ * PT_EXIT_BAD_INPUT with one line said (the file and the problem). */
+int pipeline_load_policy(const char *path, bool no_default, struct policy **out);
 
 #endif

@@ -26,7 +26,7 @@ usage_case "missing option value" --record
 usage_case "nothing after --" --events x --
 usage_case "options without --" --events x true
 usage_case "doctor with arguments" doctor extra
-check "bad --format names the problem" grep -q "'xml' is not text, json or sarif" <("$PKGTRACE" --format xml -- true 2>&1)
+check "bad --format names the problem" grep -q "'xml' is not text, json, sarif or markdown" <("$PKGTRACE" --format xml -- true 2>&1)
 
 out=$("$PKGTRACE" --help); rc=$?
 [ $rc -eq 0 ] && echo "$out" | grep -q -- '--fail-on' && echo "$out" | grep -q 'Exit status' \

@@ -76,7 +76,7 @@ fi
 "$PKGTRACE" --json-errors replay --format xml "$t" 2>"$TMP/u.err"
 rc=$?
 if [ "$rc" -eq 2 ] && [ "$(wc -l <"$TMP/u.err")" -eq 1 ] &&
-	jpy "$TMP/u.err" 'j == {"error": "--format: \x27xml\x27 is not text, json or sarif", "usage": "'"$synopsis"'"}'; then
+	jpy "$TMP/u.err" 'j == {"error": "--format: \x27xml\x27 is not text, json, sarif or markdown", "usage": "'"$synopsis"'"}'; then
 	ok "--json-errors usage error: one JSON object"
 else
 	fail "--json-errors usage error: one JSON object" "exit $rc: $(cat "$TMP/u.err")"

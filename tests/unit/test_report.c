@@ -26,6 +26,7 @@ static struct owner owner;
 static struct owner *owners[] = { &owner };
 static struct finding finding;
 static struct report rep;
+static int verbose_md;
 
 static void build(void)
 {
@@ -59,6 +60,7 @@ static void build(void)
 	rep.findings = &finding;
 	rep.nfindings = 1;
 	rep.max_sev = SEV_HIGH;
+	rep.fail_on = SEV_HIGH;
 }
 
 static char *render(enum report_format fmt, bool color, size_t *len)
@@ -114,6 +116,34 @@ static void test_text_escapes(void)
 		CHECK(maxline < 1200);
 		free(s);
 	}
+}
+
+/* Markdown: the text report's escapes, then Markdown's own: no control
+ * byte, no raw HTML, no pipe that would break the table, no link. */
+static void test_markdown_escapes(void)
+{
+	size_t len = 0;
+	char *s = render(FMT_MARKDOWN, false, &len);
+	const unsigned char *p = (const unsigned char *)s;
+
+	CHECK(s != NULL);
+	if (!s)
+		return;
+	CHECK(valid_utf8(s, len));
+	for (size_t i = 0; i < len; i++) {
+		CHECK(p[i] == '\n' || (p[i] >= 0x20 && p[i] != 0x7f));
+		CHECK(!(p[i] == 0xc2 && p[i + 1] >= 0x80 && p[i + 1] <= 0x9f));
+	}
+	if (verbose_md)
+		fwrite(s, 1, len, stdout);
+	CHECK(!strstr(s, "<script>"));
+	CHECK(strstr(s, "&lt;script&gt;"));
+	/* the text escape's backslash and "[" escaped again: no link text */
+	CHECK(strstr(s, "evil\\\\x1b\\[2K"));
+	CHECK(strstr(s, "| pkg\\\\x1b\\]0;pwned\\\\x07@1.0.0\\\\x0d | 0 | 1 | 0 | 0 | 0 | 0 |"));
+	CHECK(strstr(s, "## :x: pkgtrace: 1 finding at or above high"));
+	CHECK(strstr(s, "- **high** `write-outside-project` x wrote evil"));
+	free(s);
 }
 
 /* The first evidence path of the report's first finding, as JSON holds it. */
@@ -181,8 +211,10 @@ static void test_json_and_sarif_round_trip(void)
 
 int main(void)
 {
+	verbose_md = getenv("UNIT_SHOW_MD") != NULL;
 	build();
 	TEST(test_text_escapes);
 	TEST(test_json_and_sarif_round_trip);
+	TEST(test_markdown_escapes);
 	UNIT_EXIT();
 }

@@ -5,6 +5,7 @@
  * hooks, and the report: owners and findings in report order.
  */
 #define _GNU_SOURCE /* qsort_r */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include "analyzer.h"
@@ -37,6 +38,9 @@ static int finding_qcmp(const void *a, const void *b, void *ctx)
 	const struct owner *oy = y->owner >= 0 ? r->owners[y->owner] : NULL;
 	int c;
 
+	/* what a policy suppressed comes after what still counts */
+	if (!x->suppressed != !y->suppressed)
+		return x->suppressed ? 1 : -1;
 	if (x->sev != y->sev)
 		return y->sev - x->sev;
 	if (ox != oy) {
@@ -70,42 +74,51 @@ static void judge_all(struct analyzer *an, const struct session_info *si, struct
 				rule_info[r].on_finish(an, &fc);
 }
 
-/* report_order: sorts the owners and renumbers the findings' references,
+/* report_sort: sorts r's owners and renumbers the findings' references,
  * then sorts the findings.  Returns 0 or -ENOMEM. */
-static int report_order(struct analyzer *an, struct report *r)
+static int report_sort(struct report *r)
 {
-	size_t *pos = calloc(an->nowners ? an->nowners : 1, sizeof(*pos));
-	struct owner **orig = malloc(an->nowners * sizeof(*orig) + 1);
+	size_t *pos = calloc(r->nowners + 1, sizeof(*pos));
+	struct owner **orig = malloc((r->nowners + 1) * sizeof(*orig));
 
 	if (!pos || !orig) {
 		free(pos);
 		free(orig);
-		return -1;
+		return -ENOMEM;
 	}
-	r->owners = an->owners;
-	r->nowners = an->nowners;
-	memcpy(orig, an->owners, an->nowners * sizeof(*orig));
-	qsort(r->owners, r->nowners, sizeof(*r->owners), owner_qcmp);
+	if (r->nowners) {
+		memcpy(orig, r->owners, r->nowners * sizeof(*orig));
+		qsort(r->owners, r->nowners, sizeof(*r->owners), owner_qcmp);
+	}
 	for (size_t i = 0; i < r->nowners; i++)
-		for (size_t k = 0; k < an->nowners; k++)
+		for (size_t k = 0; k < r->nowners; k++)
 			if (orig[k] == r->owners[i]) {
 				pos[k] = i;
 				break;
 			}
 	free(orig);
-	for (size_t i = 0; i < an->nfindings; i++)
-		if (an->findings[i].owner >= 0)
-			an->findings[i].owner = (int)pos[an->findings[i].owner];
+	for (size_t i = 0; i < r->nfindings; i++)
+		if (r->findings[i].owner >= 0)
+			r->findings[i].owner = (int)pos[r->findings[i].owner];
 	free(pos);
-	r->findings = an->findings;
-	r->nfindings = an->nfindings;
 	if (r->nfindings) /* qsort_r's base must not be NULL, even for 0 items */
 		qsort_r(r->findings, r->nfindings, sizeof(*r->findings), finding_qcmp, r);
+	return 0;
+}
+
+/* report_order: the report takes the analyzer's owners and findings, in
+ * report order.  Returns 0 or -ENOMEM. */
+static int report_order(struct analyzer *an, struct report *r)
+{
+	r->owners = an->owners;
+	r->nowners = an->nowners;
+	r->findings = an->findings;
+	r->nfindings = an->nfindings;
 	an->owners = NULL;
 	an->nowners = 0;
 	an->findings = NULL;
 	an->nfindings = 0;
-	return 0;
+	return report_sort(r);
 }
 
 struct report *analyzer_finish(struct analyzer *an, const struct session_info *si,
@@ -143,6 +156,7 @@ struct report *analyzer_finish(struct analyzer *an, const struct session_info *s
 	r->interrupted = si->interrupted;
 	r->partial = si->partial;
 	r->max_sev = -1;
+	r->fail_on = SEV_HIGH;
 	for (size_t i = 0; i < an->nfindings; i++) {
 		struct finding *f = &an->findings[i];
 
@@ -178,7 +192,31 @@ void report_free(struct report *r)
 		owner_free(r->owners[i]);
 	free(r->owners);
 	findings_free(r->findings, r->nfindings);
+	free(r->policy_path);
+	for (size_t i = 0; i < r->npolicy_unused; i++) {
+		free(r->policy_unused[i].package);
+		free(r->policy_unused[i].reason);
+	}
+	free(r->policy_unused);
 	free(r);
+}
+
+int report_rerank(struct report *r)
+{
+	r->max_sev = -1;
+	for (size_t i = 0; i < r->nowners; i++)
+		r->owners[i]->max_sev = -1;
+	for (size_t i = 0; i < r->nfindings; i++) {
+		const struct finding *f = &r->findings[i];
+
+		if (f->suppressed)
+			continue;
+		if (f->owner >= 0 && f->sev > r->owners[f->owner]->max_sev)
+			r->owners[f->owner]->max_sev = f->sev;
+		if (f->sev > r->max_sev)
+			r->max_sev = f->sev;
+	}
+	return report_sort(r);
 }
 
 int report_max_severity(const struct report *r)

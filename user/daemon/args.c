@@ -28,6 +28,7 @@ void daemon_usage(FILE *f)
 "                           SIGHUP reopens it\n"
 "      --record-dir DIR     keep one trace per session in DIR for 'pkgtrace replay'\n"
 "      --baseline FILE      the pure-library baseline (default: built in)\n"
+"      --policy FILE        a policy file (README: Policy file) for every report\n"
 "      --pods-dir DIR       the kubelet's pod log folders, <namespace>_<name>_<uid>\n"
 "                           (default: " CGCTX_PODS_DIR ")\n"
 "      --cgroup-root DIR    the cgroup2 hierarchy (default: the cgroup2 mount\n"
@@ -68,9 +69,9 @@ void daemon_usage(FILE *f)
 "\n"
 "SIGTERM/SIGINT: open sessions are reported (interrupted), queued alerts\n"
 "get up to 5 s, and the daemon exits 0.  Exit status: 2 bad arguments;\n"
-"65 bad baseline, --record-dir, --webhook-ca or header file (--health: no\n"
-"status file); 77 not root; 78 BPF unavailable; 125 internal error;\n"
-"--health: 1 unhealthy.\n");
+"65 bad baseline, policy, --record-dir, --webhook-ca or header file\n"
+"(--health: no status file); 77 not root; 78 BPF unavailable; 125 internal\n"
+"error; --health: 1 unhealthy.\n");
 }
 
 /* parse_long: *out from s in lo..hi.  Returns 0, or PT_EXIT_USAGE with the
@@ -135,7 +136,7 @@ static int add_header(struct webhook_opts *w, const char *h)
 
 int daemon_args_parse(int argc, char **argv, struct daemon_opts *o)
 {
-	enum { O_OUTPUT = 256, O_RECORD_DIR, O_BASELINE, O_PODS_DIR, O_CGROUP_ROOT, O_GRACE,
+	enum { O_OUTPUT = 256, O_RECORD_DIR, O_BASELINE, O_POLICY, O_PODS_DIR, O_CGROUP_ROOT, O_GRACE,
 	       O_CMDS, O_MAX, O_MAX_DURATION, O_JSON_ERRORS, O_STATUS_FILE, O_HEALTH,
 	       O_HEALTH_MAX_AGE, O_TRACES_MAX_BYTES, O_TRACES_MAX_AGE, O_WEBHOOK, O_WEBHOOK_HEADER,
 	       O_WEBHOOK_RETRIES, O_WEBHOOK_TIMEOUT, O_WEBHOOK_QUEUE, O_WEBHOOK_CA };
@@ -143,6 +144,7 @@ int daemon_args_parse(int argc, char **argv, struct daemon_opts *o)
 		{ "output", required_argument, NULL, O_OUTPUT },
 		{ "record-dir", required_argument, NULL, O_RECORD_DIR },
 		{ "baseline", required_argument, NULL, O_BASELINE },
+		{ "policy", required_argument, NULL, O_POLICY },
 		{ "pods-dir", required_argument, NULL, O_PODS_DIR },
 		{ "cgroup-root", required_argument, NULL, O_CGROUP_ROOT },
 		{ "grace", required_argument, NULL, O_GRACE },
@@ -184,6 +186,7 @@ int daemon_args_parse(int argc, char **argv, struct daemon_opts *o)
 		case O_OUTPUT: o->output = optarg; break;
 		case O_RECORD_DIR: o->record_dir = optarg; break;
 		case O_BASELINE: o->baseline_path = optarg; break;
+		case O_POLICY: o->policy_path = optarg; break;
 		case O_PODS_DIR: o->pods_dir = optarg; break;
 		case O_CGROUP_ROOT: o->cgroup_root = optarg; break;
 		case O_CMDS: o->cmds = optarg; break;

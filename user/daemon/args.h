@@ -17,6 +17,7 @@ struct daemon_opts {
 	const char *output;         /* --output, NULL: stdout */
 	const char *record_dir;
 	const char *baseline_path;
+	const char *policy_path;    /* --policy, or NULL (no default file: no project root) */
 	const char *pods_dir;
 	const char *cgroup_root;
 	const char *cmds;           /* --session-cmds, as given */

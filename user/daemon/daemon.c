@@ -39,6 +39,8 @@
 #include "daemon/status.h"
 #include "daemon/webhook.h"
 #include "err.h"
+#include "pipeline.h"
+#include "policy.h"
 #include "probe.h"
 
 #define POLL_MS 100
@@ -51,6 +53,7 @@ struct daemon {
 	struct daemon_opts o;
 	struct sesscmds *cmds;
 	struct baseline *bl;
+	struct policy *policy;      /* --policy, or NULL */
 	struct cgroupctx *cg;       /* NULL when no cgroup2 mount is found */
 	struct notices *out;
 	struct procscan *scan;      /* startup only: pids the kernel sessions hold */
@@ -112,6 +115,7 @@ static int daemon_attach(struct daemon *d)
 	so.max_duration_s = d->o.max_duration_s;
 	so.record_dir = d->o.record_dir;
 	so.bl = d->bl;
+	so.policy = d->policy;
 	so.cmds = d->cmds;
 	so.probe = d->probe;
 	so.out = d->out;
@@ -211,6 +215,9 @@ int cmd_daemon(int argc, char **argv)
 		ret = PT_EXIT_BAD_INPUT;
 		goto cleanup;
 	}
+	if (d.o.policy_path && (ret = pipeline_load_policy(d.o.policy_path, true, &d.policy)))
+		goto cleanup;
+	ret = PT_EXIT_INTERNAL;
 	if (geteuid() != 0) {
 		p_err("daemon: needs root (CAP_BPF, CAP_PERFMON)");
 		ret = PT_EXIT_NOPERM;
@@ -283,6 +290,7 @@ cleanup:
 	notices_free(d.out);
 	cgroupctx_free(d.cg);
 	baseline_free(d.bl);
+	policy_free(d.policy);
 	sesscmds_free(d.cmds);
 	return ret;
 }

@@ -187,6 +187,8 @@ int dsession_start(struct sessions *t, struct dsession *s)
 	po.record_path = s->record_path;
 	po.quiet = true;
 	po.baseline = t->o.bl;
+	po.policy = t->o.policy;
+	po.fail_on = SEV_HIGH; /* the verdict a report carries; the daemon exits on none */
 	po.facts = s->facts;
 	err = pipeline_new(&po, &s->si, &s->pipe);
 	if (err && s->record_path) {

@@ -29,6 +29,7 @@ struct sessions_opts {
 	long max_duration_s;        /* a session running longer is reported */
 	const char *record_dir;     /* one trace per session, or NULL */
 	const struct baseline *bl;
+	const struct policy *policy; /* --policy, or NULL */
 	const struct sesscmds *cmds;
 	struct probe *probe;        /* the kernel's view: trees, drops, marks */
 	struct notices *out;        /* where reports go */

@@ -97,6 +97,43 @@ static struct json_object *finding_json(const struct report *r, const struct fin
 	for (int i = 0; i < f->nev; i++)
 		json_object_array_add(ev, evidence_json(&f->ev[i]));
 	rjson_add(o, "evidence", ev);
+	if (f->suppressed) {
+		struct json_object *sup = json_object_new_object();
+
+		if (sup) {
+			rjson_add(sup, "reason", jsonstr_new_c(f->suppressed));
+			rjson_add_str(sup, "policy", r->policy_path ? r->policy_path : "");
+		}
+		rjson_add(o, "suppressed", sup);
+	}
+	return o;
+}
+
+/* policy_json: what the policy did, beyond the marks on the findings */
+static struct json_object *policy_json(const struct report *r)
+{
+	struct json_object *o = json_object_new_object(), *unused = json_object_new_array();
+
+	if (!o || !unused) {
+		json_object_put(o);
+		json_object_put(unused);
+		return NULL;
+	}
+	rjson_add(o, "file", jsonstr_new_c(r->policy_path));
+	rjson_add(o, "suppressed", json_object_new_int64((int64_t)r->nsuppressed));
+	for (size_t i = 0; i < r->npolicy_unused; i++) {
+		const struct policy_unused *u = &r->policy_unused[i];
+		struct json_object *e = json_object_new_object();
+
+		if (!e)
+			continue;
+		rjson_add(e, "index", json_object_new_int64((int64_t)u->index));
+		rjson_add(e, "rule", json_object_new_string(u->rule));
+		rjson_add_str(e, "package", u->package);
+		rjson_add(e, "reason", jsonstr_new_c(u->reason));
+		json_object_array_add(unused, e);
+	}
+	rjson_add(o, "unused", unused);
 	return o;
 }
 
@@ -231,10 +268,12 @@ struct json_object *report_json(const struct report *r)
 	rjson_add(surv, "fate", json_object_new_string(survivor_fate_name(r->survivor_fate)));
 	rjson_add(root, "survivors", surv);
 	surv = NULL;
+	if (r->policy_path)
+		rjson_add(root, "policy", policy_json(r));
 	if (r->damage)
 		rjson_add(root, "trace_file", damage_json(r->damage));
 	for (size_t i = 0; i < r->nfindings; i++) {
-		if (r->findings[i].sev >= 0 && r->findings[i].sev < SEV_NEVER)
+		if (r->findings[i].sev >= 0 && r->findings[i].sev < SEV_NEVER && !r->findings[i].suppressed)
 			by[r->findings[i].sev]++;
 		json_object_array_add(fs, finding_json(r, &r->findings[i]));
 	}
@@ -250,6 +289,8 @@ struct json_object *report_json(const struct report *r)
 	}
 	rjson_add_str(sum, "max_severity", r->max_sev >= 0 ? severity_name(r->max_sev) : NULL);
 	rjson_add(sum, "findings", json_object_new_int64((int64_t)r->nfindings));
+	if (r->policy_path) /* absent without a policy: reports stay as they were */
+		rjson_add(sum, "suppressed", json_object_new_int64((int64_t)r->nsuppressed));
 	for (int s = SEV_CRITICAL; s >= SEV_INFO; s--)
 		rjson_add(bysev, severity_name(s), json_object_new_int64((int64_t)by[s]));
 	rjson_add(sum, "by_severity", bysev);

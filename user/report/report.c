@@ -26,9 +26,9 @@ int severity_parse(const char *s)
 int report_format_parse(const char *s)
 {
 	static const char *const names[] = { [FMT_TEXT] = "text", [FMT_JSON] = "json",
-					     [FMT_SARIF] = "sarif" };
+					     [FMT_SARIF] = "sarif", [FMT_MARKDOWN] = "markdown" };
 
-	for (int i = 0; s && i <= FMT_SARIF; i++)
+	for (int i = 0; s && i <= FMT_MARKDOWN; i++)
 		if (!strcmp(s, names[i]))
 			return i;
 	return -1;
@@ -82,6 +82,8 @@ int report_write_since(const struct report *r, FILE *out, enum report_format fmt
 		err = report_text(r, out, color);
 		return err || !since ? err : diff_write_section(since, out, color);
 	}
+	if (fmt == FMT_MARKDOWN)
+		return report_markdown(r, out);
 	j = fmt == FMT_SARIF ? report_sarif_json(r) : report_json(r);
 	if (!j)
 		return -ENOMEM;
@@ -97,4 +99,56 @@ int report_write_since(const struct report *r, FILE *out, enum report_format fmt
 		err = -EIO;
 	json_object_put(j);
 	return err;
+}
+
+size_t report_fail_line(const struct report *r, int fail_on, char *buf, size_t len)
+{
+	size_t n = 0, by[SEV_NEVER] = { 0 }, off, shown = 0;
+	const size_t show_max = 3;
+
+	if (!r || fail_on < 0 || fail_on >= SEV_NEVER)
+		return 0;
+	for (size_t i = 0; i < r->nfindings; i++)
+		if (!r->findings[i].suppressed && r->findings[i].sev >= fail_on && r->findings[i].sev < SEV_NEVER) {
+			by[r->findings[i].sev]++;
+			n++;
+		}
+	if (!n || !len)
+		return n;
+	off = (size_t)snprintf(buf, len, "%zu finding%s at or above %s (", n, n == 1 ? "" : "s",
+			       severity_name(fail_on));
+	for (int s = SEV_CRITICAL, first = 1; s >= fail_on && off < len; s--)
+		if (by[s]) {
+			off += (size_t)snprintf(buf + off, len - off, "%s%zu %s", first ? "" : ", ", by[s],
+						severity_name(s));
+			first = 0;
+		}
+	if (off < len)
+		off += (size_t)snprintf(buf + off, len - off, ")");
+	/* findings are in report order: the most severe first */
+	for (size_t i = 0; i < r->nfindings && shown < show_max && off < len; i++) {
+		const struct finding *f = &r->findings[i];
+		const struct owner *o = f->owner >= 0 ? r->owners[f->owner] : NULL;
+		bool seen = false;
+
+		if (f->suppressed || f->sev < fail_on || f->sev >= SEV_NEVER)
+			continue;
+		/* one mention per rule and package: three credential files are
+		 * one credential-access of that package here */
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = !r->findings[k].suppressed && r->findings[k].sev >= fail_on &&
+			       r->findings[k].rule == f->rule && r->findings[k].owner == f->owner;
+		if (seen)
+			continue;
+		off += (size_t)snprintf(buf + off, len - off, "%s%s %s%s%s", shown ? ", " : ": ",
+					rule_info[f->rule].id, o && o->name ? o->name : "(no package)",
+					o && o->version ? "@" : "", o && o->version ? o->version : "");
+		shown++;
+	}
+	if (n > shown && shown == show_max && off < len)
+		snprintf(buf + off, len - off, ", ...");
+	for (char *p = buf; *p; p++) /* names from the install: no control bytes on a terminal */
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			*p = '?';
+	return n;
 }

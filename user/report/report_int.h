@@ -39,6 +39,14 @@ size_t text_put(FILE *out, const char *s, size_t n);
 
 /* text_sev_color: the escape sequence a severity is shown in. */
 const char *text_sev_color(int sev);
+/* report_markdown: the job summary a person reads in the CI UI
+ * (markdown.c).  0 or -EIO. */
+int report_markdown(const struct report *r, FILE *out);
+
+/* text_escaped: s as the text report shows it (control bytes, invalid
+ * UTF-8 and hidden format characters escaped, a long string shortened),
+ * in a malloc'd string; NULL on allocation failure. */
+char *text_escaped(const char *s);
 
 /* report_text: the human report; colour when color.  0 or -EIO. */
 int report_text(const struct report *r, FILE *out, bool color);

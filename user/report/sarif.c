@@ -135,6 +135,15 @@ struct json_object *report_sarif_json(const struct report *r)
 		rjson_add_str(props, "package", o ? o->name : NULL);
 		rjson_add(props, "count", json_object_new_int64((int64_t)f->count));
 		rjson_add(res, "properties", props);
+		if (f->suppressed) {
+			/* the policy file's suppression, for an audit to see */
+			struct json_object *sups = json_object_new_array(), *sup = json_object_new_object();
+
+			rjson_add(sup, "kind", json_object_new_string("external"));
+			rjson_add(sup, "justification", jsonstr_new_c(f->suppressed));
+			json_object_array_add(sups, sup);
+			rjson_add(res, "suppressions", sups);
+		}
 		json_object_array_add(results, res);
 	}
 	rjson_add(run, "results", results);

@@ -103,6 +103,22 @@ size_t report_text_puts(FILE *out, const char *s)
 	return text_puts(out, s);
 }
 
+char *text_escaped(const char *s)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+
+	if (!m)
+		return NULL;
+	text_puts(m, s ? s : "");
+	if (fclose(m)) {
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
 /* A NUL-separated list (argv) on one line, items joined by spaces, as one
  * value for text_put: a long command line is shortened as a whole. */
 static void text_list(FILE *out, const char *list, size_t len)
@@ -202,6 +218,11 @@ static void text_finding(FILE *out, const struct finding *f, bool color)
 		text_evidence(out, &f->ev[i]);
 	if (f->count > (uint64_t)f->nev)
 		fprintf(out, "             (%llu events in all)\n", (unsigned long long)f->count);
+	if (f->suppressed) {
+		fputs("             SUPPRESSED by the policy: ", out);
+		text_puts(out, f->suppressed);
+		fputc('\n', out);
+	}
 }
 
 /* "name@version (eco kind)", the heading of a package's findings */
@@ -274,8 +295,15 @@ static void text_header(const struct report *r, FILE *out, const char *bold, con
 		fprintf(out, "  %u process%s of the install outlived it: traced %u ms more, then %s\n",
 			r->survivors, r->survivors == 1 ? "" : "es", r->survivors_traced_ms,
 			r->survivor_fate == SURVIVORS_KILLED ? "killed" : "left");
-	fprintf(out, "  %zu finding%s, highest: %s\n\n", r->nfindings, r->nfindings == 1 ? "" : "s",
+	fprintf(out, "  %zu finding%s, highest: %s", r->nfindings, r->nfindings == 1 ? "" : "s",
 		r->max_sev >= 0 ? severity_name(r->max_sev) : "none");
+	if (r->policy_path) {
+		fprintf(out, "; policy ");
+		text_puts(out, r->policy_path);
+		fprintf(out, ": %zu suppressed (not counted), %zu suppression%s unused", r->nsuppressed,
+			r->npolicy_unused, r->npolicy_unused == 1 ? "" : "s");
+	}
+	fputs("\n\n", out);
 }
 
 int report_text(const struct report *r, FILE *out, bool color)

@@ -51,4 +51,7 @@ const struct rule_info rule_info[R_NRULES] = {
 			       .on_event = monitor_tamper_on_event },
 	[R_EVASION] = { "evasion", "A script used a way around a syscall monitor's view", SEV_HIGH,
 			.on_event = evasion_on_event },
+	/* no hooks: the policy (user/policy.c) adds it, after the analysis */
+	[R_POLICY_EXPIRED] = { "policy-expired", "A suppression in the policy file has expired and no longer applies", SEV_LOW,
+			       .on_finish = NULL },
 };
