@@ -68,6 +68,9 @@ struct finding {
 	struct evidence ev[EVIDENCE_MAX];
 	int nev;
 	uint64_t count;      /* events behind it, including those not kept */
+	char *loc_file;      /* where it points in the repository, relative to the
+			      * project (a lockfile entry: findings_locate), or NULL */
+	int loc_line;        /* 1-based line in loc_file */
 };
 
 enum owner_kind { OWN_COMMAND, OWN_PM, OWN_PROJECT, OWN_PACKAGE };
@@ -106,6 +109,8 @@ struct report {
 	char **argv;
 	int argc;
 	char *cwd, *hostname, *kernel;
+	char *home, *tmp;        /* the install's HOME and temp dir, as the analysis
+				  * took them (SARIF fingerprints leave them out) */
 	int exit_status;
 	uint64_t events, drops, analyzed, start_ns, end_ns, boot_offset_ns;
 	bool interrupted, partial;

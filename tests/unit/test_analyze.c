@@ -138,11 +138,11 @@ static struct facts *npm_facts(void)
 	put(f, "/etc/resolv.conf", "nameserver 10.0.0.53\n");
 	/* the lockfile: who npm says each package is */
 	put(f, PROJ "/package-lock.json",
-	    "{\"name\":\"proj\",\"lockfileVersion\":3,\"packages\":{\"\":{\"name\":\"proj\"},"
-	    "\"node_modules/esbuild\":{\"version\":\"0.19.0\",\"resolved\":\"http://127.0.0.1:4873/esbuild/-/esbuild-0.19.0.tgz\"},"
-	    "\"node_modules/core-js\":{\"version\":\"3.38.0\",\"resolved\":\"http://127.0.0.1:4873/core-js/-/core-js-3.38.0.tgz\"},"
-	    "\"node_modules/native-addon\":{\"version\":\"2.0.0\",\"resolved\":\"http://127.0.0.1:4873/native-addon/-/native-addon-2.0.0.tgz\"},"
-	    "\"node_modules/skipper\":{\"version\":\"1.0.0\",\"resolved\":\"http://127.0.0.1:4873/skipper/-/skipper-1.0.0.tgz\"},"
+	    "{\"name\":\"proj\",\"lockfileVersion\":3,\"packages\":{\"\":{\"name\":\"proj\"},\n"
+	    "\"node_modules/esbuild\":{\"version\":\"0.19.0\",\"resolved\":\"http://127.0.0.1:4873/esbuild/-/esbuild-0.19.0.tgz\"},\n"
+	    "\"node_modules/core-js\":{\"version\":\"3.38.0\",\"resolved\":\"http://127.0.0.1:4873/core-js/-/core-js-3.38.0.tgz\"},\n"
+	    "\"node_modules/native-addon\":{\"version\":\"2.0.0\",\"resolved\":\"http://127.0.0.1:4873/native-addon/-/native-addon-2.0.0.tgz\"},\n"
+	    "\"node_modules/skipper\":{\"version\":\"1.0.0\",\"resolved\":\"http://127.0.0.1:4873/skipper/-/skipper-1.0.0.tgz\"},\n"
 	    "\"node_modules/helper/node_modules/evil-dep\":{\"version\":\"6.6.6\",\"resolved\":\"http://127.0.0.1:4873/evil-dep/-/evil-dep-6.6.6.tgz\"}}}");
 	return f;
 }
@@ -663,6 +663,74 @@ static void test_sarif_structure(void)
 	report_free(r);
 }
 
+/* loc_of: the place findings_locate gave the first finding of (rule,
+ * pkg): "file:line", or "-" for none */
+static const char *loc_of(const struct report *r, const char *rule, const char *pkg)
+{
+	static char buf[512];
+
+	for (size_t i = 0; i < r->nfindings; i++) {
+		const struct finding *f = &r->findings[i];
+		const char *name = f->owner >= 0 ? r->owners[f->owner]->name : NULL;
+
+		if (strcmp(rule_info[f->rule].id, rule) || !name || strcmp(name, pkg))
+			continue;
+		if (!f->loc_file)
+			return "-";
+		snprintf(buf, sizeof(buf), "%s:%d", f->loc_file, f->loc_line);
+		return buf;
+	}
+	return "no finding";
+}
+
+static struct facts *pip_facts_reqs(void)
+{
+	struct facts *f = pip_facts();
+
+	put(f, PROJ "/reqs/dev.txt", "# dev\n--index-url http://127.0.0.1:1/\nflask==3.0\nEvilPy>=1.0 ; python_version>'3'\n");
+	return f;
+}
+
+/* SARIF locations: the lockfile line of the package's entry, the -r
+ * requirements file of a pip command, and a logical location only when
+ * the project has no such file. */
+static void test_sarif_locations(void)
+{
+	static char *argv[] = { "pip", "install", "-r", "reqs/dev.txt", NULL };
+	struct session_info si = session();
+	struct report *r = run(feed_attack, npm_facts, NULL);
+	char *s;
+
+	if (!r)
+		return;
+	CHECK_STR(loc_of(r, "credential-access", "evil-dep"), "package-lock.json:6");
+	CHECK_STR(loc_of(r, "install-script", "evil-dep"), "package-lock.json:6");
+	/* not in the lockfile: line 1 of it, a file that is in the repository */
+	CHECK_STR(loc_of(r, "command-shadowing", "awsish"), "package-lock.json:1");
+	report_free(r);
+	r = run(feed_benign, npm_facts, NULL);
+	if (r)
+		CHECK_STR(loc_of(r, "install-script", "esbuild"), "package-lock.json:2");
+	report_free(r);
+
+	r = run(feed_pip, pip_facts, NULL);
+	s = r ? render(r, FMT_SARIF) : NULL;
+	if (r)
+		CHECK_STR(loc_of(r, "install-script", "evilpy"), "-");
+	/* no file to point at: name@version as a logical location, no path */
+	CHECK(s && strstr(s, "\"fullyQualifiedName\": \"pip:evilpy@1.0\""));
+	CHECK(s && !strstr(s, "PKG-INFO"));
+	free(s);
+	report_free(r);
+
+	si.argc = 4;
+	si.argv = argv;
+	r = run(feed_pip, pip_facts_reqs, &si);
+	if (r)
+		CHECK_STR(loc_of(r, "install-script", "evilpy"), "reqs/dev.txt:4");
+	report_free(r);
+}
+
 static void test_text_grouped(void)
 {
 	struct report *r = run(feed_attack, npm_facts, NULL);
@@ -725,6 +793,7 @@ int main(void)
 	TEST(test_deterministic_output);
 	TEST(test_json_fields);
 	TEST(test_sarif_structure);
+	TEST(test_sarif_locations);
 	TEST(test_text_grouped);
 	UNIT_EXIT();
 }

@@ -144,6 +144,7 @@ void findings_free(struct finding *f, size_t n)
 			evidence_clear(&f[i].ev[k]);
 		free(f[i].key);
 		free(f[i].summary);
+		free(f[i].loc_file);
 	}
 	free(f);
 }

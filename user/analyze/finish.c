@@ -118,6 +118,7 @@ struct report *analyzer_finish(struct analyzer *an, const struct session_info *s
 	if (!r || !an || !si)
 		goto fail;
 	judge_all(an, si, facts, &registry);
+	findings_locate(an, si, facts);
 	if (an->oom)
 		goto fail;
 
@@ -129,6 +130,8 @@ struct report *analyzer_finish(struct analyzer *an, const struct session_info *s
 	for (int i = 0; i < si->argc; i++)
 		r->argv[i] = xstrdup(an, si->argv[i] ? si->argv[i] : "");
 	r->cwd = xstrdup(an, si->cwd);
+	r->home = xstrdup(an, an->home);
+	r->tmp = xstrdup(an, an->tmp);
 	r->hostname = xstrdup(an, si->hostname);
 	r->kernel = xstrdup(an, si->kernel);
 	r->exit_status = si->exit_status;
@@ -168,6 +171,8 @@ void report_free(struct report *r)
 		free(r->argv[i]);
 	free(r->argv);
 	free(r->cwd);
+	free(r->home);
+	free(r->tmp);
 	free(r->hostname);
 	free(r->kernel);
 	for (size_t i = 0; i < r->nowners; i++)

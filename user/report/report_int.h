@@ -12,6 +12,22 @@
 
 struct json_object;
 
+/* The project's home page: SARIF's driver informationUri and the base of
+ * each rule's helpUri (README.md's rule reference). */
+#define PKGTRACE_HOME_URL "https://github.com/pkgtrace/pkgtrace"
+
+/* What a rule means, why it matters and how to allow a finding one trusts
+ * (rulehelp.c), one sentence or a few each. */
+struct rule_help {
+	const char *what, *why, *allow;
+};
+
+/* rule_help: the help of a rule id (enum rule_id), or NULL. */
+const struct rule_help *rule_help(int rule);
+
+/* rule_help_uri: the README's anchor for the rule, into buf. */
+void rule_help_uri(int rule, char *buf, size_t len);
+
 /* report_listed: the owner appears in packages[]: a dependency, or the
  * project when it is known or did something. */
 bool report_listed(const struct owner *o);
