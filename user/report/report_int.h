@@ -22,7 +22,8 @@ struct rule_help {
 	const char *what, *why, *allow;
 };
 
-/* rule_help: the help of a rule id (enum rule_id), or NULL. */
+/* rule_help: the help of a rule id (enum rule_id), or NULL; never NULL
+ * fields for a rule id (a rule without an entry gets a generic one). */
 const struct rule_help *rule_help(int rule);
 
 /* rule_help_uri: the README's anchor for the rule, into buf. */

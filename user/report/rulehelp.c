@@ -108,9 +108,23 @@ static const struct rule_help help[R_NRULES] = {
 		"Suppress for the package with a reason only after reading what it did (some sandboxes unshare)." },
 };
 
+/* A rule added without an entry above still gets help that is not empty:
+ * its title (rule_help fills it in) and the README's reference. */
+static const struct rule_help generic = {
+	NULL, "See the rule reference (helpUri).",
+	"Suppress the finding for the package in the policy file, with a reason." };
+
 const struct rule_help *rule_help(int rule)
 {
-	return rule >= 0 && rule < R_NRULES ? &help[rule] : NULL;
+	static struct rule_help fallback;
+
+	if (rule < 0 || rule >= R_NRULES)
+		return NULL;
+	if (help[rule].what)
+		return &help[rule];
+	fallback = generic;
+	fallback.what = rule_info[rule].title;
+	return &fallback;
 }
 
 void rule_help_uri(int rule, char *buf, size_t len)

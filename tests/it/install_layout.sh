@@ -1,0 +1,102 @@
+#!/usr/bin/env bash
+# install_layout.sh - `make install DESTDIR=... PREFIX=/usr` lays out the
+# binary, the man page, the bash completion, the schemas and the licenses;
+# `make uninstall` removes them.  The man page renders with `man -l` without
+# warnings and names every option the binary's --help lists; the completion
+# offers them; the licenses cover every SPDX identifier in the tree.
+. "$(dirname "$0")/../lib.sh"
+
+ROOT=$TMP/root
+VERSION=$(cat "$TOP/VERSION")
+
+if ! make -s -C "$TOP" install DESTDIR="$ROOT" PREFIX=/usr >"$TMP/install.log" 2>&1; then
+	fail "make install DESTDIR PREFIX=/usr" "$(tail -5 "$TMP/install.log")"
+	done_testing
+fi
+ok "make install DESTDIR PREFIX=/usr"
+
+# path mode: what make install must have put there
+while read -r path mode; do
+	if [ -f "$ROOT$path" ] && [ "$(stat -c %a "$ROOT$path")" = "$mode" ]; then ok "installed $path ($mode)"
+	else fail "installed $path ($mode)" "$(ls -l "$ROOT$path" 2>&1)"; fi
+done <<EOF2
+/usr/bin/pkgtrace 755
+/usr/share/man/man8/pkgtrace.8 644
+/usr/share/bash-completion/completions/pkgtrace 644
+/usr/share/pkgtrace/schemas/report.schema.json 644
+/usr/share/pkgtrace/schemas/event.schema.json 644
+/usr/share/pkgtrace/schemas/baseline.schema.json 644
+/usr/share/pkgtrace/schemas/trace-format.md 644
+/usr/share/doc/pkgtrace/LICENSE 644
+/usr/share/doc/pkgtrace/GPL-2.0.txt 644
+/usr/share/doc/pkgtrace/BSD-3-Clause.txt 644
+/usr/share/doc/pkgtrace/CHANGELOG.md 644
+EOF2
+stray=$(find "$ROOT" -type f | grep -v "^$ROOT/usr/" | head -3)
+if [ -z "$stray" ]; then ok "nothing installed outside PREFIX"; else fail "nothing installed outside PREFIX" "$stray"; fi
+
+out=$("$ROOT/usr/bin/pkgtrace" --version 2>&1)
+case "$out" in *"$VERSION"*) ok "installed binary runs: $out" ;; *) fail "installed binary runs" "$out" ;; esac
+
+# the man page: renders cleanly, is this version, names every option
+MAN=$ROOT/usr/share/man/man8/pkgtrace.8
+warn=$(MANWIDTH=80 man --warnings -l "$MAN" 2>&1 >"$TMP/man.txt")
+if [ -z "$warn" ] && grep -q "^NAME" "$TMP/man.txt" && grep -q "EXIT STATUS" "$TMP/man.txt"; then
+	ok "man -l renders pkgtrace.8 without warnings"
+else
+	fail "man -l renders pkgtrace.8 without warnings" "$(echo "$warn" | head -3)"
+fi
+if grep -q "^\.TH PKGTRACE 8 .*\"pkgtrace $VERSION\"" "$MAN"; then ok "man page is version $VERSION"
+else fail "man page is version $VERSION" "$(grep '^\.TH' "$MAN")"; fi
+opts() { "$TOP/pkgtrace" "$@" 2>&1 | grep -oE -- '--[a-z][a-z-]+' | sort -u; }
+missing=
+for o in $( (opts --help; opts replay --help; opts daemon --help) | sort -u); do
+	grep -qF -- "$o" "$TMP/man.txt" || missing="$missing $o"
+done
+if [ -z "$missing" ]; then ok "man page names every option of --help, replay --help, daemon --help"
+else fail "man page names every option of --help, replay --help, daemon --help" "missing:$missing"; fi
+for c in doctor replay daemon; do
+	if grep -qE "^ +$c" "$TMP/man.txt"; then ok "man page has the $c command"
+	else fail "man page has the $c command"; fi
+done
+
+# the completion: subcommands, values, and every run option
+complete_words() { # complete_words WORD...: what completing the last word offers
+	bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _pkgtrace; printf "%s\n" "${COMPREPLY[@]}"' \
+		complete "$ROOT/usr/share/bash-completion/completions/pkgtrace" "$@"
+}
+got=$(complete_words pkgtrace re | tr '\n' ' ')
+[ "$got" = "replay " ] && ok "completion: pkgtrace re -> replay" || fail "completion: pkgtrace re -> replay" "$got"
+got=$(complete_words pkgtrace --format "" | tr '\n' ' ')
+[ "$got" = "text json sarif markdown " ] && ok "completion: --format values" || fail "completion: --format values" "$got"
+got=$(complete_words pkgtrace --fail-on h | tr '\n' ' ')
+[ "$got" = "high " ] && ok "completion: --fail-on values" || fail "completion: --fail-on values" "$got"
+offered=$(complete_words pkgtrace --)
+missing=
+for o in $(opts --help); do
+	case "$o" in --help | --version) continue ;; esac
+	grep -qx -- "$o" <<<"$offered" || missing="$missing $o"
+done
+if [ -z "$missing" ]; then ok "completion offers every run option of --help"
+else fail "completion offers every run option of --help" "missing:$missing"; fi
+offered=$(complete_words pkgtrace daemon --)
+missing=
+for o in $(opts daemon --help); do grep -qx -- "$o" <<<"$offered" || missing="$missing $o"; done
+if [ -z "$missing" ]; then ok "completion offers every daemon option"
+else fail "completion offers every daemon option" "missing:$missing"; fi
+
+# the licenses: a text for every SPDX identifier in the sources
+ids=$(grep -rhoE "SPDX-License-Identifier: [A-Za-z0-9. -]+" "$TOP/user" "$TOP/bpf" "$TOP/tests" \
+	"$TOP/doc" "$TOP/completion" 2>/dev/null | sed 's/.*: //; s/ OR /\n/g; s/ *\*\/.*//' | tr -d ' ' | sort -u)
+missing=
+for id in $ids; do [ -s "$TOP/LICENSES/$id.txt" ] || missing="$missing $id"; done
+if [ -n "$ids" ] && [ -z "$missing" ]; then ok "LICENSES/ has a text for each SPDX id: $(echo $ids)"
+else fail "LICENSES/ has a text for each SPDX id" "missing:$missing"; fi
+
+if make -s -C "$TOP" uninstall DESTDIR="$ROOT" PREFIX=/usr >"$TMP/uninstall.log" 2>&1 &&
+	[ -z "$(find "$ROOT" -type f)" ]; then
+	ok "make uninstall removes every file"
+else
+	fail "make uninstall removes every file" "$(find "$ROOT" -type f | head -3)"
+fi
+done_testing
