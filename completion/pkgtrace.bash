@@ -2,6 +2,13 @@
 # bash completion for pkgtrace(8): subcommands, each one's options, their
 # values (formats, severities, files, directories), and after `--` the
 # traced command's own completion.
+# _pkgtrace_reply COMPGEN-ARGS: COMPREPLY from compgen on $cur, one word a
+# line (file names with blanks stay whole)
+_pkgtrace_reply()
+{
+	mapfile -t COMPREPLY < <(compgen "$@" -- "$cur")
+}
+
 _pkgtrace()
 {
 	local cur prev words cword
@@ -27,7 +34,7 @@ _pkgtrace()
 			if declare -F _command_offset >/dev/null; then
 				_command_offset $((i + 1))
 			else
-				COMPREPLY=($(compgen -c -- "$cur"))
+				_pkgtrace_reply -c
 			fi
 			return
 		fi
@@ -38,16 +45,16 @@ _pkgtrace()
 
 	case $prev in
 	--format)
-		COMPREPLY=($(compgen -W "text json sarif markdown" -- "$cur"))
+		_pkgtrace_reply -W "text json sarif markdown"
 		return ;;
 	--fail-on)
-		COMPREPLY=($(compgen -W "info low medium high critical never" -- "$cur"))
+		_pkgtrace_reply -W "info low medium high critical never"
 		return ;;
 	--events | --report | --sarif | --markdown | --record | --policy | --baseline | --output)
-		COMPREPLY=($(compgen -f -- "$cur"))
+		_pkgtrace_reply -f
 		return ;;
 	--record-dir | --pods-dir | --cgroup-root)
-		COMPREPLY=($(compgen -d -- "$cur"))
+		_pkgtrace_reply -d
 		return ;;
 	--grace | --linger-watch | --max-sessions | --max-duration | --session-cmds)
 		return ;;
@@ -56,21 +63,21 @@ _pkgtrace()
 	case $sub in
 	replay)
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "$global $replay" -- "$cur"))
+			_pkgtrace_reply -W "$global $replay"
 		else
-			COMPREPLY=($(compgen -f -- "$cur"))
+			_pkgtrace_reply -f
 		fi ;;
 	daemon)
-		COMPREPLY=($(compgen -W "$global $daemon" -- "$cur")) ;;
+		_pkgtrace_reply -W "$global $daemon" ;;
 	baseline)
-		COMPREPLY=($(compgen -W "--print" -- "$cur")) ;;
+		_pkgtrace_reply -W "--print" ;;
 	doctor | help | version)
-		COMPREPLY=($(compgen -W "$global" -- "$cur")) ;;
+		_pkgtrace_reply -W "$global" ;;
 	*)
 		if [[ $cur == -* ]]; then
-			COMPREPLY=($(compgen -W "$global $run -- --help --version" -- "$cur"))
+			_pkgtrace_reply -W "$global $run -- --help --version"
 		else
-			COMPREPLY=($(compgen -W "doctor replay daemon baseline help version" -- "$cur"))
+			_pkgtrace_reply -W "doctor replay daemon baseline help version"
 		fi ;;
 	esac
 }

@@ -65,12 +65,15 @@ complete_words() { # complete_words WORD...: what completing the last word offer
 	bash -c '. "$1"; shift; COMP_WORDS=("$@"); COMP_CWORD=$(($# - 1)); _pkgtrace; printf "%s\n" "${COMPREPLY[@]}"' \
 		complete "$ROOT/usr/share/bash-completion/completions/pkgtrace" "$@"
 }
-got=$(complete_words pkgtrace re | tr '\n' ' ')
-[ "$got" = "replay " ] && ok "completion: pkgtrace re -> replay" || fail "completion: pkgtrace re -> replay" "$got"
-got=$(complete_words pkgtrace --format "" | tr '\n' ' ')
-[ "$got" = "text json sarif markdown " ] && ok "completion: --format values" || fail "completion: --format values" "$got"
-got=$(complete_words pkgtrace --fail-on h | tr '\n' ' ')
-[ "$got" = "high " ] && ok "completion: --fail-on values" || fail "completion: --fail-on values" "$got"
+same() { # same NAME GOT WANT
+	if [ "$2" = "$3" ]; then ok "$1"; else fail "$1" "got '$2', want '$3'"; fi
+}
+same "completion: pkgtrace re -> replay" "$(complete_words pkgtrace re | tr '\n' ' ')" "replay "
+same "completion: --format values" "$(complete_words pkgtrace --format "" | tr '\n' ' ')" \
+	"text json sarif markdown "
+same "completion: --fail-on values" "$(complete_words pkgtrace --fail-on h | tr '\n' ' ')" "high "
+same "completion: a file name with a blank stays one word" \
+	"$(cd "$TMP" && touch "a b.sarif" && complete_words pkgtrace --sarif "a")" "a b.sarif"
 offered=$(complete_words pkgtrace --)
 missing=
 for o in $(opts --help); do
@@ -90,7 +93,7 @@ ids=$(grep -rhoE "SPDX-License-Identifier: [A-Za-z0-9. -]+" "$TOP/user" "$TOP/bp
 	"$TOP/doc" "$TOP/completion" 2>/dev/null | sed 's/.*: //; s/ OR /\n/g; s/ *\*\/.*//' | tr -d ' ' | sort -u)
 missing=
 for id in $ids; do [ -s "$TOP/LICENSES/$id.txt" ] || missing="$missing $id"; done
-if [ -n "$ids" ] && [ -z "$missing" ]; then ok "LICENSES/ has a text for each SPDX id: $(echo $ids)"
+if [ -n "$ids" ] && [ -z "$missing" ]; then ok "LICENSES/ has a text for each SPDX id: $(echo "$ids" | tr '\n' ' ')"
 else fail "LICENSES/ has a text for each SPDX id" "missing:$missing"; fi
 
 if make -s -C "$TOP" uninstall DESTDIR="$ROOT" PREFIX=/usr >"$TMP/uninstall.log" 2>&1 &&
