@@ -77,11 +77,15 @@ same "completion: a file name with a blank stays one word" \
 offered=$(complete_words pkgtrace --)
 missing=
 for o in $(opts --help); do
-	case "$o" in --help | --version) continue ;; esac
+	# --print is baseline's (its synopsis line), checked below
+	case "$o" in --help | --version | --print) continue ;; esac
 	grep -qx -- "$o" <<<"$offered" || missing="$missing $o"
 done
 if [ -z "$missing" ]; then ok "completion offers every run option of --help"
 else fail "completion offers every run option of --help" "missing:$missing"; fi
+if grep -q "baseline --print" "$TMP/man.txt"; then
+	same "completion: pkgtrace baseline --p" "$(complete_words pkgtrace baseline --p)" "--print"
+fi
 offered=$(complete_words pkgtrace daemon --)
 missing=
 for o in $(opts daemon --help); do grep -qx -- "$o" <<<"$offered" || missing="$missing $o"; done
