@@ -5,6 +5,7 @@
  * root project's own script, and the benign look-alikes that must stay at
  * info or low.  Records are built raw and go through event_decode().
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <json-c/json.h>
@@ -118,10 +119,19 @@ static void put(struct facts *f, const char *path, const char *text)
 	facts_put(f, path, 0, text, strlen(text));
 }
 
+/* The lockfile another package manager would have written instead of
+ * package-lock.json (npm_facts_alt), for the SARIF location tests. */
+static const char *alt_lock_name, *alt_lock_text;
+
 static struct facts *npm_facts(void)
 {
 	struct facts *f = facts_new(0);
 
+	if (alt_lock_name) {
+		/* the first answer for a path stands: no package-lock.json */
+		facts_put(f, PROJ "/package-lock.json", -ENOENT, NULL, 0);
+		put(f, alt_lock_name, alt_lock_text);
+	}
 	put(f, PROJ "/package.json",
 	    "{\"name\":\"proj\",\"version\":\"1.0.0\",\"scripts\":{\"prepare\":\"husky\"},"
 	    "\"allowScripts\":{\"esbuild\":true,\"core-js@3.38.0\":true,\"native-addon\":true,\"evil-dep\":true}}");
@@ -507,6 +517,8 @@ static struct facts *pip_facts(void)
 {
 	struct facts *f = facts_new(0);
 
+	if (alt_lock_name)
+		put(f, alt_lock_name, alt_lock_text);
 	put(f, BUILD "/PKG-INFO", "Metadata-Version: 2.1\nName: evilpy\nVersion: 1.0\n");
 	put(f, CBUILD "/PKG-INFO", "Metadata-Version: 2.1\nName: cext\nVersion: 2.0\n");
 	put(f, SITE "/evilpy-1.0.dist-info/RECORD",
@@ -731,6 +743,82 @@ static void test_sarif_locations(void)
 	report_free(r);
 }
 
+/* locate_in_alt: where evil-dep's credential-access finding points when
+ * the project has only lockfile name with text. */
+static const char *locate_in_alt(const char *name, const char *text)
+{
+	static char buf[512];
+	struct report *r;
+
+	alt_lock_name = name;
+	alt_lock_text = text;
+	r = run(feed_attack, npm_facts, NULL);
+	alt_lock_name = alt_lock_text = NULL;
+	snprintf(buf, sizeof(buf), "%s", r ? loc_of(r, "credential-access", "evil-dep") : "no report");
+	report_free(r);
+	return buf;
+}
+
+/* The other package managers' lockfiles: pnpm's packages entry, yarn's
+ * block of the right version, bun's text lockfile. */
+static void test_sarif_lockfiles(void)
+{
+	CHECK_STR(locate_in_alt(PROJ "/pnpm-lock.yaml",
+		"lockfileVersion: '9.0'\n\nimporters:\n\n  .:\n    dependencies:\n"
+		"      evil-dep:\n        specifier: ^6.6.0\n        version: 6.6.6\n\npackages:\n\n"
+		"  evil-dep@6.6.5:\n    resolution: {integrity: sha512-y}\n\n"
+		"  evil-dep@6.6.6:\n    resolution: {integrity: sha512-x}\n"), "pnpm-lock.yaml:16");
+	CHECK_STR(locate_in_alt(PROJ "/pnpm-lock.yaml",
+		"lockfileVersion: '6.0'\n\npackages:\n\n  /evil-dep@6.6.6(peer@1.0.0):\n    dev: false\n"),
+		"pnpm-lock.yaml:5");
+	CHECK_STR(locate_in_alt(PROJ "/yarn.lock",
+		"# yarn lockfile v1\n\n\nevil-dep@^5.0.0:\n  version \"5.0.0\"\n\n"
+		"\"evil-dep@^6.0.0\", evil-dep@^6.6.0:\n  version \"6.6.6\"\n  resolved \"http://x/\"\n"),
+		"yarn.lock:7");
+	CHECK_STR(locate_in_alt(PROJ "/yarn.lock",
+		"__metadata:\n  version: 8\n\n\"evil-dep@npm:^6.6.0\":\n  version: 6.6.6\n"), "yarn.lock:4");
+	CHECK_STR(locate_in_alt(PROJ "/bun.lock",
+		"{\n  \"lockfileVersion\": 1,\n  \"packages\": {\n"
+		"    \"evil-dep\": [\"evil-dep@6.6.6\", \"\", {}, \"sha512-x\"],\n  }\n}\n"), "bun.lock:4");
+	/* no lockfile at all: the dependency's line in package.json */
+	CHECK_STR(locate_in_alt(PROJ "/package.json", "{\n  \"name\": \"proj\",\n  \"devDependencies\": {\n"
+		"    \"helper\": \"^1.0.0\",\n    \"evil-dep\" : \"^6.6.0\"\n  }\n}\n"), "package.json:5");
+	/* npm's other lockfile */
+	CHECK_STR(locate_in_alt(PROJ "/npm-shrinkwrap.json", "{\n  \"packages\": {\n"
+		"    \"node_modules/helper/node_modules/evil-dep\": {\n      \"version\": \"6.6.6\"\n"),
+		"npm-shrinkwrap.json:3");
+}
+
+/* pip_located: where evilpy's install-script finding points when the
+ * project has only the file name with text (a pip install without -r). */
+static const char *pip_located(const char *name, const char *text)
+{
+	static char buf[512];
+	struct report *r;
+
+	alt_lock_name = name;
+	alt_lock_text = text;
+	r = run(feed_pip, pip_facts, NULL);
+	alt_lock_name = alt_lock_text = NULL;
+	snprintf(buf, sizeof(buf), "%s", r ? loc_of(r, "install-script", "evilpy") : "no report");
+	report_free(r);
+	return buf;
+}
+
+static void test_sarif_pip_files(void)
+{
+	CHECK_STR(pip_located(PROJ "/requirements.txt", "# pinned\nevilpy-tools==1\nEvilPy==1.0\n"),
+		  "requirements.txt:3");
+	CHECK_STR(pip_located(PROJ "/pyproject.toml", "[project]\nname = \"proj\"\ndependencies = [\n"
+		"  \"requests>=2\",\n  \"EvilPy[extra]>=1.0 ; python_version>'3'\",\n]\n"), "pyproject.toml:5");
+	CHECK_STR(pip_located(PROJ "/pyproject.toml", "[tool.poetry.dependencies]\npython = \"^3.11\"\n"
+		"evilpy = \"^1.0\"\n"), "pyproject.toml:3");
+	CHECK_STR(pip_located(PROJ "/uv.lock", "version = 1\n\n[[package]]\nname = \"evilpy\"\nversion = \"1.0\"\n"),
+		  "uv.lock:4");
+	/* a file that does not name it: line 1 of it, still in the repository */
+	CHECK_STR(pip_located(PROJ "/requirements.txt", "flask\n"), "requirements.txt:1");
+}
+
 static void test_text_grouped(void)
 {
 	struct report *r = run(feed_attack, npm_facts, NULL);
@@ -794,6 +882,8 @@ int main(void)
 	TEST(test_json_fields);
 	TEST(test_sarif_structure);
 	TEST(test_sarif_locations);
+	TEST(test_sarif_lockfiles);
+	TEST(test_sarif_pip_files);
 	TEST(test_text_grouped);
 	UNIT_EXIT();
 }

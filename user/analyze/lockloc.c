@@ -14,6 +14,7 @@
  * without them finds none, and the SARIF writer falls back to a logical
  * location (the package's name@version).
  */
+#define _GNU_SOURCE /* memmem, strchrnul */
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -173,9 +174,12 @@ static int match_package_json(const char *text, const struct lockpkg *pkg)
 	snprintf(want, sizeof(want), "\"%s\"", pkg->name);
 	wl = strlen(want);
 	for (const char *p = text; p; p = next_line(p)) {
-		const char *s = skip_blanks(p);
+		const char *s = skip_blanks(p), *eol = strchrnul(s, '\n');
+		size_t n = (size_t)(eol - s);
 
-		if (strstr(s, "ependencies\"") && strchr(s, '{') && !strchr(s, '}'))
+		/* `"dependencies": {` (dev, peer, optional) opens a map on its line */
+		if (memmem(s, n, "ependencies\"", strlen("ependencies\"")) && memchr(s, '{', n) &&
+		    !memchr(s, '}', n))
 			in_deps = true;
 		else if (*s == '}')
 			in_deps = false;
@@ -236,12 +240,11 @@ static int match_requirements(const char *text, const struct lockpkg *pkg)
 static int match_pyproject(const char *text, const struct lockpkg *pkg)
 {
 	for (const char *p = text; p; p = next_line(p)) {
-		const char *s = skip_blanks(p), *eol = strchr(s, '\n');
+		const char *s = skip_blanks(p), *eol = strchrnul(s, '\n');
 		size_t n = pyname_len(s);
+		const char *eq = skip_blanks(s + n);
 
-		if (!eol)
-			eol = s + strlen(s);
-		if (n && pep503_eq(s, n, pkg->name) && *skip_blanks(s + n) == '=' && s[n + 1] != '=')
+		if (n && pep503_eq(s, n, pkg->name) && eq[0] == '=' && eq[1] != '=')
 			return line_at(text, (size_t)(s - text));
 		for (const char *q = s; q < eol; q++)
 			if ((*q == '"' || *q == '\'') && q + 1 < eol && (n = pyname_len(q + 1)) &&
@@ -315,7 +318,7 @@ static const char *project_file(struct analyzer *an, struct facts *facts, const 
 static bool locate_in(struct analyzer *an, struct facts *facts, struct finding *f, const char *rel,
 		      lock_match_fn match, const struct lockpkg *pkg, bool any_line)
 {
-	const char *text = project_file(an, facts, rel);
+	const char *text = project_file(an, facts, rel); 
 	size_t pl = strlen(an->project);
 	int line;
 
