@@ -743,20 +743,26 @@ static void test_sarif_locations(void)
 	report_free(r);
 }
 
-/* locate_in_alt: where evil-dep's credential-access finding points when
- * the project has only lockfile name with text. */
-static const char *locate_in_alt(const char *name, const char *text)
+/* located: where the first (rule, pkg) finding of the feed points when
+ * the project has only the file name with text (see alt_lock_name). */
+static const char *located(void (*feed)(struct analyzer *), struct facts *(*facts)(void),
+			   const char *rule, const char *pkg, const char *name, const char *text)
 {
 	static char buf[512];
 	struct report *r;
 
 	alt_lock_name = name;
 	alt_lock_text = text;
-	r = run(feed_attack, npm_facts, NULL);
+	r = run(feed, facts, NULL);
 	alt_lock_name = alt_lock_text = NULL;
-	snprintf(buf, sizeof(buf), "%s", r ? loc_of(r, "credential-access", "evil-dep") : "no report");
+	snprintf(buf, sizeof(buf), "%s", r ? loc_of(r, rule, pkg) : "no report");
 	report_free(r);
 	return buf;
+}
+
+static const char *locate_in_alt(const char *name, const char *text)
+{
+	return located(feed_attack, npm_facts, "credential-access", "evil-dep", name, text);
 }
 
 /* The other package managers' lockfiles: pnpm's packages entry, yarn's
@@ -789,20 +795,9 @@ static void test_sarif_lockfiles(void)
 		"npm-shrinkwrap.json:3");
 }
 
-/* pip_located: where evilpy's install-script finding points when the
- * project has only the file name with text (a pip install without -r). */
 static const char *pip_located(const char *name, const char *text)
 {
-	static char buf[512];
-	struct report *r;
-
-	alt_lock_name = name;
-	alt_lock_text = text;
-	r = run(feed_pip, pip_facts, NULL);
-	alt_lock_name = alt_lock_text = NULL;
-	snprintf(buf, sizeof(buf), "%s", r ? loc_of(r, "install-script", "evilpy") : "no report");
-	report_free(r);
-	return buf;
+	return located(feed_pip, pip_facts, "install-script", "evilpy", name, text);
 }
 
 static void test_sarif_pip_files(void)
