@@ -49,6 +49,14 @@ int rjson_add_str(struct json_object *obj, const char *k, const char *s);
  * allocation failure. */
 struct json_object *report_sarif_json(const struct report *r);
 
+/* sarif_norm_key: a finding's key as SARIF fingerprints hash it, into buf
+ * (len > 0): each blank-separated word that is an absolute path without
+ * what differs between machines and runs (the project, HOME and temp dir
+ * as {project}, {home}, {tmp}, a random directory right under a temp dir
+ * as '*', runs of 4+ digits as '#'), the number after "pid" as '#';
+ * endpoints, categories and names as they are. */
+void sarif_norm_key(const struct report *r, const char *key, char *buf, size_t len);
+
 /* report_text: the human report; colour when color.  0 or -EIO. */
 int report_text(const struct report *r, FILE *out, bool color);
 

@@ -9,6 +9,7 @@
  * every machine.  Strings from the traced install go in through jsonstr,
  * as in json.c.
  */
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -85,7 +86,7 @@ static void norm_path(const struct report *r, const char *p, char *buf, size_t l
 			p = strchr(p + 1, '/');
 		}
 	}
-	while (*p && o + 2 < len) {
+	while (*p && o + 1 < len) {
 		size_t d = strspn(p, "0123456789");
 
 		if (d >= 4) {
@@ -102,8 +103,36 @@ static void norm_path(const struct report *r, const char *p, char *buf, size_t l
 	buf[o < len ? o : len - 1] = '\0';
 }
 
+void sarif_norm_key(const struct report *r, const char *key, char *buf, size_t len)
+{
+	char word[4200];
+	size_t o = 0;
+	bool after_pid = false;
+
+	buf[0] = '\0';
+	while (*key && o + 1 < len) {
+		size_t n = strcspn(key, " ");
+
+		snprintf(word, sizeof(word), "%.*s", (int)n, key);
+		if (word[0] == '/')
+			norm_path(r, word, buf + o, len - o);
+		else if (after_pid && n && strspn(word, "0123456789") == n)
+			snprintf(buf + o, len - o, "#");
+		else
+			snprintf(buf + o, len - o, "%s", word);
+		after_pid = !strcmp(word, "pid");
+		o += strlen(buf + o);
+		key += n;
+		if (*key == ' ' && o + 1 < len) {
+			buf[o++] = ' ';
+			buf[o] = '\0';
+			key++;
+		}
+	}
+}
+
 /* fingerprint: rule, ecosystem, package name and the finding's key (a
- * path normalised by norm_path) hashed to 32 hex digits: FNV-1a 64 from
+ * path and pid normalised by sarif_norm_key) hashed to 32 hex digits: FNV-1a 64 from
  * two offset bases.  material gets what was hashed. */
 static void fingerprint(const struct report *r, const struct finding *f, char *out, size_t outlen,
 			char *material, size_t mlen)
@@ -113,10 +142,7 @@ static void fingerprint(const struct report *r, const struct finding *f, char *o
 	char key[4200];
 	size_t n;
 
-	if (f->key && f->key[0] == '/')
-		norm_path(r, f->key, key, sizeof(key));
-	else
-		snprintf(key, sizeof(key), "%s", f->key ? f->key : "");
+	sarif_norm_key(r, f->key ? f->key : "", key, sizeof(key));
 	n = (size_t)snprintf(material, mlen, "%s|%s|%s|%s", rule_info[f->rule].id,
 			     o && o->eco ? o->eco : "", o && o->name ? o->name : "", key);
 	if (n >= mlen)
