@@ -63,7 +63,10 @@ run() {
 	# shellcheck disable=SC2206 # extra options are split on blanks, as documented
 	[ -n "${PKGTRACE_EXTRA_ARGS:-}" ] && extra=($PKGTRACE_EXTRA_ARGS)
 	echo "pkgtrace-ci: $bin ${args[*]} ${extra[*]} -- sh -c '$PKGTRACE_COMMAND'"
-	$SUDO "$bin" "${args[@]}" "${extra[@]}" -- sh -c "$PKGTRACE_COMMAND"
+	# through sudo, PATH and HOME as the job has them: sudo's secure_path
+	# would lose the node or python a setup step put on PATH
+	$SUDO ${SUDO:+env "PATH=$PATH" "HOME=$HOME"} "$bin" "${args[@]}" "${extra[@]}" \
+		-- sh -c "$PKGTRACE_COMMAND"
 	rc=$?
 	if [ -n "$SUDO" ]; then
 		# the install ran as root: give the tree and the reports back
