@@ -8,6 +8,7 @@
 #   make install    install the binary, man page, bash completion, schemas
 #                   and licenses under $(DESTDIR)$(PREFIX) (default /usr/local)
 #   make uninstall  remove what make install installed
+#   make deb        a Debian package, build/pkgtrace_VERSION_ARCH.deb (dpkg-deb)
 
 PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
@@ -52,7 +53,7 @@ DEB_TEST_DEPS := nodejs python3 python3-venv python3-pip-whl python3-setuptools-
 	python3-wheel-whl python3-jsonschema python3-yaml util-linux iproute2 procps \
 	git curl libclang-rt-14-dev man-db
 
-.PHONY: all deps test unit unit-san demo vmlinux install uninstall clean fuzz
+.PHONY: all deps test unit unit-san demo vmlinux install uninstall deb clean fuzz
 # Keep the BPF object and skeleton: as intermediates make would delete them
 # and rebuild every user object on each run.
 .SECONDARY: $(BPF_OBJS) $(SKELS)
@@ -177,6 +178,14 @@ uninstall:
 		$(DESTDIR)$(BASHCOMPDIR)/pkgtrace $(DESTDIR)$(DATADIR)/baseline.json
 	rm -rf $(DESTDIR)$(DATADIR)/schemas $(DESTDIR)$(DOCDIR)
 	-rmdir $(DESTDIR)$(DATADIR) 2>/dev/null
+
+# A Debian package of `make install PREFIX=/usr` (ci/mkdeb.sh: Depends
+# from the libraries the binary links).
+DEB_ARCH = $(shell dpkg --print-architecture)
+deb: pkgtrace
+	rm -rf $(BUILD)/deb
+	$(MAKE) --no-print-directory install DESTDIR=$(CURDIR)/$(BUILD)/deb PREFIX=/usr
+	ci/mkdeb.sh $(BUILD)/deb $(VERSION) $(BUILD)/pkgtrace_$(VERSION)_$(DEB_ARCH).deb
 
 clean:
 	rm -rf $(BUILD) pkgtrace
