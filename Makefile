@@ -5,9 +5,17 @@
 #   make demo       trace the bundled demo project's npm install
 #   make vmlinux    regenerate vmlinux.h from the running kernel's BTF
 #   make fuzz       fuzz the trace reader for FUZZ_SECONDS (default 60)
-#   make install    install to $(PREFIX)/bin (and the baseline to share/pkgtrace)
+#   make install    install the binary, man page, bash completion, schemas
+#                   and licenses under $(DESTDIR)$(PREFIX) (default /usr/local)
+#   make uninstall  remove what make install installed
+#   make deb        a Debian package, build/pkgtrace_VERSION_ARCH.deb (dpkg-deb)
 
 PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share/pkgtrace
+DOCDIR ?= $(PREFIX)/share/doc/pkgtrace
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
 CC ?= cc
 CLANG ?= clang
 BPFTOOL ?= bpftool
@@ -44,9 +52,9 @@ DEB_BUILD_DEPS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libjson-c-
 	make gcc pkg-config
 DEB_TEST_DEPS := nodejs python3 python3-venv python3-pip-whl python3-setuptools-whl \
 	python3-wheel-whl python3-jsonschema python3-yaml util-linux iproute2 procps \
-	git curl libclang-rt-14-dev
+	git curl libclang-rt-14-dev man-db
 
-.PHONY: all deps test unit unit-san demo vmlinux install clean fuzz
+.PHONY: all deps test unit unit-san demo vmlinux install uninstall deb clean fuzz
 # Keep the BPF object and skeleton: as intermediates make would delete them
 # and rebuild every user object on each run.
 .SECONDARY: $(BPF_OBJS) $(SKELS)
@@ -155,9 +163,31 @@ fuzz: $(BUILD)/fuzz/fuzz_trace
 	$(BUILD)/fuzz/fuzz_trace -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -timeout=10 \
 		-rss_limit_mb=2048 -artifact_prefix=$(BUILD)/fuzz/ $(BUILD)/fuzz/corpus
 
+SCHEMA_FILES := $(wildcard schemas/*)
+LICENSE_FILES := LICENSE $(wildcard LICENSES/*)
+
 install: pkgtrace
-	install -D -m 0755 pkgtrace $(DESTDIR)$(PREFIX)/bin/pkgtrace
-	install -D -m 0644 baseline/default.json $(DESTDIR)$(PREFIX)/share/pkgtrace/baseline.json
+	install -D -m 0755 pkgtrace $(DESTDIR)$(BINDIR)/pkgtrace
+	install -D -m 0644 doc/pkgtrace.8 $(DESTDIR)$(MANDIR)/man8/pkgtrace.8
+	install -D -m 0644 completion/pkgtrace.bash $(DESTDIR)$(BASHCOMPDIR)/pkgtrace
+	install -d $(DESTDIR)$(DATADIR)/schemas $(DESTDIR)$(DOCDIR)
+	install -D -m 0644 baseline/default.json $(DESTDIR)$(DATADIR)/baseline.json
+	install -m 0644 $(SCHEMA_FILES) $(DESTDIR)$(DATADIR)/schemas/
+	install -m 0644 $(LICENSE_FILES) README.md CHANGELOG.md $(DESTDIR)$(DOCDIR)/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/pkgtrace $(DESTDIR)$(MANDIR)/man8/pkgtrace.8 \
+		$(DESTDIR)$(BASHCOMPDIR)/pkgtrace $(DESTDIR)$(DATADIR)/baseline.json
+	rm -rf $(DESTDIR)$(DATADIR)/schemas $(DESTDIR)$(DOCDIR)
+	-rmdir $(DESTDIR)$(DATADIR) 2>/dev/null
+
+# A Debian package of `make install PREFIX=/usr` (ci/mkdeb.sh: Depends
+# from the libraries the binary links).
+DEB_ARCH = $(shell dpkg --print-architecture)
+deb: pkgtrace
+	rm -rf $(BUILD)/deb
+	$(MAKE) --no-print-directory install DESTDIR=$(CURDIR)/$(BUILD)/deb PREFIX=/usr
+	ci/mkdeb.sh $(BUILD)/deb $(VERSION) $(BUILD)/pkgtrace_$(VERSION)_$(DEB_ARCH).deb
 
 clean:
 	rm -rf $(BUILD) pkgtrace

@@ -70,6 +70,9 @@ struct finding {
 	uint64_t count;      /* events behind it, including those not kept */
 	char *suppressed;    /* the policy's reason (policy.h), NULL when not:
 			      * it stays in the report but does not count */
+	char *loc_file;      /* where it points in the repository, relative to the
+			      * project (a lockfile entry: findings_locate), or NULL */
+	int loc_line;        /* 1-based line in loc_file */
 };
 
 enum owner_kind { OWN_COMMAND, OWN_PM, OWN_PROJECT, OWN_PACKAGE };
@@ -109,7 +112,8 @@ struct report {
 	int argc;
 	char *cwd, *hostname, *kernel;
 	char *home, *tmpdir;     /* the command's HOME and temp dir, as the analysis took
-				  * them: a diff writes paths under them as ~ and <tmp> */
+				  * them: a diff writes paths under them as ~ and <tmp>,
+				  * SARIF fingerprints leave them out */
 	int exit_status;
 	uint64_t events, drops, analyzed, start_ns, end_ns, boot_offset_ns;
 	bool interrupted, partial;

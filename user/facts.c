@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 #include <stdlib.h>
@@ -114,18 +115,29 @@ int facts_put(struct facts *f, const char *path, int err, const void *data, size
 }
 
 /* A path of the traced process's filesystem: inside root_fd (a container's
- * root, for the daemon) when set. */
+ * root, for the daemon) when set.  A regular file only: the install may
+ * leave a FIFO where a package.json or a file it wrote is looked up, and
+ * opening one without a writer would block the end of the run (hence
+ * O_NONBLOCK, which a regular file ignores); a device never ends.  Anything
+ * else is EINVAL. */
 static FILE *open_in_root(int root_fd, const char *path)
 {
-	struct open_how how = { .flags = O_RDONLY | O_CLOEXEC, .resolve = RESOLVE_IN_ROOT };
+	struct open_how how = { .flags = O_RDONLY | O_CLOEXEC | O_NONBLOCK, .resolve = RESOLVE_IN_ROOT };
+	struct stat st;
 	long fd;
 	FILE *fp;
 
 	if (root_fd < 0)
-		return fopen(path, "rb");
-	fd = syscall(SYS_openat2, root_fd, path, &how, sizeof(how));
+		fd = open(path, (int)how.flags);
+	else
+		fd = syscall(SYS_openat2, root_fd, path, &how, sizeof(how));
 	if (fd < 0)
 		return NULL;
+	if (fstat((int)fd, &st) || !S_ISREG(st.st_mode)) {
+		close((int)fd);
+		errno = EINVAL;
+		return NULL;
+	}
 	fp = fdopen((int)fd, "rb");
 	if (!fp)
 		close((int)fd);

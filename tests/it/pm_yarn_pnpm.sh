@@ -101,7 +101,38 @@ pm_case() {
 			"$CORPUS_RC" "$st/project" || T_FAILED=$((T_FAILED + 1))
 	fi
 	corpus_kill_payloads "$st"
-	[ -n "$CORPUS_RECORD" ] && corpus_replay_check "$pm" "$st"
+	[ -n "$CORPUS_RECORD" ] && corpus_replay_check "$pm" "$st" && pm_sarif_check "$pm" "$lock" "$st"
+}
+
+# pm_sarif_check PM LOCKFILE ST: the replayed SARIF points each
+# dependency's result at its own entry in the manager's lockfile.
+pm_sarif_check() {
+	local pm=$1 lock=$2 st=$3
+	if ! "$PKGTRACE" replay --fail-on never --format sarif "$st/trace.ptr" >"$st/r.sarif" 2>"$st/sarif.err"; then
+		fail "$pm: replay --format sarif" "$(head -3 "$st/sarif.err")"; return
+	fi
+	python3 - "$st/r.sarif" "$st/project/$lock" "$lock" <<'PY'
+import json, sys
+sarif, lockpath, lock = sys.argv[1:]
+lines = open(lockpath).read().split("\n")
+bad, seen = [], 0
+for r in json.load(open(sarif))["runs"][0]["results"]:
+    name, version = r["properties"].get("package"), r["properties"].get("version")
+    if not name:
+        continue
+    seen += 1
+    pl = r["locations"][0].get("physicalLocation", {})
+    uri, line = pl.get("artifactLocation", {}).get("uri"), pl.get("region", {}).get("startLine", 0)
+    text = lines[line - 1] if 0 < line <= len(lines) else ""
+    # yarn: the block's header `name@range:`; pnpm: `name@version:` (or /name@version:)
+    if uri != lock or f"{name}@" not in text or (lock == "pnpm-lock.yaml" and f"{name}@{version}" not in text):
+        bad.append((r["ruleId"], name, uri, line, text.strip()))
+ok = seen and not bad
+print(f"ok - {sys.argv[3]}: each dependency's SARIF result is on its lockfile entry" if ok else
+      f"FAIL - {sys.argv[3]}: each dependency's SARIF result is on its lockfile entry\n#   {bad[:3] or 'no results'}")
+sys.exit(0 if ok else 1)
+PY
+	[ $? -eq 0 ] || T_FAILED=$((T_FAILED + 1))
 }
 
 case " ${PM_ONLY:-yarn pnpm} " in *" yarn "*)

@@ -5,6 +5,7 @@
  * root project's own script, and the benign look-alikes that must stay at
  * info or low.  Records are built raw and go through event_decode().
  */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <json-c/json.h>
@@ -118,10 +119,19 @@ static void put(struct facts *f, const char *path, const char *text)
 	facts_put(f, path, 0, text, strlen(text));
 }
 
+/* The lockfile another package manager would have written instead of
+ * package-lock.json (npm_facts_alt), for the SARIF location tests. */
+static const char *alt_lock_name, *alt_lock_text;
+
 static struct facts *npm_facts(void)
 {
 	struct facts *f = facts_new(0);
 
+	if (alt_lock_name) {
+		/* the first answer for a path stands: no package-lock.json */
+		facts_put(f, PROJ "/package-lock.json", -ENOENT, NULL, 0);
+		put(f, alt_lock_name, alt_lock_text);
+	}
 	put(f, PROJ "/package.json",
 	    "{\"name\":\"proj\",\"version\":\"1.0.0\",\"scripts\":{\"prepare\":\"husky\"},"
 	    "\"allowScripts\":{\"esbuild\":true,\"core-js@3.38.0\":true,\"native-addon\":true,\"evil-dep\":true}}");
@@ -138,11 +148,11 @@ static struct facts *npm_facts(void)
 	put(f, "/etc/resolv.conf", "nameserver 10.0.0.53\n");
 	/* the lockfile: who npm says each package is */
 	put(f, PROJ "/package-lock.json",
-	    "{\"name\":\"proj\",\"lockfileVersion\":3,\"packages\":{\"\":{\"name\":\"proj\"},"
-	    "\"node_modules/esbuild\":{\"version\":\"0.19.0\",\"resolved\":\"http://127.0.0.1:4873/esbuild/-/esbuild-0.19.0.tgz\"},"
-	    "\"node_modules/core-js\":{\"version\":\"3.38.0\",\"resolved\":\"http://127.0.0.1:4873/core-js/-/core-js-3.38.0.tgz\"},"
-	    "\"node_modules/native-addon\":{\"version\":\"2.0.0\",\"resolved\":\"http://127.0.0.1:4873/native-addon/-/native-addon-2.0.0.tgz\"},"
-	    "\"node_modules/skipper\":{\"version\":\"1.0.0\",\"resolved\":\"http://127.0.0.1:4873/skipper/-/skipper-1.0.0.tgz\"},"
+	    "{\"name\":\"proj\",\"lockfileVersion\":3,\"packages\":{\"\":{\"name\":\"proj\"},\n"
+	    "\"node_modules/esbuild\":{\"version\":\"0.19.0\",\"resolved\":\"http://127.0.0.1:4873/esbuild/-/esbuild-0.19.0.tgz\"},\n"
+	    "\"node_modules/core-js\":{\"version\":\"3.38.0\",\"resolved\":\"http://127.0.0.1:4873/core-js/-/core-js-3.38.0.tgz\"},\n"
+	    "\"node_modules/native-addon\":{\"version\":\"2.0.0\",\"resolved\":\"http://127.0.0.1:4873/native-addon/-/native-addon-2.0.0.tgz\"},\n"
+	    "\"node_modules/skipper\":{\"version\":\"1.0.0\",\"resolved\":\"http://127.0.0.1:4873/skipper/-/skipper-1.0.0.tgz\"},\n"
 	    "\"node_modules/helper/node_modules/evil-dep\":{\"version\":\"6.6.6\",\"resolved\":\"http://127.0.0.1:4873/evil-dep/-/evil-dep-6.6.6.tgz\"}}}");
 	return f;
 }
@@ -507,6 +517,8 @@ static struct facts *pip_facts(void)
 {
 	struct facts *f = facts_new(0);
 
+	if (alt_lock_name)
+		put(f, alt_lock_name, alt_lock_text);
 	put(f, BUILD "/PKG-INFO", "Metadata-Version: 2.1\nName: evilpy\nVersion: 1.0\n");
 	put(f, CBUILD "/PKG-INFO", "Metadata-Version: 2.1\nName: cext\nVersion: 2.0\n");
 	put(f, SITE "/evilpy-1.0.dist-info/RECORD",
@@ -663,6 +675,145 @@ static void test_sarif_structure(void)
 	report_free(r);
 }
 
+/* loc_of: the place findings_locate gave the first finding of (rule,
+ * pkg): "file:line", or "-" for none */
+static const char *loc_of(const struct report *r, const char *rule, const char *pkg)
+{
+	static char buf[512];
+
+	for (size_t i = 0; i < r->nfindings; i++) {
+		const struct finding *f = &r->findings[i];
+		const char *name = f->owner >= 0 ? r->owners[f->owner]->name : NULL;
+
+		if (strcmp(rule_info[f->rule].id, rule) || !name || strcmp(name, pkg))
+			continue;
+		if (!f->loc_file)
+			return "-";
+		snprintf(buf, sizeof(buf), "%s:%d", f->loc_file, f->loc_line);
+		return buf;
+	}
+	return "no finding";
+}
+
+static struct facts *pip_facts_reqs(void)
+{
+	struct facts *f = pip_facts();
+
+	put(f, PROJ "/reqs/dev.txt", "# dev\n--index-url http://127.0.0.1:1/\nflask==3.0\nEvilPy>=1.0 ; python_version>'3'\n");
+	return f;
+}
+
+/* SARIF locations: the lockfile line of the package's entry, the -r
+ * requirements file of a pip command, and a logical location only when
+ * the project has no such file. */
+static void test_sarif_locations(void)
+{
+	static char *argv[] = { "pip", "install", "-r", "reqs/dev.txt", NULL };
+	struct session_info si = session();
+	struct report *r = run(feed_attack, npm_facts, NULL);
+	char *s;
+
+	if (!r)
+		return;
+	CHECK_STR(loc_of(r, "credential-access", "evil-dep"), "package-lock.json:6");
+	CHECK_STR(loc_of(r, "install-script", "evil-dep"), "package-lock.json:6");
+	/* not in the lockfile: line 1 of it, a file that is in the repository */
+	CHECK_STR(loc_of(r, "command-shadowing", "awsish"), "package-lock.json:1");
+	report_free(r);
+	r = run(feed_benign, npm_facts, NULL);
+	if (r)
+		CHECK_STR(loc_of(r, "install-script", "esbuild"), "package-lock.json:2");
+	report_free(r);
+
+	r = run(feed_pip, pip_facts, NULL);
+	s = r ? render(r, FMT_SARIF) : NULL;
+	if (r)
+		CHECK_STR(loc_of(r, "install-script", "evilpy"), "-");
+	/* no file to point at: name@version as a logical location, no path */
+	CHECK(s && strstr(s, "\"fullyQualifiedName\": \"pip:evilpy@1.0\""));
+	CHECK(s && !strstr(s, "PKG-INFO"));
+	free(s);
+	report_free(r);
+
+	si.argc = 4;
+	si.argv = argv;
+	r = run(feed_pip, pip_facts_reqs, &si);
+	if (r)
+		CHECK_STR(loc_of(r, "install-script", "evilpy"), "reqs/dev.txt:4");
+	report_free(r);
+}
+
+/* located: where the first (rule, pkg) finding of the feed points when
+ * the project has only the file name with text (see alt_lock_name). */
+static const char *located(void (*feed)(struct analyzer *), struct facts *(*facts)(void),
+			   const char *rule, const char *pkg, const char *name, const char *text)
+{
+	static char buf[512];
+	struct report *r;
+
+	alt_lock_name = name;
+	alt_lock_text = text;
+	r = run(feed, facts, NULL);
+	alt_lock_name = alt_lock_text = NULL;
+	snprintf(buf, sizeof(buf), "%s", r ? loc_of(r, rule, pkg) : "no report");
+	report_free(r);
+	return buf;
+}
+
+static const char *locate_in_alt(const char *name, const char *text)
+{
+	return located(feed_attack, npm_facts, "credential-access", "evil-dep", name, text);
+}
+
+/* The other package managers' lockfiles: pnpm's packages entry, yarn's
+ * block of the right version, bun's text lockfile. */
+static void test_sarif_lockfiles(void)
+{
+	CHECK_STR(locate_in_alt(PROJ "/pnpm-lock.yaml",
+		"lockfileVersion: '9.0'\n\nimporters:\n\n  .:\n    dependencies:\n"
+		"      evil-dep:\n        specifier: ^6.6.0\n        version: 6.6.6\n\npackages:\n\n"
+		"  evil-dep@6.6.5:\n    resolution: {integrity: sha512-y}\n\n"
+		"  evil-dep@6.6.6:\n    resolution: {integrity: sha512-x}\n"), "pnpm-lock.yaml:16");
+	CHECK_STR(locate_in_alt(PROJ "/pnpm-lock.yaml",
+		"lockfileVersion: '6.0'\n\npackages:\n\n  /evil-dep@6.6.6(peer@1.0.0):\n    dev: false\n"),
+		"pnpm-lock.yaml:5");
+	CHECK_STR(locate_in_alt(PROJ "/yarn.lock",
+		"# yarn lockfile v1\n\n\nevil-dep@^5.0.0:\n  version \"5.0.0\"\n\n"
+		"\"evil-dep@^6.0.0\", evil-dep@^6.6.0:\n  version \"6.6.6\"\n  resolved \"http://x/\"\n"),
+		"yarn.lock:7");
+	CHECK_STR(locate_in_alt(PROJ "/yarn.lock",
+		"__metadata:\n  version: 8\n\n\"evil-dep@npm:^6.6.0\":\n  version: 6.6.6\n"), "yarn.lock:4");
+	CHECK_STR(locate_in_alt(PROJ "/bun.lock",
+		"{\n  \"lockfileVersion\": 1,\n  \"packages\": {\n"
+		"    \"evil-dep\": [\"evil-dep@6.6.6\", \"\", {}, \"sha512-x\"],\n  }\n}\n"), "bun.lock:4");
+	/* no lockfile at all: the dependency's line in package.json */
+	CHECK_STR(locate_in_alt(PROJ "/package.json", "{\n  \"name\": \"proj\",\n  \"devDependencies\": {\n"
+		"    \"helper\": \"^1.0.0\",\n    \"evil-dep\" : \"^6.6.0\"\n  }\n}\n"), "package.json:5");
+	/* npm's other lockfile */
+	CHECK_STR(locate_in_alt(PROJ "/npm-shrinkwrap.json", "{\n  \"packages\": {\n"
+		"    \"node_modules/helper/node_modules/evil-dep\": {\n      \"version\": \"6.6.6\"\n"),
+		"npm-shrinkwrap.json:3");
+}
+
+static const char *pip_located(const char *name, const char *text)
+{
+	return located(feed_pip, pip_facts, "install-script", "evilpy", name, text);
+}
+
+static void test_sarif_pip_files(void)
+{
+	CHECK_STR(pip_located(PROJ "/requirements.txt", "# pinned\nevilpy-tools==1\nEvilPy==1.0\n"),
+		  "requirements.txt:3");
+	CHECK_STR(pip_located(PROJ "/pyproject.toml", "[project]\nname = \"proj\"\ndependencies = [\n"
+		"  \"requests>=2\",\n  \"EvilPy[extra]>=1.0 ; python_version>'3'\",\n]\n"), "pyproject.toml:5");
+	CHECK_STR(pip_located(PROJ "/pyproject.toml", "[tool.poetry.dependencies]\npython = \"^3.11\"\n"
+		"evilpy = \"^1.0\"\n"), "pyproject.toml:3");
+	CHECK_STR(pip_located(PROJ "/uv.lock", "version = 1\n\n[[package]]\nname = \"evilpy\"\nversion = \"1.0\"\n"),
+		  "uv.lock:4");
+	/* a file that does not name it: line 1 of it, still in the repository */
+	CHECK_STR(pip_located(PROJ "/requirements.txt", "flask\n"), "requirements.txt:1");
+}
+
 static void test_text_grouped(void)
 {
 	struct report *r = run(feed_attack, npm_facts, NULL);
@@ -725,6 +876,9 @@ int main(void)
 	TEST(test_deterministic_output);
 	TEST(test_json_fields);
 	TEST(test_sarif_structure);
+	TEST(test_sarif_locations);
+	TEST(test_sarif_lockfiles);
+	TEST(test_sarif_pip_files);
 	TEST(test_text_grouped);
 	UNIT_EXIT();
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <json-c/json.h>
 #include "analyze_int.h"
+#include "report/report_int.h"
 #include "jsonstr.h"
 #include "unit.h"
 
@@ -209,6 +210,36 @@ static void test_json_and_sarif_round_trip(void)
 	finding.sev = SEV_HIGH;
 }
 
+/* SARIF fingerprints hash keys without what differs between machines */
+static void test_sarif_norm_key(void)
+{
+	struct report r = { .cwd = "/tmp/ci-123/work/proj", .home = "/tmp/ci-123/home", .tmpdir = "/tmp/ci-123/tmp" };
+	char buf[512];
+
+	sarif_norm_key(&r, "/tmp/ci-123/work/proj/node_modules/ethers", buf, sizeof(buf));
+	CHECK_STR(buf, "{project}/node_modules/ethers");
+	sarif_norm_key(&r, "/tmp/ci-123/home/.bashrc", buf, sizeof(buf));
+	CHECK_STR(buf, "{home}/.bashrc");
+	sarif_norm_key(&r, "/tmp/ci-123/tmp/tmp.Xy7a9Q/payload", buf, sizeof(buf));
+	CHECK_STR(buf, "{tmp}/*/payload");
+	sarif_norm_key(&r, "/var/tmp/npm-20261130-4711/x.node", buf, sizeof(buf));
+	CHECK_STR(buf, "{tmp}/*/x.node");
+	sarif_norm_key(&r, "/dev/shm/payload", buf, sizeof(buf));
+	CHECK_STR(buf, "{tmp}/payload");
+	sarif_norm_key(&r, "/proc/48213/environ", buf, sizeof(buf));
+	CHECK_STR(buf, "/proc/#/environ");
+	sarif_norm_key(&r, "docker-sock /run/docker.sock", buf, sizeof(buf));
+	CHECK_STR(buf, "docker-sock /run/docker.sock");
+	sarif_norm_key(&r, "process-memory-write pid 48213", buf, sizeof(buf));
+	CHECK_STR(buf, "process-memory-write pid #");
+	sarif_norm_key(&r, "127.0.0.1:9999/tcp", buf, sizeof(buf));
+	CHECK_STR(buf, "127.0.0.1:9999/tcp"); /* a port tells endpoints apart */
+	sarif_norm_key(&r, "", buf, sizeof(buf));
+	CHECK_STR(buf, "");
+	sarif_norm_key(&r, "/tmp/ci-123/work/proj/a/b/c", buf, 12);
+	CHECK_STR(buf, "{project}/a");  /* cut to the buffer, terminated */
+}
+
 int main(void)
 {
 	verbose_md = getenv("UNIT_SHOW_MD") != NULL;
@@ -216,5 +247,6 @@ int main(void)
 	TEST(test_text_escapes);
 	TEST(test_json_and_sarif_round_trip);
 	TEST(test_markdown_escapes);
+	TEST(test_sarif_norm_key);
 	UNIT_EXIT();
 }

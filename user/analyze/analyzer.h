@@ -264,6 +264,13 @@ struct finding *finding_add(struct analyzer *an, int rule, int sev, int owner,
 /* findings_name: puts each named summary's owner name in, as it is at the
  * end (finish.c, before the report takes the findings). */
 void findings_name(struct analyzer *an);
+
+/* findings_locate: each finding's place in the repository (f->loc_file,
+ * f->loc_line): its dependency's entry in the project's lockfile or
+ * requirements file, a project file it is about, or the project's manifest
+ * for a finding of the install as a whole (user/analyze/lockloc.c).  The
+ * files are read through facts, so a replay finds the same places. */
+void findings_locate(struct analyzer *an, const struct session_info *si, struct facts *facts);
 /* evidence_event: evidence of event v (NULL: the session), naming path,
  * endpoint and dns where given; an exec's argv is kept.  Ignored past
  * EVIDENCE_MAX or with f NULL. */

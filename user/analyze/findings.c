@@ -145,6 +145,7 @@ void findings_free(struct finding *f, size_t n)
 		free(f[i].key);
 		free(f[i].summary);
 		free(f[i].suppressed);
+		free(f[i].loc_file);
 	}
 	free(f);
 }

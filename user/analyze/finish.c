@@ -131,6 +131,7 @@ struct report *analyzer_finish(struct analyzer *an, const struct session_info *s
 	if (!r || !an || !si)
 		goto fail;
 	judge_all(an, si, facts, &registry);
+	findings_locate(an, si, facts);
 	if (an->oom)
 		goto fail;
 

@@ -12,6 +12,23 @@
 
 struct json_object;
 
+/* The project's home page: SARIF's driver informationUri and the base of
+ * each rule's helpUri (README.md's rule reference). */
+#define PKGTRACE_HOME_URL "https://github.com/pkgtrace/pkgtrace"
+
+/* What a rule means, why it matters and how to allow a finding one trusts
+ * (rulehelp.c), one sentence or a few each. */
+struct rule_help {
+	const char *what, *why, *allow;
+};
+
+/* rule_help: the help of a rule id (enum rule_id), or NULL; never NULL
+ * fields for a rule id (a rule without an entry gets a generic one). */
+const struct rule_help *rule_help(int rule);
+
+/* rule_help_uri: the README's anchor for the rule, into buf. */
+void rule_help_uri(int rule, char *buf, size_t len);
+
 /* report_listed: the owner appears in packages[]: a dependency, or the
  * project when it is known or did something. */
 bool report_listed(const struct owner *o);
@@ -47,6 +64,14 @@ int report_markdown(const struct report *r, FILE *out);
  * UTF-8 and hidden format characters escaped, a long string shortened),
  * in a malloc'd string; NULL on allocation failure. */
 char *text_escaped(const char *s);
+
+/* sarif_norm_key: a finding's key as SARIF fingerprints hash it, into buf
+ * (len > 0): each blank-separated word that is an absolute path without
+ * what differs between machines and runs (the project, HOME and temp dir
+ * as {project}, {home}, {tmp}, a random directory right under a temp dir
+ * as '*', runs of 4+ digits as '#'), the number after "pid" as '#';
+ * endpoints, categories and names as they are. */
+void sarif_norm_key(const struct report *r, const char *key, char *buf, size_t len);
 
 /* report_text: the human report; colour when color.  0 or -EIO. */
 int report_text(const struct report *r, FILE *out, bool color);
