@@ -106,6 +106,11 @@ static const struct rule_help help[R_NRULES] = {
 		"namespaces, open_by_handle_at, io_uring, padded argv.",
 		"These techniques exist to hide what a process does from monitors.",
 		"Suppress for the package with a reason only after reading what it did (some sandboxes unshare)." },
+	[R_POLICY_EXPIRED] = {
+		"A suppression of the policy file has passed its expiry date: it no longer applies, and the "
+		"findings it covered count again.",
+		"An exception granted for a while must be looked at again, not kept by default.",
+		"Review the finding again, then renew the suppression's expires date or remove it." },
 };
 
 /* A rule added without an entry above still gets help that is not empty:
