@@ -43,7 +43,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRCS))
 DEB_BUILD_DEPS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libjson-c-dev make gcc pkg-config
 DEB_TEST_DEPS := nodejs python3 python3-venv python3-pip-whl python3-setuptools-whl \
 	python3-wheel-whl python3-jsonschema python3-yaml util-linux iproute2 procps \
-	git curl libclang-rt-14-dev
+	git curl libclang-rt-14-dev chromium
 
 .PHONY: all deps test unit unit-san demo vmlinux install clean fuzz
 # Keep the BPF object and skeleton: as intermediates make would delete them

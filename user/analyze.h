@@ -64,6 +64,11 @@ int report_max_severity(const struct report *r);
  * or SARIF 2.1.0.  Returns 0 or -errno. */
 int report_write(const struct report *r, FILE *out, enum report_format fmt, bool color);
 
+/* report_html: the report as one self-contained HTML page (no script, no
+ * network load: its Content-Security-Policy forbids both), drawn from
+ * report_json's tree.  Returns 0, -ENOMEM or -EIO. */
+int report_html(const struct report *r, FILE *out);
+
 /* report_json: the report as a json-c object (caller puts it); the daemon
  * adds container and pod to it.  NULL on allocation failure. */
 struct json_object *report_json(const struct report *r);

@@ -36,7 +36,7 @@ struct replay_opts {
 
 static void usage(FILE *out)
 {
-	fprintf(out, "Usage: pkgtrace replay [--baseline F] [--report F] [--format text|json|sarif]\n"
+	fprintf(out, "Usage: pkgtrace replay [--baseline F] [--report F] [--html F] [--format text|json|sarif]\n"
 		"                       [--events F] [--fail-on SEV] [-q] [--no-color] TRACE\n");
 }
 
@@ -46,11 +46,12 @@ static void usage(FILE *out)
  * PT_EXIT_USAGE with the problem reported (p_usage). */
 static int parse_args(int argc, char **argv, struct replay_opts *o)
 {
-	enum { O_EVENTS = 256, O_REPORT, O_FORMAT, O_FAIL_ON, O_BASELINE, O_NO_COLOR,
+	enum { O_EVENTS = 256, O_REPORT, O_HTML, O_FORMAT, O_FAIL_ON, O_BASELINE, O_NO_COLOR,
 	       O_JSON_ERRORS };
 	static const struct option longopts[] = {
 		{ "events", required_argument, NULL, O_EVENTS },
 		{ "report", required_argument, NULL, O_REPORT },
+		{ "html", required_argument, NULL, O_HTML },
 		{ "format", required_argument, NULL, O_FORMAT },
 		{ "fail-on", required_argument, NULL, O_FAIL_ON },
 		{ "baseline", required_argument, NULL, O_BASELINE },
@@ -74,6 +75,7 @@ static int parse_args(int argc, char **argv, struct replay_opts *o)
 			return 0;
 		case O_EVENTS: o->po.events_path = optarg; break;
 		case O_REPORT: o->po.report_path = optarg; break;
+		case O_HTML: o->po.html_path = optarg; break;
 		case O_BASELINE: o->baseline_path = optarg; break;
 		case O_FORMAT: {
 			int fmt = report_format_parse(optarg);

@@ -40,6 +40,7 @@ static void usage(FILE *out)
 "Run options:\n"
 "      --events FILE    every event as one JSON object per line\n"
 "      --report FILE    the JSON report\n"
+"      --html FILE      the report as one self-contained HTML page\n"
 "      --record FILE    a trace for 'pkgtrace replay'\n"
 "      --format FMT     report on stdout: text (default), json or sarif\n"
 "      --fail-on SEV    exit 10 on a finding at or above SEV: info, low, medium,\n"

@@ -17,6 +17,7 @@ struct pipeline_opts {
 	const char *events_path;    /* --events: JSON Lines, or NULL */
 	const char *record_path;    /* --record: trace file, or NULL */
 	const char *report_path;    /* --report: JSON report file, or NULL */
+	const char *html_path;      /* --html: the report as an HTML page, or NULL */
 	enum report_format format;  /* what goes to stdout */
 	bool color;
 	bool quiet;                 /* nothing on stdout */

@@ -96,6 +96,8 @@ static int report_order(struct analyzer *an, struct report *r)
 	for (size_t i = 0; i < an->nfindings; i++)
 		if (an->findings[i].owner >= 0)
 			an->findings[i].owner = (int)pos[an->findings[i].owner];
+	for (size_t i = 0; i < an->npnodes; i++)
+		an->pnodes[i].owner = (int)pos[an->pnodes[i].owner];
 	free(pos);
 	r->findings = an->findings;
 	r->nfindings = an->nfindings;
@@ -105,6 +107,11 @@ static int report_order(struct analyzer *an, struct report *r)
 	an->nowners = 0;
 	an->findings = NULL;
 	an->nfindings = 0;
+	r->pnodes = an->pnodes;
+	r->npnodes = an->npnodes;
+	r->pnodes_total = an->pnodes_total;
+	an->pnodes = NULL;
+	an->npnodes = an->pnodes_cap = 0;
 	return 0;
 }
 
@@ -174,6 +181,7 @@ void report_free(struct report *r)
 		owner_free(r->owners[i]);
 	free(r->owners);
 	findings_free(r->findings, r->nfindings);
+	pnodes_free(r->pnodes, r->npnodes);
 	free(r);
 }
 

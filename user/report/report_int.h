@@ -32,6 +32,13 @@ int rjson_add_str(struct json_object *obj, const char *k, const char *s);
  * allocation failure. */
 struct json_object *report_sarif_json(const struct report *r);
 
+/* report_unit_escape: how a person's report (text, HTML) shows the
+ * character at p (n >= 1 bytes left): C0 controls, DEL and bytes that are
+ * not UTF-8 as \xNN, C1 controls and invisible bidi/line-separator code
+ * points as \uNNNN, written into esc (NUL-terminated) and their length
+ * returned; 0 when it stands as it is.  *len: the input bytes it covers. */
+size_t report_unit_escape(const unsigned char *p, size_t n, size_t *len, char esc[8]);
+
 /* report_text: the human report; colour when color.  0 or -EIO. */
 int report_text(const struct report *r, FILE *out, bool color);
 
