@@ -305,7 +305,7 @@ static const char css[] =
 	"background:var(--info);vertical-align:1px}"
 	".s-critical{background:var(--crit)}.s-high{background:var(--high)}.s-medium{background:var(--med)}"
 	".s-low{background:var(--low)}.s-none{background:#aab1bd}"
-	".act{display:inline-block;border-radius:4px;padding:0 6px;font-size:11px;font-weight:700;"
+	".act{display:inline-block;border-radius:4px;padding:0 6px;font-size:11px;font-weight:700;text-transform:uppercase;"
 	"background:#222;color:#fff;margin-right:4px}"
 	".card{background:var(--card);border:1px solid var(--line);border-left:6px solid var(--info);"
 	"border-radius:8px;margin:12px 0;box-shadow:0 1px 2px rgba(0,0,0,.04)}"
@@ -982,7 +982,11 @@ static void tree_node(struct page *pg, const struct tree *t, int i, bool open_al
 	int64_t hidden = jint(nd, "hidden_children"), end = jint(nd, "end_ns");
 	bool fold = !open_all && !t->flag[i];
 
-	h_raw(pg, "<li><details class=\"nd\"><summary>");
+	h_raw(pg, "<li>");
+	if (jint(nd, "ancestors_hidden"))
+		h_fmt(pg, "<div class=\"more\">⋯ %" PRId64 " processes between not shown</div>",
+		      jint(nd, "ancestors_hidden"));
+	h_raw(pg, "<details class=\"nd\"><summary>");
 	h_chip(pg, pk, jstr(nd, "role"));
 	h_raw(pg, " <code>");
 	h_join(pg, argv, SHORT_ARGV);
@@ -1145,16 +1149,13 @@ static int f_package(struct page *pg, struct json_object *f)
 	return -1;
 }
 
-int report_html(const struct report *r, FILE *out)
+int report_html_json(struct json_object *root, FILE *out)
 {
-	struct page pg = { .out = out };
+	struct page pg = { .out = out, .root = root };
 	int *flagged = NULL, ret = -ENOMEM, verdict;
 	struct json_object *tm;
 	size_t nflag;
 
-	pg.root = report_json(r);
-	if (!pg.root)
-		return -ENOMEM;
 	pg.pkgs = jget(pg.root, "packages");
 	pg.finds = jget(pg.root, "findings");
 	pg.npk = jlen(pg.pkgs);
@@ -1198,6 +1199,17 @@ cleanup:
 	free(pg.pk_sev);
 	free(pg.f_pk);
 	free(pg.buf);
-	json_object_put(pg.root);
+	return ret;
+}
+
+int report_html(const struct report *r, FILE *out)
+{
+	struct json_object *root = report_json(r);
+	int ret;
+
+	if (!root)
+		return -ENOMEM;
+	ret = report_html_json(root, out);
+	json_object_put(root);
 	return ret;
 }

@@ -171,8 +171,24 @@ static struct json_object *damage_json(const struct trace_damage *d)
 /* The process tree as the report shows it: every recorded exec up to
  * TREE_SHOWN; past that the images of the packages with the worst findings
  * first, then the rest in exec order, each with its ancestors so the tree
- * stays connected, and per shown node the number of its children left out. */
+ * stays connected.  A flagged package's image whose ancestors do not all
+ * fit comes with its TREE_NEAR nearest ones and the root of its branch, and
+ * its "ancestors_hidden" says how many lie between.  Per shown node, the
+ * number of its children left out. */
 #define TREE_SHOWN 400
+#define TREE_NEAR 6
+
+/* shown_parent: the nearest shown ancestor of node i, or -1; *gap: the
+ * ancestors passed over. */
+static int shown_parent(const struct report *r, const bool *shown, size_t i, uint64_t *gap)
+{
+	int p = r->pnodes[i].parent;
+
+	*gap = 0;
+	for (; p >= 0 && !shown[p]; p = r->pnodes[p].parent)
+		++*gap;
+	return p;
+}
 
 /* tree_pick: marks in shown[] the nodes the report lists; returns how many. */
 static size_t tree_pick(const struct report *r, bool *shown)
@@ -191,33 +207,52 @@ static size_t tree_pick(const struct report *r, bool *shown)
 			if (r->owners[r->pnodes[i].owner]->max_sev == sev)
 				order[k++] = i;
 	for (size_t k = 0; k < n && picked < TREE_SHOWN; k++) {
-		size_t need = 0;
+		size_t need = 0, near = 0;
+		int i, top = -1;
 
-		for (int i = (int)order[k]; i >= 0 && !shown[i]; i = r->pnodes[i].parent)
+		for (i = (int)order[k]; i >= 0 && !shown[i]; i = r->pnodes[i].parent)
 			need++;
-		if (picked + need > TREE_SHOWN)
+		if (picked + need <= TREE_SHOWN) {
+			for (i = (int)order[k]; i >= 0 && !shown[i]; i = r->pnodes[i].parent)
+				shown[i] = true;
+			picked += need;
 			continue;
-		for (int i = (int)order[k]; i >= 0 && !shown[i]; i = r->pnodes[i].parent)
+		}
+		if (r->owners[r->pnodes[order[k]].owner]->max_sev < SEV_LOW || picked + 2 > TREE_SHOWN)
+			continue;
+		/* the image, its nearest ancestors and the root of its branch */
+		for (i = (int)order[k]; i >= 0 && !shown[i]; i = r->pnodes[i].parent)
+			top = i;
+		if (top >= 0 && !shown[top]) {
+			shown[top] = true;
+			picked++;
+		}
+		for (i = (int)order[k]; i >= 0 && !shown[i] && near <= TREE_NEAR && picked < TREE_SHOWN;
+		     i = r->pnodes[i].parent, near++) {
 			shown[i] = true;
-		picked += need;
+			picked++;
+		}
 	}
 	free(order);
 	return picked;
 }
 
 static struct json_object *pnode_json(const struct report *r, size_t i, const int *pkg_of,
-				      const size_t *out_idx, uint64_t hidden)
+				      const bool *shown, const size_t *out_idx, uint64_t hidden)
 {
 	const struct pnode *n = &r->pnodes[i];
 	const struct owner *o = r->owners[n->owner];
 	struct json_object *j = json_object_new_object();
+	uint64_t gap;
+	int parent = shown_parent(r, shown, i, &gap);
 
 	if (!j)
 		return NULL;
-	if (n->parent >= 0)
-		rjson_add(j, "parent", json_object_new_int64((int64_t)out_idx[n->parent]));
+	if (parent >= 0)
+		rjson_add(j, "parent", json_object_new_int64((int64_t)out_idx[parent]));
 	else
 		json_object_object_add(j, "parent", NULL);
+	rjson_add(j, "ancestors_hidden", json_object_new_int64((int64_t)gap));
 	rjson_add(j, "pid", json_object_new_int64(n->pid));
 	if (pkg_of[n->owner] >= 0)
 		rjson_add(j, "package", json_object_new_int(pkg_of[n->owner]));
@@ -292,7 +327,7 @@ static struct json_object *process_tree_json(const struct report *r, const int *
 	}
 	for (size_t i = 0; i < n; i++)
 		if (shown[i])
-			json_object_array_add(nodes, pnode_json(r, i, pkg_of, out_idx, hidden[i]));
+			json_object_array_add(nodes, pnode_json(r, i, pkg_of, shown, out_idx, hidden[i]));
 	rjson_add(t, "execs", json_object_new_int64((int64_t)r->pnodes_total));
 	rjson_add(t, "recorded", json_object_new_int64((int64_t)n));
 	rjson_add(t, "shown", json_object_new_int64((int64_t)shown_n));

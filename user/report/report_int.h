@@ -39,6 +39,11 @@ struct json_object *report_sarif_json(const struct report *r);
  * returned; 0 when it stands as it is.  *len: the input bytes it covers. */
 size_t report_unit_escape(const unsigned char *p, size_t n, size_t *len, char esc[8]);
 
+/* report_html_json: report_html of a report's JSON tree (report_json's,
+ * or one with fields other writers add: enforcement, a finding's action
+ * or suppressed).  root stays the caller's.  0, -ENOMEM or -EIO. */
+int report_html_json(struct json_object *root, FILE *out);
+
 /* report_text: the human report; colour when color.  0 or -EIO. */
 int report_text(const struct report *r, FILE *out, bool color);
 
