@@ -683,31 +683,44 @@ static bool network_rule(const char *rule)
 			!strcmp(rule, "ipc-outside") || !strcmp(rule, "listen-socket"));
 }
 
-/* net_status: how package pk's findings judge the endpoint or DNS name
- * item: "blocked" or "unexpected", or dflt when no finding names it. */
+/* same_upto: s equals the n bytes at p. */
+static bool same_upto(const char *s, const char *p, size_t n)
+{
+	return s && strlen(s) == n && !strncmp(s, p, n);
+}
+
+/* net_matches: evidence e names the endpoint item (dns false), or the DNS
+ * item "NAME via ADDR:PORT" (or a bare "ADDR:PORT/udp") by its name or by
+ * its resolver (dns-query is one finding per resolver). */
+static bool net_matches(struct json_object *e, const char *item, bool dns)
+{
+	const char *ep = jstr(e, "endpoint"), *via = dns ? strstr(item, " via ") : NULL;
+
+	if (!dns)
+		return same_upto(ep, item, strlen(item)) || same_upto(jstr(e, "path"), item, strlen(item));
+	if (!via)
+		return same_upto(ep, item, strlen(item));
+	if (same_upto(jstr(e, "dns"), item, (size_t)(via - item)))
+		return true;
+	via += 5;
+	return ep && !strncmp(ep, via, strlen(via)) && (!ep[strlen(via)] || ep[strlen(via)] == '/');
+}
+
+/* net_status: how package pk's findings judge the endpoint or DNS item:
+ * "blocked" or "unexpected", or dflt when no finding names it. */
 static const char *net_status(struct page *pg, int pk, const char *item, bool dns, const char *dflt)
 {
-	size_t il = strlen(item);
-	const char *via = dns ? strstr(item, " via ") : NULL;
-
-	if (via)
-		il = (size_t)(via - item);
 	for (size_t i = 0; i < pg->nf; i++) {
 		struct json_object *f = jat(pg->finds, i), *ev = jget(f, "evidence");
 
 		if (pg->f_pk[i] != pk || !network_rule(jstr(f, "rule")))
 			continue;
-		for (size_t k = 0; k < jlen(ev); k++) {
-			const char *v = jstr(jat(ev, k), dns ? "dns" : "endpoint");
-
-			if (!v && !dns)
-				v = jstr(jat(ev, k), "path");
-			if (v && strlen(v) == il && !strncmp(v, item, il)) {
+		for (size_t k = 0; k < jlen(ev); k++)
+			if (net_matches(jat(ev, k), item, dns)) {
 				const char *act = jstr(f, "action");
 
 				return act && !strcmp(act, "blocked") ? "blocked" : "unexpected";
 			}
-		}
 	}
 	return dflt;
 }
