@@ -135,6 +135,8 @@ struct report {
 	size_t nowners;
 	struct finding *findings;/* in report order */
 	size_t nfindings;
+	char **registries;       /* "addr:port" counted as configured registries, sorted */
+	size_t nregistries;
 	struct pnode *pnodes;    /* execs in order, owners in report order */
 	size_t npnodes;
 	uint64_t pnodes_total;   /* execs seen, including those past PNODE_CAP */

@@ -237,7 +237,10 @@ static void test_html_enforcement(void)
 		return;
 	en = json_tokener_parse("{\"mode\": \"enforce\", \"cgroup\": \"/pkgtrace-1\","
 				" \"network\": {\"allowed\": [\"registry.npmjs.org:443\"], \"resolvers\": [],"
-				" \"dns_names\": []}, \"counts\": {\"blocked\": 2, \"killed\": 1, \"refused\": 3}}");
+				" \"dns_names\": []}, \"seccomp\": {\"refused\": [\"io_uring_setup\", \"bpf\"]},"
+				" \"user\": {\"uid\": 1000, \"gid\": 1000, \"name\": \"alice\"},"
+				" \"shield\": {\"hidden\": [\"~/.ssh\"]}, \"not_enforced\": [\"<i>ipv6</i>\"],"
+				" \"counts\": {\"blocked\": 2, \"killed\": 1, \"refused\": 3}}");
 	json_object_object_add(root, "enforcement", en);
 	f = json_object_array_get_idx(json_object_object_get(root, "findings"), 0);
 	json_object_object_add(f, "action", json_object_new_string("blocked"));
@@ -249,7 +252,11 @@ static void test_html_enforcement(void)
 		CHECK(strstr(s, "<b>2</b><span>blocked</span>") != NULL);
 		CHECK(strstr(s, "<b>1</b><span>killed</span>") != NULL);
 		CHECK(strstr(s, "<b>3</b><span>refused</span>") != NULL);
-		CHECK(strstr(s, "Enforcement: <code>enforce</code>") != NULL);
+		CHECK(strstr(s, "Enforcement: <code>enforce</code> · cgroup <code>/pkgtrace-1</code>") != NULL);
+		CHECK(strstr(s, "as user 1000 <code>alice</code>") != NULL);
+		CHECK(strstr(s, "refuses <code>io_uring_setup</code> <code>bpf</code>") != NULL);
+		CHECK(strstr(s, "hides <code>~/.ssh</code>") != NULL);
+		CHECK(strstr(s, "not enforced:</span> <code>&lt;i&gt;ipv6&lt;/i&gt;</code>") != NULL);
 		CHECK(strstr(s, "<span class=\"act\">blocked</span>") != NULL);
 		CHECK(strstr(s, "suppressed: &lt;b&gt;known&lt;/b&gt; build step") != NULL);
 		CHECK(strstr(s, "<code>registry.npmjs.org:443</code>") != NULL);

@@ -115,6 +115,29 @@ static int report_order(struct analyzer *an, struct report *r)
 	return 0;
 }
 
+/* report_registries: the endpoints judged as registries (the configured
+ * ones and those the package manager itself used), for the report's
+ * network view.  0 or -1 (out of memory). */
+static int report_registries(struct report *r, const struct strmap *registry)
+{
+	const char **v = strmap_sorted(registry);
+
+	if (!registry->n)
+		return 0;
+	r->registries = calloc(registry->n, sizeof(*r->registries));
+	if (!v || !r->registries) {
+		free(v);
+		return -1;
+	}
+	for (size_t i = 0; i < registry->n; i++)
+		if (!(r->registries[r->nregistries++] = strdup(v[i]))) {
+			free(v);
+			return -1;
+		}
+	free(v);
+	return 0;
+}
+
 struct report *analyzer_finish(struct analyzer *an, const struct session_info *si,
 			       struct facts *facts)
 {
@@ -157,7 +180,7 @@ struct report *analyzer_finish(struct analyzer *an, const struct session_info *s
 			r->max_sev = f->sev;
 	}
 	findings_name(an);
-	if (an->oom || report_order(an, r))
+	if (an->oom || report_order(an, r) || report_registries(r, &registry))
 		goto fail;
 	strmap_clear(&registry);
 	return r;
@@ -182,6 +205,9 @@ void report_free(struct report *r)
 	free(r->owners);
 	findings_free(r->findings, r->nfindings);
 	pnodes_free(r->pnodes, r->npnodes);
+	for (size_t i = 0; i < r->nregistries; i++)
+		free(r->registries[i]);
+	free(r->registries);
 	free(r);
 }
 

@@ -261,7 +261,9 @@ static void h_pkname(struct page *pg, int pk)
 static void h_chip(struct page *pg, int pk, const char *role)
 {
 	if (pk < 0) {
-		h_fmt(pg, "<span class=\"chip pm\">%s</span>", role ? role : "?");
+		h_raw(pg, "<span class=\"chip pm\">");
+		h_text(pg, role ? role : "?");
+		h_raw(pg, "</span>");
 		return;
 	}
 	h_fmt(pg, "<span class=\"chip%s\" style=\"--h:%d\">",
@@ -366,6 +368,8 @@ static const char css[] =
 	".axis .ticks{display:flex;justify-content:space-between}"
 	".note{color:var(--mut);font-size:12.5px;margin:6px 0}"
 	".warnbox{background:#fff4d6;border:1px solid #f0c24b;border-radius:6px;padding:8px 12px;margin:12px 0}"
+	".index a{display:inline-block;margin:2px 10px 2px 0;color:var(--fg);text-decoration:none}"
+	".index a:hover{text-decoration:underline}"
 	"footer{color:var(--mut);font-size:12px;margin-top:30px}";
 
 static void head(struct page *pg, int verdict)
@@ -402,6 +406,38 @@ static void enforcement_stats(struct page *pg)
 	for (size_t i = 0; i < sizeof(acts) / sizeof(*acts); i++)
 		if (jget(c, acts[i]))
 			stat(pg, acts[i], "%" PRId64, jint(c, acts[i]), false);
+}
+
+/* enforcement_line: the enforcement settings (issue 15's "enforcement"
+ * object) in one line of the header; what was left out in yellow. */
+static void enforcement_line(struct page *pg, struct json_object *en)
+{
+	struct json_object *user = jget(en, "user"), *ne = jget(en, "not_enforced");
+
+	h_raw(pg, "<div class=\"cmd\" style=\"margin-top:8px\">Enforcement: <code>");
+	h_text(pg, jstr(en, "mode") ? jstr(en, "mode") : "?");
+	h_raw(pg, "</code>");
+	if (jstr(en, "cgroup")) {
+		h_raw(pg, " · cgroup ");
+		h_code(pg, jstr(en, "cgroup"));
+	}
+	if (jstr(user, "name") || jget(user, "uid")) {
+		h_fmt(pg, " · as user %" PRId64 " ", jint(user, "uid"));
+		h_code(pg, jstr(user, "name"));
+	}
+	if (jlen(jget(jget(en, "seccomp"), "refused"))) {
+		h_raw(pg, " · refuses ");
+		h_codes(pg, jget(jget(en, "seccomp"), "refused"));
+	}
+	if (jlen(jget(jget(en, "shield"), "hidden"))) {
+		h_raw(pg, " · hides ");
+		h_codes(pg, jget(jget(en, "shield"), "hidden"));
+	}
+	if (jlen(ne)) {
+		h_raw(pg, " · <span class=\"esc\">not enforced:</span> ");
+		h_codes(pg, ne);
+	}
+	h_raw(pg, "</div>");
 }
 
 static void header(struct page *pg, int verdict)
@@ -454,11 +490,8 @@ static void header(struct page *pg, int verdict)
 		stat(pg, "survivors", "%" PRId64, jint(surv, "count"), true);
 	enforcement_stats(pg);
 	h_raw(pg, "</div>");
-	if (en) {
-		h_raw(pg, "<div class=\"cmd\" style=\"margin-top:8px\">Enforcement: <code>");
-		h_text(pg, jstr(en, "mode") ? jstr(en, "mode") : "?");
-		h_raw(pg, "</code></div>");
-	}
+	if (en)
+		enforcement_line(pg, en);
 	h_raw(pg, "</div></header>\n");
 	h_raw(pg, "<nav><div class=\"in\"><a href=\"#packages\">Flagged packages</a><a href=\"#network\">"
 		  "Network</a><a href=\"#files\">Files &amp; credentials</a><a href=\"#timeline\">Timeline</a>"
@@ -661,6 +694,18 @@ static void packages_section(struct page *pg, const int *flagged, size_t nflag)
 	      nflag, pg->npk);
 	if (!nflag)
 		h_raw(pg, "<p class=\"none\">No package has a finding above info.</p>\n");
+	/* many cards: an index first, so the worst are a click away */
+	if (nflag > 3) {
+		h_raw(pg, "<p class=\"index\">");
+		for (size_t i = 0; i < nflag; i++) {
+			h_fmt(pg, "<a href=\"#pkg-%d\">", flagged[i]);
+			h_badge(pg, pg->pk_sev[flagged[i]]);
+			h_raw(pg, " ");
+			h_pkname(pg, flagged[i]);
+			h_raw(pg, "</a> ");
+		}
+		h_raw(pg, "</p>\n");
+	}
 	for (size_t i = 0; i < nflag; i++)
 		h_card(pg, flagged[i]);
 	for (size_t i = 0; i < pg->nf && !orphan; i++)
@@ -856,6 +901,13 @@ static void network_section(struct page *pg, const int *flagged, size_t nflag)
 		  "used; <b>unexpected</b>: not a configured registry (a finding), <b>blocked</b>: stopped "
 		  "by enforcement, <b>allowed</b>: a registry, <b>local</b>: a unix socket or loopback "
 		  "listener</small></h2>\n");
+	h_raw(pg, "<p class=\"note\">Registries (allowed: configured, or used by the package manager "
+		  "itself): ");
+	if (jlen(jget(pg->root, "registries")))
+		h_codes(pg, jget(pg->root, "registries"));
+	else
+		h_raw(pg, "<i>none known</i>");
+	h_raw(pg, "</p>\n");
 	if (net) {
 		h_raw(pg, "<p class=\"note\">Enforcement allowed: ");
 		h_codes(pg, jget(net, "allowed"));
@@ -940,7 +992,8 @@ static void timeline_section(struct page *pg, const int *flagged, size_t nflag)
 		if (pk >= 0 && (size_t)pk < pg->npk && pg->pk_sev[pk] < SEV_LOW)
 			rest[others++] = (int)i;
 	}
-	for (size_t i = 0; rest && i < others; i++)
+	/* a selection of the longest: only the rows drawn need the order */
+	for (size_t i = 0; rest && i < others && i < TIMELINE_ROWS; i++)
 		for (size_t k = i + 1; k < others; k++) {
 			struct json_object *a = jat(act, (size_t)rest[i]), *b = jat(act, (size_t)rest[k]);
 
@@ -950,8 +1003,6 @@ static void timeline_section(struct page *pg, const int *flagged, size_t nflag)
 				rest[i] = rest[k];
 				rest[k] = t;
 			}
-			if (k > TIMELINE_ROWS * 4)
-				break; /* only the first rows need the order */
 		}
 	for (size_t i = 0; rest && i < others && rows < TIMELINE_ROWS; i++, rows++)
 		timeline_row(pg, (int)jint(jat(act, (size_t)rest[i]), "package"));
@@ -1202,10 +1253,11 @@ int report_html_json(struct json_object *root, FILE *out)
 	timeline_section(&pg, flagged, nflag);
 	tree_section(&pg);
 	others_section(&pg);
-	h_fmt(&pg, "<footer>pkgtrace %s · one self-contained page: no script, no network load "
-	      "(its Content-Security-Policy forbids both). The JSON report (--report) has every "
-	      "item; this page is drawn from it.</footer>\n</main></body></html>\n",
-	      jstr(pg.root, "pkgtrace_version") ? jstr(pg.root, "pkgtrace_version") : "?");
+	h_raw(&pg, "<footer>pkgtrace ");
+	h_text(&pg, jstr(pg.root, "pkgtrace_version") ? jstr(pg.root, "pkgtrace_version") : "?");
+	h_raw(&pg, " · one self-contained page: no script, no network load (its Content-Security-Policy "
+	       "forbids both). The JSON report (--report) has every item; this page is drawn from it."
+	       "</footer>\n</main></body></html>\n");
 	ret = ferror(out) ? -EIO : 0;
 cleanup:
 	free(flagged);

@@ -342,6 +342,17 @@ cleanup:
 	return t;
 }
 
+/* registries_json: at most REGISTRIES_SHOWN of the registry endpoints. */
+#define REGISTRIES_SHOWN 100
+static struct json_object *registries_json(const struct report *r)
+{
+	struct json_object *arr = json_object_new_array();
+
+	for (size_t i = 0; arr && i < r->nregistries && i < REGISTRIES_SHOWN; i++)
+		json_object_array_add(arr, jsonstr_new_c(r->registries[i]));
+	return arr;
+}
+
 struct json_object *report_json(const struct report *r)
 {
 	struct json_object *root = json_object_new_object();
@@ -436,6 +447,7 @@ struct json_object *report_json(const struct report *r)
 	rjson_add(root, "findings", fs);
 	fs = NULL;
 	rjson_add(root, "packages", pk);
+	rjson_add(root, "registries", registries_json(r));
 	rjson_add(root, "process_tree", process_tree_json(r, pkg_of));
 	free(pkg_of);
 	return root;
