@@ -338,6 +338,49 @@ static void test_tree_cap(void)
 	free(nodes);
 }
 
+/* Five flagged packages: their cards worst first, after an index of them. */
+static void test_html_index(void)
+{
+	static struct owner o[5];
+	static struct finding f[5];
+	static char names[5][16];
+	struct owner *ow[5];
+	struct report r5 = rep;
+	struct json_object *root;
+	size_t len = 0;
+	char *s = NULL;
+
+	for (int i = 0; i < 5; i++) {
+		snprintf(names[i], sizeof(names[i]), "pkg-%c", 'a' + i);
+		o[i] = (struct owner){ .kind = OWN_PACKAGE, .eco = "npm", .name = names[i], .version = "1.0.0",
+				       .approved = -1, .max_sev = i == 3 ? SEV_CRITICAL : SEV_MEDIUM };
+		f[i] = (struct finding){ .rule = R_NETWORK_EGRESS, .sev = o[i].max_sev, .owner = i,
+					 .key = key, .summary = summary, .count = 1 };
+		ow[i] = &o[i];
+	}
+	r5.owners = ow;
+	r5.nowners = 5;
+	r5.findings = f;
+	r5.nfindings = 5;
+	r5.max_sev = SEV_CRITICAL;
+	root = report_json(&r5);
+	s = root ? html_of(root, &len) : NULL;
+	CHECK(s != NULL);
+	if (s) {
+		const char *index = strstr(s, "<p class=\"index\">"), *card_d = strstr(s, "id=\"pkg-3\"");
+		const char *card_a = strstr(s, "id=\"pkg-0\"");
+
+		CHECK(index != NULL);
+		/* the critical one first, in the index and in the cards */
+		CHECK(index && strstr(index, "<a href=\"#pkg-3\">") ==
+			       strstr(index, "<a href=\"#pkg-"));
+		CHECK(card_d && card_a && card_d < card_a && index < card_d);
+		CHECK(strstr(s, "Critical — 5 packages flagged") != NULL);
+	}
+	free(s);
+	json_object_put(root);
+}
+
 int main(void)
 {
 	build();
@@ -346,5 +389,6 @@ int main(void)
 	TEST(test_html_escapes);
 	TEST(test_html_enforcement);
 	TEST(test_tree_cap);
+	TEST(test_html_index);
 	UNIT_EXIT();
 }
