@@ -338,20 +338,33 @@ static void test_tree_cap(void)
 	free(nodes);
 }
 
-/* Five flagged packages: their cards worst first, after an index of them. */
+/* count_of: occurrences of needle in s. */
+static size_t count_of(const char *s, const char *needle)
+{
+	size_t n = 0;
+
+	for (const char *p = s; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
+/* 120 flagged packages: an index of them, the critical one first there and
+ * among the cards; 100 cards (the first 20 open), the other 20 one line
+ * each. */
+#define NFLAG 120
 static void test_html_index(void)
 {
-	static struct owner o[5];
-	static struct finding f[5];
-	static char names[5][16];
-	struct owner *ow[5];
+	static struct owner o[NFLAG];
+	static struct finding f[NFLAG];
+	static char names[NFLAG][16];
+	static struct owner *ow[NFLAG];
 	struct report r5 = rep;
 	struct json_object *root;
 	size_t len = 0;
 	char *s = NULL;
 
-	for (int i = 0; i < 5; i++) {
-		snprintf(names[i], sizeof(names[i]), "pkg-%c", 'a' + i);
+	for (int i = 0; i < NFLAG; i++) {
+		snprintf(names[i], sizeof(names[i]), "pkg-%03d", i);
 		o[i] = (struct owner){ .kind = OWN_PACKAGE, .eco = "npm", .name = names[i], .version = "1.0.0",
 				       .approved = -1, .max_sev = i == 3 ? SEV_CRITICAL : SEV_MEDIUM };
 		f[i] = (struct finding){ .rule = R_NETWORK_EGRESS, .sev = o[i].max_sev, .owner = i,
@@ -359,9 +372,9 @@ static void test_html_index(void)
 		ow[i] = &o[i];
 	}
 	r5.owners = ow;
-	r5.nowners = 5;
+	r5.nowners = NFLAG;
 	r5.findings = f;
-	r5.nfindings = 5;
+	r5.nfindings = NFLAG;
 	r5.max_sev = SEV_CRITICAL;
 	root = report_json(&r5);
 	s = root ? html_of(root, &len) : NULL;
@@ -375,7 +388,11 @@ static void test_html_index(void)
 		CHECK(index && strstr(index, "<a href=\"#pkg-3\">") ==
 			       strstr(index, "<a href=\"#pkg-"));
 		CHECK(card_d && card_a && card_d < card_a && index < card_d);
-		CHECK(strstr(s, "Critical — 5 packages flagged") != NULL);
+		CHECK(strstr(s, "Critical — 120 packages flagged") != NULL);
+		CHECK_INT(count_of(s, "<details class=\"card b-"), 100);
+		CHECK_INT(count_of(s, "<details class=\"card b-medium\" open"), 19);
+		CHECK(strstr(s, "20 more flagged packages") != NULL);
+		CHECK(strstr(s, "</td><td>pkg-119<span class=\"ver\">@1.0.0</span></td><td>1</td><td>network-egress: x wrote") != NULL);
 	}
 	free(s);
 	json_object_put(root);

@@ -29,6 +29,8 @@
 #include "report_int.h"
 
 #define LIST_SHOWN 12        /* items of a package's set in its card */
+#define CARDS_MAX 100        /* flagged packages drawn as cards; the rest one line each */
+#define CARDS_OPEN 20        /* cards drawn open */
 #define EVIDENCE_ROWS 5      /* the report keeps at most this many */
 #define TIMELINE_ROWS 40     /* packages drawn in the timeline */
 #define TIMELINE_MARKS 60    /* finding marks per timeline row */
@@ -617,7 +619,7 @@ static void h_finding(struct page *pg, struct json_object *f)
 	h_raw(pg, "</details>\n");
 }
 
-static void h_card(struct page *pg, int pk)
+static void h_card(struct page *pg, int pk, bool open)
 {
 	struct json_object *p = jat(pg->pkgs, (size_t)pk);
 	const char *sk = jstr(p, "scripts_skipped"), *path = jstr(p, "path");
@@ -627,7 +629,8 @@ static void h_card(struct page *pg, int pk)
 
 	for (size_t i = 0; i < pg->nf; i++)
 		nf += pg->f_pk[i] == pk;
-	h_fmt(pg, "<details class=\"card b-%s\" open id=\"pkg-%d\"><summary>", severity_name(sev), pk);
+	h_fmt(pg, "<details class=\"card b-%s\"%s id=\"pkg-%d\"><summary>", severity_name(sev),
+	      open ? " open" : "", pk);
 	h_badge(pg, sev);
 	h_raw(pg, " ");
 	h_chip(pg, pk, NULL);
@@ -685,6 +688,35 @@ static size_t order_flagged(const struct page *pg, int *out)
 	return k;
 }
 
+/* flagged_rest: the flagged packages past CARDS_MAX, one row each: its
+ * severity, name, findings and the worst one's summary. */
+static void flagged_rest(struct page *pg, const int *pks, size_t n)
+{
+	h_fmt(pg, "<details class=\"card\"><summary>%zu more flagged packages<span class=\"meta\">"
+	      "one line each; the JSON report has their findings</span></summary><div class=\"body\">"
+	      "<table><tr><th>severity</th><th>package</th><th>findings</th><th>worst finding</th></tr>\n", n);
+	for (size_t k = 0; k < n; k++) {
+		size_t nf = 0;
+		int first = -1;
+
+		for (size_t i = 0; i < pg->nf; i++)
+			if (pg->f_pk[i] == pks[k] && !nf++)
+				first = (int)i; /* findings are worst first */
+		h_raw(pg, "<tr><td>");
+		h_badge(pg, pg->pk_sev[pks[k]]);
+		h_raw(pg, "</td><td>");
+		h_pkname(pg, pks[k]);
+		h_fmt(pg, "</td><td>%zu</td><td>", nf);
+		if (first >= 0) {
+			h_text(pg, jstr(jat(pg->finds, (size_t)first), "rule"));
+			h_raw(pg, ": ");
+			h_put(pg, jstr(jat(pg->finds, (size_t)first), "summary"), 200, false);
+		}
+		h_raw(pg, "</td></tr>\n");
+	}
+	h_raw(pg, "</table></div></details>\n");
+}
+
 static void packages_section(struct page *pg, const int *flagged, size_t nflag)
 {
 	bool orphan = false;
@@ -697,7 +729,7 @@ static void packages_section(struct page *pg, const int *flagged, size_t nflag)
 	/* many cards: an index first, so the worst are a click away */
 	if (nflag > 3) {
 		h_raw(pg, "<p class=\"index\">");
-		for (size_t i = 0; i < nflag; i++) {
+		for (size_t i = 0; i < nflag && i < CARDS_MAX; i++) {
 			h_fmt(pg, "<a href=\"#pkg-%d\">", flagged[i]);
 			h_badge(pg, pg->pk_sev[flagged[i]]);
 			h_raw(pg, " ");
@@ -706,8 +738,10 @@ static void packages_section(struct page *pg, const int *flagged, size_t nflag)
 		}
 		h_raw(pg, "</p>\n");
 	}
-	for (size_t i = 0; i < nflag; i++)
-		h_card(pg, flagged[i]);
+	for (size_t i = 0; i < nflag && i < CARDS_MAX; i++)
+		h_card(pg, flagged[i], i < CARDS_OPEN);
+	if (nflag > CARDS_MAX)
+		flagged_rest(pg, flagged + CARDS_MAX, nflag - CARDS_MAX);
 	for (size_t i = 0; i < pg->nf && !orphan; i++)
 		orphan = pg->f_pk[i] < 0;
 	if (!orphan)
