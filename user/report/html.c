@@ -234,10 +234,11 @@ static double h_pct(const struct page *pg, int64_t t)
 	return v < 0 ? 0 : v > 100 ? 100 : v;
 }
 
-/* A package's colour, the same in the tree, the timeline and its card. */
+/* A package's colour, the same in the tree, the timeline and its card;
+ * never a red (hues 330..30), which marks the flagged packages. */
 static int pk_hue(int pk)
 {
-	return (int)((unsigned)pk * 137u % 360u);
+	return 30 + (int)((unsigned)pk * 137u % 300u);
 }
 
 static void h_pkname(struct page *pg, int pk)
