@@ -52,7 +52,7 @@ DEB_BUILD_DEPS := clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libjson-c-
 	make gcc pkg-config
 DEB_TEST_DEPS := nodejs python3 python3-venv python3-pip-whl python3-setuptools-whl \
 	python3-wheel-whl python3-jsonschema python3-yaml util-linux iproute2 procps \
-	git curl libclang-rt-14-dev man-db
+	git curl libclang-rt-14-dev man-db chromium
 
 .PHONY: all deps test unit unit-san demo vmlinux install uninstall deb clean fuzz
 # Keep the BPF object and skeleton: as intermediates make would delete them

@@ -70,6 +70,10 @@ int report_write(const struct report *r, FILE *out, enum report_format fmt, bool
  * closing "New since" section; SARIF is unchanged. */
 int report_write_since(const struct report *r, FILE *out, enum report_format fmt, bool color,
 		       const struct json_object *since);
+/* report_html: the report as one self-contained HTML page (no script, no
+ * network load: its Content-Security-Policy forbids both), drawn from
+ * report_json's tree.  Returns 0, -ENOMEM or -EIO. */
+int report_html(const struct report *r, FILE *out);
 
 /* report_json: the report as a json-c object (caller puts it); the daemon
  * adds container and pod to it.  NULL on allocation failure. */

@@ -107,6 +107,24 @@ struct owner {
 	int name_from_build; /* pip: 2 named by its wheel, 1 by its egg-info */
 };
 
+/* One exec of the traced tree (a process image), for the report's process
+ * tree: recorded in exec order, at most PNODE_CAP of them. */
+#define PNODE_CAP 20000
+#define PNODE_ARGV_MAX 384   /* argv bytes kept per node */
+
+struct pnode {
+	uint32_t pid;
+	int parent;          /* the image this one ran under (the exec of the
+			      * pid or of its nearest ancestor), -1 for none */
+	int owner;           /* index into owners (report order once finished) */
+	uint64_t start_ns;   /* exec */
+	uint64_t end_ns;     /* exit of the pid, or the next exec in it; 0: still running */
+	char *exe;           /* or NULL */
+	char *argv;          /* NUL-separated, cut at PNODE_ARGV_MAX, or NULL */
+	size_t argv_len;
+	bool argv_cut;
+};
+
 struct report {
 	char **argv;
 	int argc;
@@ -135,6 +153,11 @@ struct report {
 		char *package, *reason;
 	} *policy_unused;
 	size_t npolicy_unused;
+	char **registries;       /* "addr:port" counted as configured registries, sorted */
+	size_t nregistries;
+	struct pnode *pnodes;    /* execs in order, owners in report order */
+	size_t npnodes;
+	uint64_t pnodes_total;   /* execs seen, including those past PNODE_CAP */
 };
 
 /* report_rerank: after a policy changed severities or suppressed

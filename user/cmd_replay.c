@@ -42,7 +42,7 @@ struct replay_opts {
 
 static void usage(FILE *out)
 {
-	fprintf(out, "Usage: pkgtrace replay [--baseline F] [--report F]\n"
+	fprintf(out, "Usage: pkgtrace replay [--baseline F] [--report F] [--html F]\n"
 		"                       [--format text|json|sarif|markdown]\n"
 		"                       [--sarif F] [--markdown F] [--policy F | --no-policy]\n"
 		"                       [--events F] [--fail-on SEV] [--compare OLD] [-q] [--no-color] TRACE\n");
@@ -54,11 +54,12 @@ static void usage(FILE *out)
  * PT_EXIT_USAGE with the problem reported (p_usage). */
 static int parse_args(int argc, char **argv, struct replay_opts *o)
 {
-	enum { O_EVENTS = 256, O_REPORT, O_FORMAT, O_FAIL_ON, O_BASELINE, O_COMPARE, O_SARIF, O_MARKDOWN,
-	       O_POLICY, O_NO_POLICY, O_NO_COLOR, O_JSON_ERRORS };
+	enum { O_EVENTS = 256, O_REPORT, O_HTML, O_FORMAT, O_FAIL_ON, O_BASELINE, O_COMPARE, O_SARIF,
+	       O_MARKDOWN, O_POLICY, O_NO_POLICY, O_NO_COLOR, O_JSON_ERRORS };
 	static const struct option longopts[] = {
 		{ "events", required_argument, NULL, O_EVENTS },
 		{ "report", required_argument, NULL, O_REPORT },
+		{ "html", required_argument, NULL, O_HTML },
 		{ "format", required_argument, NULL, O_FORMAT },
 		{ "fail-on", required_argument, NULL, O_FAIL_ON },
 		{ "baseline", required_argument, NULL, O_BASELINE },
@@ -87,6 +88,7 @@ static int parse_args(int argc, char **argv, struct replay_opts *o)
 			return 0;
 		case O_EVENTS: o->po.events_path = optarg; break;
 		case O_REPORT: o->po.report_path = optarg; break;
+		case O_HTML: o->po.html_path = optarg; break;
 		case O_BASELINE: o->baseline_path = optarg; break;
 		case O_COMPARE: o->po.compare_label = optarg; break;
 		case O_SARIF: o->po.sarif_path = optarg; break;

@@ -77,12 +77,13 @@ static volatile sig_atomic_t got_signal;
  * reported (p_usage). */
 static int parse_args(int argc, char **argv, struct run_opts *o)
 {
-	enum { O_EVENTS = 256, O_REPORT, O_RECORD, O_FORMAT, O_FAIL_ON, O_BASELINE, O_COMPARE, O_SARIF,
-	       O_MARKDOWN, O_POLICY, O_NO_POLICY, O_GRACE, O_LINGER_WATCH, O_KEEP_SURVIVORS, O_NO_COLOR,
-	       O_JSON_ERRORS };
+	enum { O_EVENTS = 256, O_REPORT, O_HTML, O_RECORD, O_FORMAT, O_FAIL_ON, O_BASELINE, O_COMPARE,
+	       O_SARIF, O_MARKDOWN, O_POLICY, O_NO_POLICY, O_GRACE, O_LINGER_WATCH, O_KEEP_SURVIVORS,
+	       O_NO_COLOR, O_JSON_ERRORS };
 	static const struct option longopts[] = {
 		{ "events", required_argument, NULL, O_EVENTS },
 		{ "report", required_argument, NULL, O_REPORT },
+		{ "html", required_argument, NULL, O_HTML },
 		{ "record", required_argument, NULL, O_RECORD },
 		{ "format", required_argument, NULL, O_FORMAT },
 		{ "fail-on", required_argument, NULL, O_FAIL_ON },
@@ -115,6 +116,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		switch (c) {
 		case O_EVENTS: o->po.events_path = optarg; break;
 		case O_REPORT: o->po.report_path = optarg; break;
+		case O_HTML: o->po.html_path = optarg; break;
 		case O_RECORD: o->po.record_path = optarg; break;
 		case O_BASELINE: o->baseline_path = optarg; break;
 		case O_COMPARE: o->po.compare_label = optarg; break;

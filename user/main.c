@@ -49,6 +49,7 @@ static void usage(FILE *out)
 "      --report FILE    the JSON report\n"
 "      --sarif FILE     the report as SARIF 2.1.0 (code scanning)\n"
 "      --markdown FILE  the report as a Markdown job summary\n"
+"      --html FILE      the report as one self-contained HTML page\n"
 "      --record FILE    a trace for 'pkgtrace replay'\n"
 "      --format FMT     report on stdout: text (default), json, sarif or\n"
 "                       markdown; with any but text, CMD's own stdout goes\n"

@@ -183,6 +183,21 @@ static struct json_object *new_since(const struct pipeline *p, const struct repo
 	return d;
 }
 
+static int write_html_file(const struct pipeline *p, const struct report *r)
+{
+	FILE *f = open_output("--html", p->o.html_path);
+	int err;
+
+	if (!f)
+		return -errno;
+	err = report_html(r, f);
+	if (fclose(f) && !err)
+		err = -errno;
+	if (err)
+		p_err("--html %s: %s", p->o.html_path, strerror(-err));
+	return err;
+}
+
 int pipeline_finish(struct pipeline *p, struct session_info *si)
 {
 	return pipeline_finish_report(p, si, NULL);
@@ -246,6 +261,11 @@ int pipeline_finish_report(struct pipeline *p, struct session_info *si, struct r
 		if (!files[i].path)
 			continue;
 		ret = write_report_file(files[i].what, files[i].path, files[i].fmt, r, since);
+		if (ret && !err)
+			err = ret;
+	}
+	if (p->o.html_path) {
+		ret = write_html_file(p, r);
 		if (ret && !err)
 			err = ret;
 	}

@@ -21,6 +21,7 @@ struct pipeline_opts {
 	const char *report_path;    /* --report: JSON report file, or NULL */
 	const char *sarif_path;     /* --sarif: SARIF file, or NULL */
 	const char *markdown_path;  /* --markdown: the job summary, or NULL */
+	const char *html_path;      /* --html: the report as an HTML page, or NULL */
 	enum report_format format;  /* what goes to stdout */
 	int fail_on;                /* --fail-on, for the summary's verdict
 				     * (0 is info: set it) */

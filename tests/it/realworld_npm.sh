@@ -14,7 +14,9 @@
 #                       (fails offline), then building from source
 #   popular-scripts     esbuild, core-js, es5-ext, protobufjs (denied), husky
 #                       as the project's own prepare
-#   npm-large           ../shared/bench/npm-large (about 1,900 packages)
+#   npm-large           ../shared/bench/npm-large (about 1,900 packages); its
+#                       HTML page (--html) must open in headless Chromium
+#                       within HTML_MAX_MS and weigh at most HTML_MAX_BYTES
 #
 # The npm cache (PKGTRACE_RW_STATE, default build/realworld/npm-cache) is
 # filled once per lockfile from the registry, outside pkgtrace, by an
@@ -23,6 +25,7 @@
 # from npm_config_nodedir=/usr (nodejs.org is not reachable here; the
 # nodejs package ships them in /usr/include/node).
 . "$(dirname "$0")/../realworld/lib.sh"
+. "$TOP/tests/it/html_common.inc"
 NPM_CASES=$RW_DIR/npm
 SHARED_BENCH=${PKGTRACE_SHARED_BENCH:-$TOP/../shared/bench}
 NPM_CACHE=$RW_STATE/npm-cache
@@ -86,8 +89,48 @@ npm_case native-from-source "$NPM_CASES/native-from-source" "$NPM_CASES/native-f
 	npm_config_build_from_source=true
 npm_case prebuilt-download "$NPM_CASES/prebuilt-download" "$NPM_CASES/prebuilt-download/expected.json"
 npm_case popular-scripts "$NPM_CASES/popular-scripts" "$NPM_CASES/popular-scripts/expected.json"
+# npm_large_page: the page of the largest install: bounded size and render
+# time (README, "HTML report"), no console message, and the benign packages
+# summarised in the one folded table.
+HTML_MAX_BYTES=$((2 * 1024 * 1024))
+HTML_MAX_MS=15000
+npm_large_page() {
+	local st=$TMP/npm/npm-large size
+	if [ ! -s "$st/r.html" ]; then
+		fail "npm-large: --html wrote the page" "$(tail -3 "$st/install.err" 2>/dev/null)"
+		return
+	fi
+	size=$(stat -c %s "$st/r.html")
+	if [ "$size" -le "$HTML_MAX_BYTES" ]; then
+		ok "npm-large page: $size bytes (at most $HTML_MAX_BYTES)"
+	else
+		fail "npm-large page: $size bytes (at most $HTML_MAX_BYTES)"
+	fi
+	html_static npm-large "$st/r.html"
+	html_open realworld-npm-large "$st/r.html" || return
+	if [ "$HTML_MS" -le "$HTML_MAX_MS" ]; then
+		ok "npm-large page: rendered in $HTML_MS ms (at most $HTML_MAX_MS)"
+	else
+		fail "npm-large page: rendered in $HTML_MS ms (at most $HTML_MAX_MS)"
+	fi
+	html_clean realworld-npm-large
+	python3 - "$st/r.json" "$TMP/realworld-npm-large.dom" <<'PY'
+import json, re, sys
+r = json.load(open(sys.argv[1]))
+dom = open(sys.argv[2], encoding='utf-8').read()
+benign = sum(1 for p in r['packages'] if p['max_severity'] in (None, 'info'))
+m = re.search(r'<h2 id="others">.*?</table>', dom, re.S)
+rows = m.group(0).count('<tr>') - 1 if m else -1
+ok = benign > 1000 and rows == benign
+print(('ok - ' if ok else 'FAIL - ') + 'npm-large page: the %d benign packages are rows of the one folded table (%d)' % (benign, rows))
+sys.exit(0 if ok else 1)
+PY
+	[ $? -eq 0 ] || T_FAILED=$((T_FAILED + 1))
+}
+
 if [ -d "$SHARED_BENCH/npm-large" ]; then
 	npm_case npm-large "$SHARED_BENCH/npm-large" "$NPM_CASES/large.expected.json"
+	rw_want npm-large && npm_large_page
 else
 	rw_want npm-large && fail "npm-large: ../shared/bench/npm-large beside the repository" \
 		"not found at $SHARED_BENCH (set PKGTRACE_SHARED_BENCH)"

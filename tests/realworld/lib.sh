@@ -57,7 +57,8 @@ rw_trace() {
 	shift
 	mkdir -p "$st/home" "$st/tmp"
 	(cd "$cwd" && rw_env "$st/home" "$st/tmp" "${vars[@]}" "${RW_OFFLINE[@]}" \
-		"$PKGTRACE" --no-color --report "$st/r.json" --events "$st/events.jsonl" -- "$@") \
+		"$PKGTRACE" --no-color --report "$st/r.json" --html "$st/r.html" \
+		--events "$st/events.jsonl" -- "$@") \
 		>"$st/install.out" 2>"$st/install.err"
 	RW_RC=$?
 }

@@ -183,6 +183,7 @@ static void on_exec(struct analyzer *an, struct proc *p, const struct event_view
 		p->cmd = xstrdup(an, item);
 		p->time_ns = ev->time_ns;
 		prof_add(an, p->owner, PS_PROCS, item);
+		pnode_exec(an, p, exe, argv, alen, ev->time_ns);
 	}
 	a = (struct act){ .p = p, .o = an->owners[p->owner], .v = v, .exe = exe, .argv = argv,
 			  .alen = alen, .cmdline = cmdline, .pm_argv = by_pip };
@@ -599,8 +600,10 @@ void analyzer_feed(struct analyzer *an, const struct event_view *v)
 	}
 	case PT_EV_EXIT:
 		p = proc_find(an, ev->pid);
-		if (p)
+		if (p) {
 			p->alive = false;
+			pnode_exit(an, p, ev->time_ns);
+		}
 		return;
 	default:
 		break;
@@ -755,6 +758,7 @@ void analyzer_free(struct analyzer *an)
 	if (!an)
 		return;
 	proc_free_all(an);
+	pnodes_free(an->pnodes, an->npnodes);
 	for (size_t i = 0; i < an->nowners; i++)
 		owner_free(an->owners[i]);
 	free(an->owners);

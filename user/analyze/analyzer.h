@@ -54,6 +54,8 @@ struct proc {
 	 * from the records' uid and set*id results, inherited at fork */
 	bool ids_known[2];
 	uint32_t ids[2][3];
+	int node;            /* 1 + index of its image in an->pnodes (inherited
+			      * at fork), 0 for none */
 	bool alive;
 	bool root;
 	bool own_root;       /* chroot, pivot_root or a mount namespace of its own */
@@ -144,6 +146,9 @@ struct analyzer {
 	struct credid *credids;     /* credential files by identity, sorted (where.c) */
 	size_t ncredids;
 	bool credids_final;         /* the list was read (or is known absent) */
+	struct pnode *pnodes;       /* the process tree (analyze.c, pnode_exec) */
+	size_t npnodes, pnodes_cap;
+	uint64_t pnodes_total;
 	uint64_t fed;
 	bool oom;
 	/* the monitor itself (session info): monitor-tamper */
@@ -242,6 +247,16 @@ struct proc *proc_of(struct analyzer *an, const struct pt_event *ev);
  * NULL with *n 0 when there are none (or on allocation failure, oom set). */
 struct proc **proc_alive(struct analyzer *an, uint32_t root_pid, size_t *n);
 void proc_free_all(struct analyzer *an);
+/* pnode_exec: p's successful exec of exe with argv (alen bytes) at t
+ * becomes a node of the process tree, a child of p's previous image, owned
+ * by p's owner as attribution just set it.  Past PNODE_CAP only counted. */
+void pnode_exec(struct analyzer *an, struct proc *p, const char *exe, const char *argv,
+		size_t alen, uint64_t t);
+/* pnode_exit: p exited at t: its image ends (one a fork child merely
+ * inherited stays as it is). */
+void pnode_exit(struct analyzer *an, const struct proc *p, uint64_t t);
+/* pnodes_free: n nodes and the array. */
+void pnodes_free(struct pnode *v, size_t n);
 
 /* ---- owners.c: owners and their profiles ---- */
 /* owner_get: the owner with key, made on first use.  On allocation

@@ -100,6 +100,8 @@ static int report_sort(struct report *r)
 	for (size_t i = 0; i < r->nfindings; i++)
 		if (r->findings[i].owner >= 0)
 			r->findings[i].owner = (int)pos[r->findings[i].owner];
+	for (size_t i = 0; i < r->npnodes; i++)
+		r->pnodes[i].owner = (int)pos[r->pnodes[i].owner];
 	free(pos);
 	if (r->nfindings) /* qsort_r's base must not be NULL, even for 0 items */
 		qsort_r(r->findings, r->nfindings, sizeof(*r->findings), finding_qcmp, r);
@@ -118,7 +120,35 @@ static int report_order(struct analyzer *an, struct report *r)
 	an->nowners = 0;
 	an->findings = NULL;
 	an->nfindings = 0;
+	r->pnodes = an->pnodes;
+	r->npnodes = an->npnodes;
+	r->pnodes_total = an->pnodes_total;
+	an->pnodes = NULL;
+	an->npnodes = an->pnodes_cap = 0;
 	return report_sort(r);
+}
+
+/* report_registries: the endpoints judged as registries (the configured
+ * ones and those the package manager itself used), for the report's
+ * network view.  0 or -1 (out of memory). */
+static int report_registries(struct report *r, const struct strmap *registry)
+{
+	const char **v = strmap_sorted(registry);
+
+	if (!registry->n)
+		return 0;
+	r->registries = calloc(registry->n, sizeof(*r->registries));
+	if (!v || !r->registries) {
+		free(v);
+		return -1;
+	}
+	for (size_t i = 0; i < registry->n; i++)
+		if (!(r->registries[r->nregistries++] = strdup(v[i]))) {
+			free(v);
+			return -1;
+		}
+	free(v);
+	return 0;
 }
 
 struct report *analyzer_finish(struct analyzer *an, const struct session_info *si,
@@ -167,7 +197,7 @@ struct report *analyzer_finish(struct analyzer *an, const struct session_info *s
 			r->max_sev = f->sev;
 	}
 	findings_name(an);
-	if (an->oom || report_order(an, r))
+	if (an->oom || report_order(an, r) || report_registries(r, &registry))
 		goto fail;
 	strmap_clear(&registry);
 	return r;
@@ -199,6 +229,10 @@ void report_free(struct report *r)
 		free(r->policy_unused[i].reason);
 	}
 	free(r->policy_unused);
+	pnodes_free(r->pnodes, r->npnodes);
+	for (size_t i = 0; i < r->nregistries; i++)
+		free(r->registries[i]);
+	free(r->registries);
 	free(r);
 }
 

@@ -5,6 +5,7 @@
  * runs in it, and whether it is still alive (lingering-process).
  */
 #include <stdlib.h>
+#include <string.h>
 #include "analyzer.h"
 
 struct proc *proc_find(struct analyzer *an, uint32_t pid)
@@ -35,6 +36,7 @@ struct proc *proc_new(struct analyzer *an, uint32_t pid, const struct proc *pare
 	p->env_base = parent && parent->env_base ? xmemdup(an, parent->env_base, parent->env_base_len) : NULL;
 	p->env_base_len = p->env_base ? parent->env_base_len : 0;
 	p->owner = parent ? parent->owner : an->command_owner;
+	p->node = parent ? parent->node : 0;
 	p->is_pm = parent ? parent->is_pm : false;
 	p->pm_eco = parent ? parent->pm_eco : NULL;
 	p->own_root = parent ? parent->own_root : false;
@@ -109,4 +111,62 @@ void proc_free_all(struct analyzer *an)
 		}
 		an->procs[i] = NULL;
 	}
+}
+
+void pnode_exec(struct analyzer *an, struct proc *p, const char *exe, const char *argv,
+		size_t alen, uint64_t t)
+{
+	struct pnode *n;
+	size_t keep = alen;
+
+	an->pnodes_total++;
+	if (an->npnodes >= PNODE_CAP)
+		return;
+	if (an->npnodes == an->pnodes_cap) {
+		size_t cap = an->pnodes_cap ? an->pnodes_cap * 2 : 64;
+		struct pnode *nv = realloc(an->pnodes, cap * sizeof(*nv));
+
+		if (!nv) {
+			an->oom = true;
+			return;
+		}
+		an->pnodes = nv;
+		an->pnodes_cap = cap;
+	}
+	/* a re-exec in the same pid ends the image it replaces */
+	if (p->node && an->pnodes[p->node - 1].pid == p->pid && !an->pnodes[p->node - 1].end_ns)
+		an->pnodes[p->node - 1].end_ns = t;
+	if (!argv)
+		keep = 0;
+	if (keep > PNODE_ARGV_MAX) {
+		/* cut after the last whole string, unless that loses over half */
+		keep = PNODE_ARGV_MAX;
+		while (keep > PNODE_ARGV_MAX / 2 && argv[keep - 1])
+			keep--;
+		if (argv[keep - 1])
+			keep = PNODE_ARGV_MAX;
+	}
+	n = &an->pnodes[an->npnodes];
+	*n = (struct pnode){ .pid = p->pid, .parent = p->node - 1, .owner = p->owner,
+			     .start_ns = t, .argv_len = keep, .argv_cut = keep < alen };
+	n->exe = exe ? xstrdup(an, exe) : NULL;
+	n->argv = keep ? xmemdup(an, argv, keep) : NULL;
+	p->node = (int)++an->npnodes;
+}
+
+void pnode_exit(struct analyzer *an, const struct proc *p, uint64_t t)
+{
+	struct pnode *n = p->node ? &an->pnodes[p->node - 1] : NULL;
+
+	if (n && n->pid == p->pid && !n->end_ns)
+		n->end_ns = t;
+}
+
+void pnodes_free(struct pnode *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].exe);
+		free(v[i].argv);
+	}
+	free(v);
 }

@@ -206,6 +206,191 @@ static struct json_object *damage_json(const struct trace_damage *d)
 	return o;
 }
 
+/* The process tree as the report shows it: every recorded exec up to
+ * TREE_SHOWN; past that the images of the packages with the worst findings
+ * first, then the rest in exec order, each with its ancestors so the tree
+ * stays connected.  A flagged package's image whose ancestors do not all
+ * fit comes with its TREE_NEAR nearest ones and the root of its branch, and
+ * its "ancestors_hidden" says how many lie between.  Per shown node, the
+ * number of its children left out. */
+#define TREE_SHOWN 400
+#define TREE_NEAR 6
+
+/* shown_parent: the nearest shown ancestor of node i, or -1; *gap: the
+ * ancestors passed over. */
+static int shown_parent(const struct report *r, const bool *shown, size_t i, uint64_t *gap)
+{
+	int p = r->pnodes[i].parent;
+
+	*gap = 0;
+	for (; p >= 0 && !shown[p]; p = r->pnodes[p].parent)
+		++*gap;
+	return p;
+}
+
+/* tree_pick: marks in shown[] the nodes the report lists; returns how many. */
+static size_t tree_pick(const struct report *r, bool *shown)
+{
+	size_t n = r->npnodes, picked = 0, *order = malloc((n ? n : 1) * sizeof(*order));
+
+	if (n <= TREE_SHOWN || !order) {
+		for (size_t i = 0; i < n && i < TREE_SHOWN; i++)
+			shown[i] = true;
+		free(order);
+		return n < TREE_SHOWN ? n : TREE_SHOWN;
+	}
+	/* a stable counting order: severity critical..info, then none */
+	for (int sev = SEV_CRITICAL, k = 0; sev >= -1; sev--)
+		for (size_t i = 0; i < n; i++)
+			if (r->owners[r->pnodes[i].owner]->max_sev == sev)
+				order[k++] = i;
+	for (size_t k = 0; k < n && picked < TREE_SHOWN; k++) {
+		size_t need = 0, near = 0;
+		int i, top = -1;
+
+		for (i = (int)order[k]; i >= 0 && !shown[i]; i = r->pnodes[i].parent)
+			need++;
+		if (picked + need <= TREE_SHOWN) {
+			for (i = (int)order[k]; i >= 0 && !shown[i]; i = r->pnodes[i].parent)
+				shown[i] = true;
+			picked += need;
+			continue;
+		}
+		if (r->owners[r->pnodes[order[k]].owner]->max_sev < SEV_LOW || picked + 2 > TREE_SHOWN)
+			continue;
+		/* the image, its nearest ancestors and the root of its branch */
+		for (i = (int)order[k]; i >= 0 && !shown[i]; i = r->pnodes[i].parent)
+			top = i;
+		if (top >= 0 && !shown[top]) {
+			shown[top] = true;
+			picked++;
+		}
+		for (i = (int)order[k]; i >= 0 && !shown[i] && near <= TREE_NEAR && picked < TREE_SHOWN;
+		     i = r->pnodes[i].parent, near++) {
+			shown[i] = true;
+			picked++;
+		}
+	}
+	free(order);
+	return picked;
+}
+
+static struct json_object *pnode_json(const struct report *r, size_t i, const int *pkg_of,
+				      const bool *shown, const size_t *out_idx, uint64_t hidden)
+{
+	const struct pnode *n = &r->pnodes[i];
+	const struct owner *o = r->owners[n->owner];
+	struct json_object *j = json_object_new_object();
+	uint64_t gap;
+	int parent = shown_parent(r, shown, i, &gap);
+
+	if (!j)
+		return NULL;
+	if (parent >= 0)
+		rjson_add(j, "parent", json_object_new_int64((int64_t)out_idx[parent]));
+	else
+		json_object_object_add(j, "parent", NULL);
+	rjson_add(j, "ancestors_hidden", json_object_new_int64((int64_t)gap));
+	rjson_add(j, "pid", json_object_new_int64(n->pid));
+	if (pkg_of[n->owner] >= 0)
+		rjson_add(j, "package", json_object_new_int(pkg_of[n->owner]));
+	else
+		json_object_object_add(j, "package", NULL);
+	rjson_add(j, "role", json_object_new_string(report_kind_name(o)));
+	rjson_add(j, "start_ns", json_object_new_int64((int64_t)n->start_ns));
+	rjson_add(j, "end_ns", json_object_new_int64((int64_t)n->end_ns));
+	rjson_add_str(j, "exe", n->exe);
+	rjson_add(j, "argv", list_json(n->argv, n->argv_len));
+	rjson_add(j, "argv_cut", json_object_new_boolean(n->argv_cut));
+	rjson_add(j, "hidden_children", json_object_new_int64((int64_t)hidden));
+	return j;
+}
+
+/* activity: per listed owner with a recorded exec, when its processes
+ * started and ended (the timeline), from every recorded node. */
+static struct json_object *activity_json(const struct report *r, const int *pkg_of)
+{
+	struct json_object *arr = json_object_new_array();
+
+	for (size_t ow = 0; arr && ow < r->nowners; ow++) {
+		uint64_t first = 0, last = 0, execs = 0;
+		struct json_object *a;
+
+		if (pkg_of[ow] < 0)
+			continue;
+		for (size_t i = 0; i < r->npnodes; i++) {
+			const struct pnode *n = &r->pnodes[i];
+			uint64_t end = n->end_ns > n->start_ns ? n->end_ns : n->start_ns;
+
+			if (n->owner != (int)ow)
+				continue;
+			if (!execs++ || n->start_ns < first)
+				first = n->start_ns;
+			if (end > last)
+				last = end;
+		}
+		if (!execs || !(a = json_object_new_object()))
+			continue;
+		rjson_add(a, "package", json_object_new_int(pkg_of[ow]));
+		rjson_add(a, "first_ns", json_object_new_int64((int64_t)first));
+		rjson_add(a, "last_ns", json_object_new_int64((int64_t)last));
+		rjson_add(a, "execs", json_object_new_int64((int64_t)execs));
+		json_object_array_add(arr, a);
+	}
+	return arr;
+}
+
+/* process_tree_json: pkg_of[owner] is the owner's index in packages[], or -1. */
+static struct json_object *process_tree_json(const struct report *r, const int *pkg_of)
+{
+	struct json_object *t = json_object_new_object(), *nodes = json_object_new_array();
+	size_t n = r->npnodes, shown_n = 0, k = 0;
+	bool *shown = calloc(n ? n : 1, sizeof(*shown));
+	size_t *out_idx = calloc(n ? n : 1, sizeof(*out_idx));
+	uint64_t *hidden = calloc(n ? n : 1, sizeof(*hidden));
+
+	if (!t || !nodes || !shown || !out_idx || !hidden) {
+		json_object_put(t);
+		t = NULL;
+		goto cleanup;
+	}
+	shown_n = tree_pick(r, shown);
+	for (size_t i = 0; i < n; i++) {
+		int p = r->pnodes[i].parent;
+
+		if (shown[i])
+			out_idx[i] = k++;
+		else if (p >= 0 && shown[p])
+			hidden[p]++;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (shown[i])
+			json_object_array_add(nodes, pnode_json(r, i, pkg_of, shown, out_idx, hidden[i]));
+	rjson_add(t, "execs", json_object_new_int64((int64_t)r->pnodes_total));
+	rjson_add(t, "recorded", json_object_new_int64((int64_t)n));
+	rjson_add(t, "shown", json_object_new_int64((int64_t)shown_n));
+	rjson_add(t, "nodes", nodes);
+	nodes = NULL;
+	rjson_add(t, "activity", activity_json(r, pkg_of));
+cleanup:
+	json_object_put(nodes);
+	free(shown);
+	free(out_idx);
+	free(hidden);
+	return t;
+}
+
+/* registries_json: at most REGISTRIES_SHOWN of the registry endpoints. */
+#define REGISTRIES_SHOWN 100
+static struct json_object *registries_json(const struct report *r)
+{
+	struct json_object *arr = json_object_new_array();
+
+	for (size_t i = 0; arr && i < r->nregistries && i < REGISTRIES_SHOWN; i++)
+		json_object_array_add(arr, jsonstr_new_c(r->registries[i]));
+	return arr;
+}
+
 struct json_object *report_json(const struct report *r)
 {
 	struct json_object *root = json_object_new_object();
@@ -216,9 +401,10 @@ struct json_object *report_json(const struct report *r)
 	struct json_object *pk = json_object_new_array(), *surv = json_object_new_object();
 	uint64_t by[SEV_NEVER] = { 0 };
 	size_t npk = 0, ran = 0, skipped = 0;
+	int *pkg_of = r ? malloc((r->nowners ? r->nowners : 1) * sizeof(*pkg_of)) : NULL;
 	char buf[64];
 
-	if (!root || !cmd || !argv || !host || !tim || !evs || !sum || !bysev || !fs || !pk || !surv || !r)
+	if (!pkg_of || !root || !cmd || !argv || !host || !tim || !evs || !sum || !bysev || !fs || !pk || !surv || !r)
 		goto fail;
 	rjson_add(root, "format", json_object_new_string(REPORT_FORMAT));
 	rjson_add(root, "pkgtrace_version", json_object_new_string(PKGTRACE_VERSION));
@@ -280,8 +466,10 @@ struct json_object *report_json(const struct report *r)
 	for (size_t i = 0; i < r->nowners; i++) {
 		const struct owner *o = r->owners[i];
 
+		pkg_of[i] = -1;
 		if (!report_listed(o))
 			continue;
+		pkg_of[i] = (int)npk;
 		npk++;
 		ran += o->ran_script;
 		skipped += o->skipped != NULL;
@@ -303,8 +491,12 @@ struct json_object *report_json(const struct report *r)
 	rjson_add(root, "findings", fs);
 	fs = NULL;
 	rjson_add(root, "packages", pk);
+	rjson_add(root, "registries", registries_json(r));
+	rjson_add(root, "process_tree", process_tree_json(r, pkg_of));
+	free(pkg_of);
 	return root;
 fail:
+	free(pkg_of);
 	json_object_put(root);
 	json_object_put(cmd);
 	json_object_put(argv);

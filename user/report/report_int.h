@@ -72,6 +72,17 @@ char *text_escaped(const char *s);
  * as '*', runs of 4+ digits as '#'), the number after "pid" as '#';
  * endpoints, categories and names as they are. */
 void sarif_norm_key(const struct report *r, const char *key, char *buf, size_t len);
+/* report_unit_escape: how a person's report (text, HTML) shows the
+ * character at p (n >= 1 bytes left): C0 controls, DEL and bytes that are
+ * not UTF-8 as \xNN, C1 controls and invisible bidi/line-separator code
+ * points as \uNNNN, written into esc (NUL-terminated) and their length
+ * returned; 0 when it stands as it is.  *len: the input bytes it covers. */
+size_t report_unit_escape(const unsigned char *p, size_t n, size_t *len, char esc[8]);
+
+/* report_html_json: report_html of a report's JSON tree (report_json's,
+ * or one with fields other writers add: enforcement, a finding's action
+ * or suppressed).  root stays the caller's.  0, -ENOMEM or -EIO. */
+int report_html_json(struct json_object *root, FILE *out);
 
 /* report_text: the human report; colour when color.  0 or -EIO. */
 int report_text(const struct report *r, FILE *out, bool color);

@@ -42,27 +42,33 @@ static size_t unit_len(const unsigned char *p, size_t n)
 	return l ? l : 1;
 }
 
-/* Writes the character at p (n >= 1 bytes left) as it is or escaped: C0
- * controls, DEL and bytes that are not UTF-8 as \xNN, C1 controls and
- * hidden_format() as \uNNNN.  *len: the input bytes it covered.  Returns
- * the bytes written. */
-static size_t put_unit(FILE *out, const unsigned char *p, size_t n, size_t *len)
+size_t report_unit_escape(const unsigned char *p, size_t n, size_t *len, char esc[8])
 {
 	size_t l = jsonstr_unit(p, n);
-	int w;
 
 	*len = l ? l : 1;
 	if (l == 1 && p[0] >= 0x20 && p[0] != 0x7f)
-		return fputc(p[0], out) == EOF ? 0 : 1;
+		return 0;
 	if (l <= 1)
-		w = fprintf(out, "\\x%02x", p[0]);
-	else if (l == 2 && p[0] == 0xc2 && p[1] < 0xa0)
-		w = fprintf(out, "\\u%04x", p[1]);
-	else if (l == 3 && hidden_format(cp3(p)))
-		w = fprintf(out, "\\u%04x", cp3(p));
-	else
-		return fwrite(p, 1, l, out);
-	return w > 0 ? (size_t)w : 0;
+		return (size_t)snprintf(esc, 8, "\\x%02x", p[0]);
+	if (l == 2 && p[0] == 0xc2 && p[1] < 0xa0)
+		return (size_t)snprintf(esc, 8, "\\u%04x", p[1]);
+	if (l == 3 && hidden_format(cp3(p)))
+		return (size_t)snprintf(esc, 8, "\\u%04x", cp3(p));
+	return 0;
+}
+
+/* Writes the character at p (n >= 1 bytes left) as it is or escaped
+ * (report_unit_escape).  *len: the input bytes it covered.  Returns the
+ * bytes written. */
+static size_t put_unit(FILE *out, const unsigned char *p, size_t n, size_t *len)
+{
+	char esc[8];
+	size_t e = report_unit_escape(p, n, len, esc);
+
+	if (e)
+		return fwrite(esc, 1, e, out);
+	return fwrite(p, 1, *len, out);
 }
 
 /* text_put: s[0..n) escaped as put_unit does, shortened to head…tail past
