@@ -241,6 +241,8 @@ static void test_sarif_norm_key(void)
 	CHECK_STR(buf, "");
 	sarif_norm_key(&r, "/tmp/ci-123/work/proj/a/b/c", buf, 12);
 	CHECK_STR(buf, "{project}/a");  /* cut to the buffer, terminated */
+}
+
 /* html_of: the HTML page of root, NUL-terminated. */
 static char *html_of(struct json_object *root, size_t *len)
 {
