@@ -68,6 +68,7 @@ struct finding {
 	struct evidence ev[EVIDENCE_MAX];
 	int nev;
 	uint64_t count;      /* events behind it, including those not kept */
+	const char *action;  /* static: "blocked", "killed", "refused" (enforcement), or NULL */
 };
 
 enum owner_kind { OWN_COMMAND, OWN_PM, OWN_PROJECT, OWN_PACKAGE };
@@ -115,6 +116,8 @@ struct report {
 					    * not owned (report_set_trace_damage) */
 	struct owner **owners;   /* in report order */
 	size_t nowners;
+	char *enforcement;       /* the "enforcement" object as JSON text (the
+				  * pkgtrace:enforcement fact), or NULL */
 	struct finding *findings;/* in report order */
 	size_t nfindings;
 	int max_sev;
