@@ -69,7 +69,7 @@ struct {
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 256);
-	__uint(key_size, PT_ENF_NAME_MAX);
+	__type(key, struct pt_enf_name);
 	__type(value, __u8);
 } dns_names SEC(".maps");
 

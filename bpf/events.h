@@ -118,7 +118,10 @@ struct pt_enf_ep {
 };
 #define PT_ENF_REGISTRY 1 /* value bits: an endpoint of the policy */
 #define PT_ENF_RESOLVER 2 /*   a resolver: port-53 packets to it are DNS-checked */
-#define PT_ENF_NAME_MAX 256 /* a DNS name key: lowercase, dotted, NUL-padded */
+#define PT_ENF_NAME_MAX 256
+struct pt_enf_name {
+	char name[PT_ENF_NAME_MAX]; /* a DNS name: lowercase, dotted, NUL-padded */
+};
 #define PT_ENF_UNIX_DIRS 4  /* unix socket directories the install may connect under */
 struct pt_enf_dir {
 	__u32 len;       /* bytes of path that must match, 0: unused slot */
