@@ -370,7 +370,7 @@ static void run_end(const struct run_opts *o, struct probe *probe, struct nsinit
 	}
 	/* --enforce: the survivors go with the cgroup first (all of them, a
 	 * fork racing the kill included); the namespace's end follows */
-	if (rc->cg && !(left > 0 && o->keep_survivors)) {
+	if (rc->cg) { /* never with --keep-survivors (parse_args) */
 		int err = enf_cgroup_kill(rc->cg, 5000, &rc->killed);
 
 		if (err)
@@ -456,8 +456,6 @@ static void enforce_finish(struct run_ctx *rc, struct facts *facts, struct sessi
 			 "Linux 6.7 (this kernel: %s)", si->kernel ? si->kernel : "?");
 		s.not_enforced[s.nnot_enforced++] = unix_note;
 	}
-	s.not_enforced[s.nnot_enforced++] = "the registry itself: what is fetched from and sent to "
-					    "an allowed endpoint is not inspected";
 	facts_get(facts, ENF_FACT, enforcement_fact, &s, &data, &len);
 }
 
@@ -480,8 +478,10 @@ int cmd_run(int argc, char **argv)
 	ssize_t r;
 
 	memset(&si, 0, sizeof(si));
-	if (parse_args(argc, argv, &o))
+	if (parse_args(argc, argv, &o)) {
+		free(o.allow);
 		return PT_EXIT_USAGE;
+	}
 	bl = baseline_load(o.baseline_path, msg, sizeof(msg));
 	if (!bl) {
 		p_err("%s", msg);

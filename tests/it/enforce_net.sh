@@ -49,7 +49,8 @@ printf 'registry=http://registry.test:%s/\naudit=false\nfund=false\nupdate-notif
 
 # ---- the enforced install --------------------------------------------------
 (cd "$st/project" && corpus_env "$st/home" "$st/tmp" timeout -k 5 300 "$PKGTRACE" --enforce \
-	--fail-on never --report "$st/r.json" --record "$st/trace.ptr" --no-color -- npm ci) \
+	--fail-on never --report "$st/r.json" --record "$st/trace.ptr" --events "$st/ev.jsonl" \
+	--no-color -- npm ci) \
 	>"$st/install.out" 2>"$st/install.err"
 rc=$?
 if [ "$rc" -eq 77 ] || [ "$rc" -eq 78 ] || [ "$rc" -eq 69 ]; then
@@ -101,6 +102,17 @@ check "report: no finding blocked for the registry" jpy "$r" \
 check "report: valid against schemas/report.schema.json" python3 -c '
 import json, sys, jsonschema
 jsonschema.validate(json.load(open(sys.argv[1])), json.load(open(sys.argv[2])))' "$r" "$TOP/schemas/report.schema.json"
+check "report: nothing listed as not enforced on this kernel ($(uname -r))" jpy "$r" \
+	'j["enforcement"]["not_enforced"] == []'
+check "--events: net_blocked records, valid against schemas/event.schema.json" python3 -c '
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[2]))
+evs = [json.loads(l) for l in open(sys.argv[1])]
+for e in evs:
+    if e["type"] == "net_blocked":
+        jsonschema.validate(e, schema)
+kinds = {e["blocked"] for e in evs if e["type"] == "net_blocked"}
+sys.exit(0 if {"connect", "dns", "unix"} <= kinds else "kinds: %s" % kinds)' "$st/ev.jsonl" "$TOP/schemas/event.schema.json"
 check "text report: BLOCKED and KILLED lines" bash -c \
 	"grep -q '^  BLOCKED .*network-egress' '$st/install.out' && grep -q '^  KILLED .*lingering-process' '$st/install.out'"
 "$PKGTRACE" replay -q --fail-on never --report "$st/replay.json" "$st/trace.ptr" 2>"$st/replay.err"
