@@ -74,9 +74,13 @@ check "resolver: exfil-data.c2.example never arrived" bash -c "! grep -q exfil '
 check "resolver: registry.test.c2.example never arrived" bash -c "! grep -q c2.example '$LOGS/dns.log'"
 check "resolver: nothing arrived over TCP" test ! -s "$LOGS/dns-tcp.log"
 check "unix socket outside the install: never connected" test ! -s "$LOGS/unix.log"
+check "glibc's resolver: the lookup failed" grep -q '^getent status [1-9]' <<<"$res"
+check "glibc's resolver: its queries never arrived" bash -c "! grep -q glibc-exfil '$LOGS/dns.log' '$LOGS/dns-tcp.log'"
+check "the install ran in a cgroup of its own" grep -q '^cgroup /.*pkgtrace-[0-9]*$' <<<"$res"
 live=$(corpus_payloads "$st")
 check "the double-forked survivor is gone (process list)" test -z "$live"
 cg=$(jpy "$st/r.json" 'j["enforcement"]["cgroup"]')
+check "the script's cgroup is the one the report names" grep -qx "cgroup $cg" <<<"$res"
 check "the install's cgroup ($cg) was removed" test -n "$cg" -a ! -e "$(findmnt -n -o TARGET -t cgroup2 | head -1)$cg"
 
 # the report

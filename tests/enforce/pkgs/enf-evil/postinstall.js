@@ -53,6 +53,11 @@ function unix(p) {
   note('dns-suffix ' + await udp('registry.test.c2.example'));
   note('dns-tcp ' + await tcpQuery('tcp-exfil.c2.example'));
   note('unix ' + await unix(path.join(project, '..', 'outside.sock')));
+  // the C library's resolver (glibc: A and AAAA over one connected socket)
+  const ge = cp.spawnSync('getent', ['hosts', 'glibc-exfil.c2.example'], { timeout: 5000 });
+  note('getent status ' + ge.status);
+  const cg = fs.readFileSync('/proc/self/cgroup', 'utf8').split('\n').find((l) => l.startsWith('0::'));
+  note('cgroup ' + (cg || '').slice(3));
   // a survivor: a copy of sleep, double-forked away from the script
   const lingerer = path.join(__dirname, 'lingerer');
   fs.copyFileSync('/bin/sleep', lingerer);
