@@ -5,7 +5,8 @@
  * allowed one as a prefix or suffix, other labels, case, a compression
  * pointer, a dot or NUL inside a label, two questions, a response, a TCP
  * query split from its length), and the destination check (a raw packet
- * to an address not allowed).  FAILS when BPF cannot load.
+ * to an address not allowed; IPv6, an extension header in the way).
+ * FAILS when BPF cannot load.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -87,6 +88,36 @@ static int run(const char *dst, uint8_t proto, uint16_t port, const uint8_t *pay
 		pkt[l4 + 12] = 5 << 4; /* data offset: 20 bytes */
 	else
 		pkt[l4 + 5] = (uint8_t)(8 + len);
+	memcpy(pkt + l4 + hl, payload, len);
+	if (bpf_prog_test_run_opts(bpf_program__fd(skel->progs.enf_egress), &opts))
+		return -1;
+	return (int)opts.retval;
+}
+
+/* The same over IPv6 (Ethernet + 40-byte header, next header nh, then
+ * an 8-byte UDP header when nh is UDP, else the payload right away). */
+static int run6(const char *dst, uint8_t nh, uint16_t port, const uint8_t *payload, size_t len)
+{
+	uint8_t pkt[1024] = { 0 };
+	size_t l4 = 14 + 40, hl = nh == 17 ? 8 : 0;
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = pkt, .data_size_in = (uint32_t)(l4 + hl + len));
+
+	pkt[12] = 0x86; /* ETH_P_IPV6 */
+	pkt[13] = 0xdd;
+	pkt[14] = 0x60;
+	pkt[18] = (uint8_t)((hl + len) >> 8);
+	pkt[19] = (uint8_t)(hl + len);
+	pkt[20] = nh;
+	pkt[21] = 64;
+	inet_pton(AF_INET6, "::1", pkt + 22);
+	inet_pton(AF_INET6, dst, pkt + 38);
+	if (nh == 17) {
+		pkt[l4] = 0xc3;
+		pkt[l4 + 1] = 0x50;
+		pkt[l4 + 2] = (uint8_t)(port >> 8);
+		pkt[l4 + 3] = (uint8_t)port;
+		pkt[l4 + 5] = (uint8_t)(8 + len);
+	}
 	memcpy(pkt + l4 + hl, payload, len);
 	if (bpf_prog_test_run_opts(bpf_program__fd(skel->progs.enf_egress), &opts))
 		return -1;
@@ -178,6 +209,21 @@ static void test_destinations(void)
 	CHECK_INT(run(REGISTRY, 1, 0, data, 5), 0);         /* ICMP */
 }
 
+static void test_ipv6(void)
+{
+	uint8_t q[300], msg[400], hop[8 + 400] = { 17, 0 };
+	size_t n = dns_msg(msg, 0x0100, 1, q, wire_name("registry.test", q));
+
+	CHECK_INT(run6("::1", 17, 53, msg, n), 1);
+	n = dns_msg(msg, 0x0100, 1, q, wire_name("v6-exfil.c2.example", q));
+	CHECK_INT(run6("::1", 17, 53, msg, n), 0);
+	CHECK_INT(run6("::2", 17, 53, msg, n), 0);  /* not a resolver */
+	/* a hop-by-hop extension header before the UDP header: dropped, not
+	 * let through unread */
+	memcpy(hop + 8, msg, n);
+	CHECK_INT(run6("::1", 0, 53, hop, 8 + n), 0);
+}
+
 static void test_refusals_counted(void)
 {
 	__u32 k = PT_BLK_DNS;
@@ -218,11 +264,18 @@ int main(void)
 	flag = PT_ENF_REGISTRY;
 	bpf_map_update_elem(bpf_map__fd(skel->maps.allow_ep), &ep, &flag, BPF_ANY);
 	bpf_map_update_elem(bpf_map__fd(skel->maps.dns_names), name, &one, BPF_ANY);
+	memset(&ep, 0, sizeof(ep));
+	ep.family = AF_INET6;
+	ep.port = 53;
+	inet_pton(AF_INET6, "::1", ep.addr);
+	flag = PT_ENF_RESOLVER;
+	bpf_map_update_elem(bpf_map__fd(skel->maps.allow_ep), &ep, &flag, BPF_ANY);
 
 	TEST(test_allowed_name_passes);
 	TEST(test_other_names_dropped);
 	TEST(test_malformed_dropped);
 	TEST(test_destinations);
+	TEST(test_ipv6);
 	TEST(test_refusals_counted);
 	enforce_bpf__destroy(skel);
 	return unit_failed_tests ? 1 : 0;
