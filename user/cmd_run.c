@@ -396,7 +396,7 @@ static void run_end(const struct run_opts *o, struct probe *probe, struct nsinit
 
 /* The install's cgroup and policy, before anything of it runs.  Returns
  * 0, or the exit status with one line said: PT_EXIT_UNAVAILABLE (no
- * cgroup v2, or it cannot be made), PT_EXIT_NOHOST (a host does not
+ * cgroup v2, or it cannot be made), PT_EXIT_NOPERM (not root), PT_EXIT_NOHOST (a host does not
  * resolve), PT_EXIT_USAGE (a bad --allow). */
 static int enforce_setup(const struct run_opts *o, const struct baseline *bl,
 			 const struct session_info *si, struct run_ctx *rc)
@@ -409,6 +409,10 @@ static int enforce_setup(const struct run_opts *o, const struct baseline *bl,
 		p_err("--enforce: no cgroup v2 hierarchy is mounted (none in /proc/self/mountinfo): "
 		      "cannot enforce");
 		return PT_EXIT_UNAVAILABLE;
+	}
+	if (err == -EACCES || err == -EPERM) {
+		p_err("--enforce: cannot make the install's cgroup: %s - run as root", strerror(-err));
+		return PT_EXIT_NOPERM;
 	}
 	if (err) {
 		p_err("--enforce: cannot make the install's cgroup: %s", strerror(-err));

@@ -10,7 +10,7 @@
 # logs stay empty, the resolver sees registry.test but not the other names,
 # the survivor is gone (process list), and the report says so (blocked,
 # killed, enforcement).  Then the refusals of --enforce: a registry host
-# that does not resolve (68), no cgroup v2 mounted (69).
+# that does not resolve (68), no cgroup v2 mounted (69), not root (77).
 if [ -z "${PKGTRACE_CORPUS_NETNS:-}" ]; then
 	exec unshare -n -m env PKGTRACE_CORPUS_NETNS=1 \
 		bash -c 'ip link set lo up && mount --make-rprivate / && exec bash "$@"' enforce "$0" "$@"
@@ -141,6 +141,11 @@ check "... and the command never ran" test ! -e "$TMP/bad/ran"
 	>/dev/null 2>"$TMP/allow.err"
 rc=$?
 check "a malformed --allow: usage error (got $rc)" test "$rc" -eq 2
+
+(cd / && setpriv --reuid=65534 --regid=65534 --clear-groups "$PKGTRACE" --enforce -- true) \
+	>/dev/null 2>"$TMP/nobody.err"
+rc=$?
+check "not root: exit 77 (got $rc), one line" bash -c "[ $rc -eq 77 ] && [ \$(wc -l <'$TMP/nobody.err') -eq 1 ]"
 
 cg2=$(findmnt -n -o TARGET -t cgroup2 | head -1)
 unshare -m bash -c 'umount -l "$1" && cd "$2" && exec "$3" --enforce -- touch "$2/ran"' _ \
