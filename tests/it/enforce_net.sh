@@ -123,7 +123,7 @@ check "text report: BLOCKED and KILLED lines" bash -c \
 check "replay of the enforced run: the same report" cmp "$st/r.json" "$st/replay.json"
 "$PKGTRACE" replay --fail-on never --format sarif "$st/trace.ptr" >"$st/r.sarif" 2>>"$st/replay.err"
 check "SARIF: blocked findings carry their action" jpy "$st/r.sarif" \
-	'any(x["properties"].get("action") == "blocked" for x in j["runs"][0]["results"])'
+	'any(x["properties"].get("action") == "blocked" for x in j["runs"][0]["results"]) and j["runs"][0]["properties"]["enforcement"]["mode"] == "enforce"'
 corpus_kill_payloads "$st"
 
 # ---- what --enforce refuses to do -----------------------------------------

@@ -155,6 +155,12 @@ struct json_object *report_sarif_json(const struct report *r)
 		json_object_array_add(invs, inv);
 		rjson_add(run, "invocations", invs);
 	}
+	if (r->enforcement) { /* what was enforced: the JSON report's object, in the run's bag */
+		struct json_object *props = json_object_new_object();
+
+		rjson_add(props, "enforcement", json_tokener_parse(r->enforcement));
+		rjson_add(run, "properties", props);
+	}
 	json_object_array_add(runs, run);
 	rjson_add(root, "runs", runs);
 	return root;
