@@ -3,9 +3,10 @@
 # under `strace -f` as a peer, in interleaved rounds (the order rotates each
 # round, so slow drift on a shared machine hits every variant alike).
 #
-# Usage: bench/npm-medium.sh [-n ROUNDS] [--no-strace] [--project DIR]
+# Usage: bench/npm-medium.sh [-n ROUNDS] [--no-strace] [--enforce] [--project DIR]
 #   -n ROUNDS      rounds (default 7; the targets are read off >= 7)
 #   --no-strace    skip the strace peer (it takes ~3x a bare install)
+#   --enforce      add a variant "pkgtrace --enforce" (target: <= 1.03x, 0 drops)
 #   --project DIR  the workload (default ../shared/bench/npm-medium next
 #                  to the repository; see its README)
 #
@@ -23,11 +24,12 @@
 # traced install's own CPU time and would be charged to pkgtrace's wall.
 . "$(dirname "$0")/lib.sh"
 
-rounds=7 strace=1 project=$ROOT/../shared/bench/npm-medium
+rounds=7 strace=1 enforce=0 project=$ROOT/../shared/bench/npm-medium
 while [ $# -gt 0 ]; do
 	case $1 in
 	-n) rounds=${2:?-n needs a number}; shift ;;
 	--no-strace) strace=0 ;;
+	--enforce) enforce=1 ;;
 	--project) project=${2:?--project needs a directory}; shift ;;
 	-h|--help) bench_help ;;
 	*) bench_bad_arg "$1" ;;
@@ -50,6 +52,7 @@ echo "warming the npm cache and the page cache (one untimed install)..." >&2
 
 variants=(bare pkgtrace pt-stats)
 [ $strace = 1 ] && variants+=(strace)
+[ $enforce = 1 ] && variants+=(pt-enforce)
 S=$WORK/samples
 : >"$S"
 load0=$(cut -d' ' -f1 /proc/loadavg)
@@ -65,6 +68,7 @@ run_variant() { # VARIANT ROUND
 	bare) cmd=("$RUNNER" -- "${NPM[@]}") ;;
 	pkgtrace) cmd=("$RUNNER" -- "$PT" --report "$WORK/r.json" -- "${NPM[@]}") ;;
 	pt-stats) cmd=("$RUNNER" -b -- "$PT" --report "$WORK/r.json" -- "${NPM[@]}") ;;
+	pt-enforce) cmd=("$RUNNER" -- "$PT" --enforce --report "$WORK/r.json" -- "${NPM[@]}") ;;
 	strace) cmd=("$RUNNER" -- strace -f -o /dev/null -- "${NPM[@]}") ;;
 	esac
 	(cd "$proj" && "${cmd[@]}" >"$WORK/out.log" 2>&1 3>"$kv") ||

@@ -32,7 +32,9 @@
 	X("atomic fetch and/or", 5, 12, "tree_bits set and cleared, session ids taken, atomically", 1) \
 	X("bpf_loop", 5, 17, "the path walk and failed-exec argv verified as one step", 1) \
 	X("bpf_rdonly_cast", 6, 2, "task, file and dentry fields read with plain loads (KCAST)", 1) \
-	X("io_uring_submit_req", 6, 0, "io_uring requests recorded at submission (iouring.bpf.h)", 0)
+	X("io_uring_submit_req", 6, 0, "io_uring requests recorded at submission (iouring.bpf.h)", 0) \
+	X("cgroup.kill", 5, 14, "--enforce: survivors killed with the install's cgroup", 0) \
+	X("cgroup/connect_unix", 6, 7, "--enforce: unix sockets outside the install refused (enforce.bpf.c)", 0)
 
 #if defined(__bpf__)
 /* bpf_rdonly_cast (kfunc, 6.2) turns a kernel address into a read-only BTF

@@ -73,6 +73,11 @@ enum pt_event_type {
 	PT_EV_IOURING = 25, /* an io_uring submission without a record of its own:
 			     * arg0 IORING_OP_*, arg1 the request's fd (-1 none),
 			     * arg2 fixed-file 1; ret 0 (not known at submission) */
+	PT_EV_NET_BLOCKED = 26, /* --enforce refused it (bpf/enforce.bpf.c): arg0 family,
+			     * arg1 port (host order), arg2 sock type | protocol << 16 |
+			     * PT_BLK_* << 32; f0 address (4 or 16 bytes; AF_UNIX: the
+			     * path, '\0' first for an abstract one), f1 the DNS query
+			     * name (PT_BLK_DNS, "" when malformed); ret -EPERM */
 	PT_EV_MAX
 };
 
@@ -91,6 +96,36 @@ enum pt_sys_call {
 enum pt_sig_call {
 	PT_SIG_KILL = 1, PT_SIG_TKILL, PT_SIG_TGKILL, PT_SIG_PIDFD, PT_SIG_QUEUE, PT_SIG_TGQUEUE,
 	PT_SIG_MAX
+};
+
+/* PT_EV_NET_BLOCKED: which enforcement hook refused (arg2 >> 32). */
+enum pt_block_kind {
+	PT_BLK_CONNECT = 1, /* cgroup/connect4, connect6 */
+	PT_BLK_SENDMSG,     /* cgroup/sendmsg4, sendmsg6: a datagram's destination */
+	PT_BLK_DNS,         /* cgroup_skb/egress: a DNS query for a name not allowed */
+	PT_BLK_UNIX,        /* cgroup/connect_unix, sendmsg_unix */
+	PT_BLK_PACKET,      /* cgroup_skb/egress: a packet to no allowed endpoint
+			     * (raw sockets, fragments, other protocols) */
+	PT_BLK_MAX
+};
+
+/* The enforcement maps' keys (bpf/enforce.bpf.c, user/enforce/netpolicy.c). */
+struct pt_enf_ep {
+	__u8 addr[16];   /* IPv4: the 4 bytes first, the rest 0 */
+	__u16 port;      /* host order */
+	__u8 family;     /* AF_INET, AF_INET6 */
+	__u8 pad;
+};
+#define PT_ENF_REGISTRY 1 /* value bits: an endpoint of the policy */
+#define PT_ENF_RESOLVER 2 /*   a resolver: port-53 packets to it are DNS-checked */
+#define PT_ENF_NAME_MAX 256
+struct pt_enf_name {
+	char name[PT_ENF_NAME_MAX]; /* a DNS name: lowercase, dotted, NUL-padded */
+};
+#define PT_ENF_UNIX_DIRS 4  /* unix socket directories the install may connect under */
+struct pt_enf_dir {
+	__u32 len;       /* bytes of path that must match, 0: unused slot */
+	char path[124];  /* a directory with its trailing '/' */
 };
 
 enum pt_setid_kind {

@@ -79,6 +79,20 @@ int report_html(const struct report *r, FILE *out);
  * adds container and pod to it.  NULL on allocation failure. */
 struct json_object *report_json(const struct report *r);
 
+/* analyze_registry_urls: the registry URLs the traced command is
+ * configured with (its argv and environment in si, the .npmrc and
+ * pip.conf files under si->cwd, HOME and the system's, read through
+ * facts), as the analysis reads them, added to urls.  For --enforce
+ * (user/enforce/netpolicy.c): one parser for both.  0 or -ENOMEM. */
+struct strmap;
+int analyze_registry_urls(const struct baseline *bl, const struct session_info *si,
+			  struct facts *facts, struct strmap *urls);
+
+/* analyze_url_host: the host (brackets of an IPv6 literal removed, user
+ * info skipped) and port (the scheme's default, 443 for https, else 80)
+ * of a registry URL.  0 or -EINVAL. */
+int analyze_url_host(const char *url, char *host, size_t hostlen, unsigned *port);
+
 /* severity_parse: "info".."critical", "never"; -1 when unknown. */
 int severity_parse(const char *s);
 const char *severity_name(int sev);

@@ -73,6 +73,7 @@ struct finding {
 	char *loc_file;      /* where it points in the repository, relative to the
 			      * project (a lockfile entry: findings_locate), or NULL */
 	int loc_line;        /* 1-based line in loc_file */
+	const char *action;  /* static: "blocked", "killed", "refused" (enforcement), or NULL */
 };
 
 enum owner_kind { OWN_COMMAND, OWN_PM, OWN_PROJECT, OWN_PACKAGE };
@@ -141,6 +142,8 @@ struct report {
 					    * not owned (report_set_trace_damage) */
 	struct owner **owners;   /* in report order */
 	size_t nowners;
+	char *enforcement;       /* the "enforcement" object as JSON text (the
+				  * pkgtrace:enforcement fact), or NULL */
 	struct finding *findings;/* in report order */
 	size_t nfindings;
 	int max_sev;             /* of the findings not suppressed */

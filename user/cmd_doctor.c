@@ -16,6 +16,7 @@
 #include <bpf/libbpf.h>
 #include "cmds.h"
 #include "compat.bpf.h"
+#include "enforce/enforce.h"
 #include "err.h"
 #include "mountinfo.h"
 #include "probe.h"
@@ -200,6 +201,28 @@ static void check_tracepoints(void)
 	btf__free(vmlinux);
 }
 
+/* --enforce's needs, said apart: tracing works without them.  The unix
+ * socket hook is tried, not inferred from the version (backports). */
+static void check_enforce(void)
+{
+	int unix_ok = enf_unix_supported();
+	char dir[4096];
+
+	if (mountinfo_find_self("cgroup2", dir, sizeof(dir)))
+		printf("%-4s %-44s %s\n", "no", "--enforce: cgroup v2",
+		       "not mounted: --enforce refuses to run (exit 69)");
+	if (unix_ok == 1)
+		check(true, "--enforce: cgroup/connect_unix", "supported: unix sockets outside the "
+		      "install are refused");
+	else if (unix_ok == 0)
+		printf("%-4s %-44s %s\n", "no", "--enforce: cgroup/connect_unix",
+		       "NOT SUPPORTED by this kernel (Linux 6.7+): --enforce runs without it and its "
+		       "report lists it under not_enforced");
+	else
+		check(false, "--enforce: cgroup/connect_unix", "could not be tried: %s",
+		      strerror(-unix_ok));
+}
+
 static int ignore_record(void *ctx, const void *raw, size_t size)
 {
 	(void)ctx; (void)raw; (void)size;
@@ -247,6 +270,7 @@ int cmd_doctor(int argc, char **argv)
 	check_tracepoints();
 	check_ringbuf();
 	check_load();
+	check_enforce();
 	printf("%s\n", failures ? "pkgtrace cannot run here: fix the FAIL lines above" :
 	       "all checks passed");
 	return failures ? 1 : PT_EXIT_OK;

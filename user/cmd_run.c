@@ -33,6 +33,7 @@
 #include "diff.h"
 #include "clock.h"
 #include "cmds.h"
+#include "enforce/enforce.h"
 #include "err.h"
 #include "facts.h"
 #include "nsinit.h"
@@ -58,6 +59,9 @@ struct run_opts {
 	long linger_watch_ms;
 	bool keep_survivors;
 	bool no_color;
+	bool enforce;            /* --enforce: network policy, cgroup, kill; E2's seccomp */
+	const char **allow;      /* --allow HOST[:PORT], nallow of them */
+	int nallow;
 	char **cmd;
 	int cmdc;
 };
@@ -79,7 +83,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 {
 	enum { O_EVENTS = 256, O_REPORT, O_HTML, O_RECORD, O_FORMAT, O_FAIL_ON, O_BASELINE, O_COMPARE,
 	       O_SARIF, O_MARKDOWN, O_POLICY, O_NO_POLICY, O_GRACE, O_LINGER_WATCH, O_KEEP_SURVIVORS,
-	       O_NO_COLOR, O_JSON_ERRORS };
+	       O_NO_COLOR, O_JSON_ERRORS, O_ENFORCE, O_ALLOW };
 	static const struct option longopts[] = {
 		{ "events", required_argument, NULL, O_EVENTS },
 		{ "report", required_argument, NULL, O_REPORT },
@@ -100,6 +104,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		{ "no-color", no_argument, NULL, O_NO_COLOR },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "json-errors", no_argument, NULL, O_JSON_ERRORS },
+		{ "enforce", no_argument, NULL, O_ENFORCE },
+		{ "allow", required_argument, NULL, O_ALLOW },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *end;
@@ -156,6 +162,12 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		case O_NO_COLOR: o->no_color = true; break;
 		case 'v': verbose++; break;
 		case O_JSON_ERRORS: err_json = true; break;
+		case O_ENFORCE: o->enforce = true; break;
+		case O_ALLOW:
+			if (!o->allow && !(o->allow = calloc((size_t)argc, sizeof(*o->allow))))
+				return p_usage(RUN_SYNOPSIS, "out of memory");
+			o->allow[o->nallow++] = optarg;
+			break;
 		case ':':
 			return p_usage(RUN_SYNOPSIS, "option '%s' needs an argument", argv[optind - 1]);
 		default:
@@ -166,6 +178,11 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		return p_usage(RUN_SYNOPSIS, "missing '--' before the command");
 	if (optind >= argc)
 		return p_usage(RUN_SYNOPSIS, "missing the command after '--'");
+	if (o->nallow && !o->enforce)
+		return p_usage(RUN_SYNOPSIS, "--allow needs --enforce");
+	if (o->enforce && o->keep_survivors)
+		return p_usage(RUN_SYNOPSIS, "--keep-survivors cannot be combined with --enforce "
+			       "(survivors are killed with the install's cgroup)");
 	o->cmd = argv + optind;
 	o->cmdc = argc - optind;
 	return 0;
@@ -201,6 +218,7 @@ static void child_report(int fd, int err)
 
 struct child_args {
 	int go_fd, err_fd;
+	int cgroup_procs_fd;     /* --enforce: the install's cgroup.procs, else -1 */
 	uint64_t cookie;
 	char **cmd;
 	bool stdout_to_stderr; /* a machine format has stdout to itself */
@@ -221,6 +239,12 @@ static __attribute__((noreturn)) void child_main(void *arg)
 	if (r != 1) /* the parent gave up (BPF failed): run nothing untraced */
 		_exit(PT_EXIT_INTERNAL);
 	close(a->go_fd);
+	/* in the install's cgroup before anything of the command runs: its
+	 * network policy applies from the first instruction */
+	if (a->cgroup_procs_fd >= 0 && (err = enf_cgroup_enter(a->cgroup_procs_fd))) {
+		p_err("--enforce: cannot enter the install's cgroup: %s", strerror(-err));
+		_exit(PT_EXIT_UNAVAILABLE);
+	}
 	/* the report on stdout must parse: CMD's own output goes to stderr */
 	if (a->stdout_to_stderr && dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
 		_exit(PT_EXIT_INTERNAL);
@@ -267,6 +291,9 @@ static void install_handlers(void)
 struct run_ctx {
 	struct pipeline *pipe;
 	struct session_info *si;
+	struct enf_cgroup *cg;       /* --enforce, else NULL */
+	struct enf_policy *policy;
+	unsigned killed;             /* survivors cgroup.kill ended */
 	uint64_t cut_ns; /* boot ns: later records are not the run's (0: none yet) */
 };
 
@@ -362,6 +389,14 @@ static void run_end(const struct run_opts *o, struct probe *probe, struct nsinit
 		si->survivors_traced_ms = (uint32_t)((clock_ns(CLOCK_MONOTONIC) - grace_end) / 1000000);
 		si->survivor_fate = o->keep_survivors ? SURVIVORS_LEFT_RUNNING : SURVIVORS_KILLED;
 	}
+	/* --enforce: the survivors go with the cgroup first (all of them, a
+	 * fork racing the kill included); the namespace's end follows */
+	if (rc->cg) { /* never with --keep-survivors (parse_args) */
+		int err = enf_cgroup_kill(rc->cg, 5000, &rc->killed);
+
+		if (err)
+			p_warn("--enforce: killing the install's cgroup: %s", strerror(-err));
+	}
 	if (nsinit_end(ns, left > 0 && o->keep_survivors) && left > 0 && o->keep_survivors) {
 		si->survivor_fate = SURVIVORS_KILLED; /* the init could not be untied from us */
 		p_warn("--keep-survivors: the survivors could not be kept");
@@ -374,7 +409,79 @@ static void run_end(const struct run_opts *o, struct probe *probe, struct nsinit
 		       "%u ms after the grace period", left, si->survivors_traced_ms);
 	else if (left > 0)
 		p_warn("%d process(es) of the traced tree still running %u ms after the grace period; "
-		       "killed with the install's PID namespace and reported", left, si->survivors_traced_ms);
+		       "killed with the install's %s and reported", left, si->survivors_traced_ms,
+		       rc->cg ? "cgroup (cgroup.kill)" : "PID namespace");
+}
+
+/* ---- --enforce ---------------------------------------------------------- */
+
+/* The install's cgroup and policy, before anything of it runs.  Returns
+ * 0, or the exit status with one line said: PT_EXIT_UNAVAILABLE (no
+ * cgroup v2, or it cannot be made), PT_EXIT_NOPERM (not root), PT_EXIT_NOHOST (a host does not
+ * resolve), PT_EXIT_USAGE (a bad --allow). */
+static int enforce_setup(const struct run_opts *o, const struct baseline *bl,
+			 const struct session_info *si, struct run_ctx *rc)
+{
+	char msg[512] = "";
+	int err;
+
+	err = enf_cgroup_new(&rc->cg);
+	if (err == -ENOENT) {
+		p_err("--enforce: no cgroup v2 hierarchy is mounted (none in /proc/self/mountinfo): "
+		      "cannot enforce");
+		return PT_EXIT_UNAVAILABLE;
+	}
+	if (err == -EACCES || err == -EPERM) {
+		p_err("--enforce: cannot make the install's cgroup: %s - run as root", strerror(-err));
+		return PT_EXIT_NOPERM;
+	}
+	if (err) {
+		p_err("--enforce: cannot make the install's cgroup: %s", strerror(-err));
+		return PT_EXIT_UNAVAILABLE;
+	}
+	err = enf_policy_new(bl, si, o->allow, o->nallow, msg, sizeof(msg), &rc->policy);
+	if (err) {
+		p_err("%s", msg[0] ? msg : strerror(-err));
+		return err == -EHOSTUNREACH ? PT_EXIT_NOHOST : err == -EINVAL ? PT_EXIT_USAGE :
+		       PT_EXIT_UNAVAILABLE;
+	}
+	return 0;
+}
+
+/* The summary the report and its replay show, as the fact ENF_FACT. */
+static int enforcement_fact(void *ctx, int root_fd, char **data, size_t *len)
+{
+	const struct enf_summary *s = ctx;
+
+	(void)root_fd;
+	*data = enf_summary_json(s);
+	*len = *data ? strlen(*data) : 0;
+	return *data ? 0 : -ENOMEM;
+}
+
+/* At the end: the kernel's count of refusals (a record the ring could not
+ * take is a drop of the trace), and the summary put into the facts. */
+static void enforce_finish(struct run_ctx *rc, struct facts *facts, struct session_info *si)
+{
+	struct enf_summary s = { .mode = "enforce", .cgroup = enf_cgroup_path(rc->cg),
+				 .net = rc->policy, .killed = rc->killed };
+	char unix_note[160];
+	uint64_t lost = 0;
+	const char *data;
+	size_t len;
+
+	s.blocked = enf_policy_blocked(rc->policy, &lost);
+	if (lost) {
+		p_warn("--enforce: %llu refusal record(s) lost to a full ring (counted, not detailed)",
+		       (unsigned long long)lost);
+		si->drops += lost;
+	}
+	if (!enf_policy_unix_enforced(rc->policy)) {
+		snprintf(unix_note, sizeof(unix_note), "unix-socket connects: cgroup/connect_unix needs "
+			 "Linux 6.7 (this kernel: %s)", si->kernel ? si->kernel : "?");
+		s.not_enforced[s.nnot_enforced++] = unix_note;
+	}
+	facts_get(facts, ENF_FACT, enforcement_fact, &s, &data, &len);
 }
 
 int cmd_run(int argc, char **argv)
@@ -399,8 +506,10 @@ int cmd_run(int argc, char **argv)
 	ssize_t r;
 
 	memset(&si, 0, sizeof(si));
-	if (parse_args(argc, argv, &o))
+	if (parse_args(argc, argv, &o)) {
+		free(o.allow);
 		return PT_EXIT_USAGE;
+	}
 	bl = baseline_load(o.baseline_path, msg, sizeof(msg));
 	if (!bl) {
 		p_err("%s", msg);
@@ -430,6 +539,9 @@ int cmd_run(int argc, char **argv)
 		p_err("out of memory");
 		goto cleanup;
 	}
+	if (o.enforce && (ret = enforce_setup(&o, bl, &si, &rc)))
+		goto cleanup;
+	ret = PT_EXIT_INTERNAL;
 	if (getrandom(&popts.reg_cookie, sizeof(popts.reg_cookie), 0) != sizeof(popts.reg_cookie)) {
 		p_err("getrandom: %s", strerror(errno));
 		goto cleanup;
@@ -441,7 +553,7 @@ int cmd_run(int argc, char **argv)
 	install_handlers();
 	fflush(NULL);
 	ca = (struct child_args){ .go_fd = go[0], .err_fd = errp[1], .cookie = popts.reg_cookie,
-				  .cmd = o.cmd,
+				  .cmd = o.cmd, .cgroup_procs_fd = enf_cgroup_procs_fd(rc.cg),
 				  .stdout_to_stderr = !o.po.quiet && o.po.format != FMT_TEXT };
 	err = nsinit_start(child_main, &ca, &ns);
 	if (err == -EPERM && geteuid() != 0) {
@@ -462,6 +574,18 @@ int cmd_run(int argc, char **argv)
 	if (err) {
 		ret = probe_exit_status(err);
 		goto cleanup;
+	}
+	if (rc.policy) {
+		err = enf_policy_attach(rc.policy, enf_cgroup_fd(rc.cg), probe_rings_fd(probe), msg,
+					sizeof(msg));
+		if (err) {
+			p_err("%s", msg);
+			ret = err == -EPERM ? PT_EXIT_NOPERM : PT_EXIT_UNAVAILABLE;
+			goto cleanup;
+		}
+		if (!enf_policy_unix_enforced(rc.policy))
+			p_warn("--enforce: unix socket connects are NOT enforced: cgroup/connect_unix "
+			       "needs Linux 6.7 (see pkgtrace doctor)");
 	}
 	err = probe_watch_fd(probe, nsinit_fd(ns));
 	if (err) {
@@ -504,6 +628,8 @@ int cmd_run(int argc, char **argv)
 	si.exit_status = status;
 	run_end(&o, probe, ns, &rc, &status);
 	si.drops = probe_drops(probe);
+	if (rc.policy)
+		enforce_finish(&rc, facts, &si);
 	si.interrupted = got_signal != 0 || status == -1;
 	if (si.drops)
 		p_warn("%llu event(s) dropped by the kernel: the trace is incomplete",
@@ -534,6 +660,9 @@ cleanup:
 	/* the child never got the go byte: it exits, and the namespace ends */
 	init_pid = 0;
 	nsinit_free(ns);
+	enf_policy_free(rc.policy);
+	enf_cgroup_free(rc.cg);
+	free(o.allow);
 	probe_free(probe);
 	facts_free(facts);
 	behaviour_free(since);

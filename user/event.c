@@ -53,7 +53,7 @@ static const char *const field_names[PT_EV_MAX][PT_NFIELDS] = {
 	[PT_EV_MEMFD] = { "name" },
 	[PT_EV_CONNECT] = { "addr", "payload" }, [PT_EV_BIND] = { "addr", "payload" },
 	[PT_EV_LISTEN] = { "addr", "payload" }, [PT_EV_ACCEPT] = { "addr", "payload" },
-	[PT_EV_SEND] = { "addr", "payload" },
+	[PT_EV_SEND] = { "addr", "payload" }, [PT_EV_NET_BLOCKED] = { "addr", "dns" },
 	[PT_EV_SYS] = { "path", "path2", "fstype" },
 };
 
@@ -66,7 +66,7 @@ static const char *const type_names[PT_EV_MAX] = {
 	[PT_EV_ACCEPT] = "accept", [PT_EV_SEND] = "send", [PT_EV_SETID] = "setid",
 	[PT_EV_PTRACE] = "ptrace", [PT_EV_ROOT] = "root", [PT_EV_SYS] = "sys",
 	[PT_EV_BPF] = "bpf", [PT_EV_SIGNAL] = "signal", [PT_EV_PROCVM] = "process_vm",
-	[PT_EV_IOURING] = "io_uring",
+	[PT_EV_IOURING] = "io_uring", [PT_EV_NET_BLOCKED] = "net_blocked",
 };
 
 const char *event_type_name(uint32_t type)
@@ -133,8 +133,18 @@ static void decode_socket(struct event_view *v)
 {
 	const struct pt_event *ev = v->ev;
 
-	if (ev->type < PT_EV_CONNECT || ev->type > PT_EV_SEND)
+	if ((ev->type < PT_EV_CONNECT || ev->type > PT_EV_SEND) && ev->type != PT_EV_NET_BLOCKED)
 		return;
+	if (ev->type == PT_EV_NET_BLOCKED && (ev->arg[2] >> 32) == PT_BLK_DNS && v->field[1]) {
+		/* the name the kernel parsed; "" for a malformed query */
+		size_t n = strnlen(v->field[1], v->field_len[1]);
+
+		if (n >= sizeof(v->dns_buf))
+			n = sizeof(v->dns_buf) - 1;
+		memcpy(v->dns_buf, v->field[1], n);
+		v->dns_buf[n] = '\0';
+		v->dns = v->dns_buf;
+	}
 	if (v->field[0] && !netaddr_format(ev->arg[0], v->field[0], v->field_len[0], v->addr_buf,
 					   sizeof(v->addr_buf)))
 		v->addr = v->addr_buf;
@@ -709,6 +719,18 @@ int event_write_json(FILE *out, const struct event_view *v, uint64_t boot_offset
 	case PT_EV_SEND:
 		json_socket(out, v);
 		break;
+	case PT_EV_NET_BLOCKED: {
+		static const char *const kinds[PT_BLK_MAX] = {
+			[PT_BLK_CONNECT] = "connect", [PT_BLK_SENDMSG] = "sendmsg", [PT_BLK_DNS] = "dns",
+			[PT_BLK_UNIX] = "unix", [PT_BLK_PACKET] = "packet",
+		};
+		uint64_t k = ev->arg[2] >> 32;
+
+		json_socket(out, v);
+		json_key(out, "blocked");
+		json_cstr(out, k < PT_BLK_MAX && kinds[k] ? kinds[k] : "unknown");
+		break;
+	}
 	case PT_EV_SETID: {
 		unsigned long long k = (uint32_t)ev->arg[0];
 

@@ -68,14 +68,22 @@ static void usage(FILE *out)
 "                       the grace period (default 10000, at most 600000); then\n"
 "                       it is killed with CMD's PID namespace and reported\n"
 "      --keep-survivors leave those processes running, untraced, instead\n"
+"      --enforce        the install reaches only its registries and the system\n"
+"                       resolvers (DNS only for the registry names), no unix\n"
+"                       socket outside its directories, and keeps no process:\n"
+"                       its own cgroup, killed at the end (README, Enforcement)\n"
+"      --allow HOST[:PORT]  with --enforce: one more allowed endpoint (port 443\n"
+"                       by default); repeatable\n"
 "  -q, --quiet          no report on stdout\n"
 "      --no-color       no colour, even on a terminal\n"
 "\n"
 "Exit status: CMD's own (128+N when killed by signal N); 10 findings at or\n"
 "above --fail-on, not suppressed by the policy (one line on stderr names\n"
 "them); 2 bad arguments; 65 bad input file (trace, baseline, policy); 66\n"
-"missing input file; 77 not root; 78 BPF unavailable; 125 pkgtrace failed;\n"
-"126 CMD not executable; 127 CMD not found.\n");
+"missing input file; 68 --enforce: a registry host does not resolve;\n"
+"69 --enforce: this machine cannot enforce (no cgroup v2); 77 not root;\n"
+"78 BPF unavailable; 125 pkgtrace failed; 126 CMD not executable;\n"
+"127 CMD not found.\n");
 }
 
 static int cmd_help(int argc, char **argv)

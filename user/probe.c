@@ -613,3 +613,8 @@ int probe_exit_status(int err)
 	p_err("cannot load the BPF programs: %s; 'pkgtrace doctor' says why", strerror(-err));
 	return PT_EXIT_NOBPF;
 }
+
+int probe_rings_fd(struct probe *p)
+{
+	return p && p->skel ? bpf_map__fd(p->skel->maps.rings) : -1;
+}

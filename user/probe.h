@@ -72,6 +72,11 @@ void probe_forget_session(struct probe *p, uint32_t session);
  * a bpf() call that touches the monitor.  Returns how many were stored. */
 int probe_map_ids(struct probe *p, uint32_t *ids, int max);
 
+/* probe_rings_fd: the map of the per-CPU rings (by CPU number), for
+ * another BPF object whose records join the stream (--enforce's
+ * refusals, bpf/enforce.bpf.c).  -1 before probe_new. */
+int probe_rings_fd(struct probe *p);
+
 /* probe_tree_size: processes currently marked in the tree, for a session
  * (0 = any).  Used for the lingering-process grace period. */
 int probe_tree_size(struct probe *p, uint32_t session);

@@ -276,6 +276,8 @@ bool owner_is_package(struct analyzer *an, int owner);
  * count, and the severity (with its summary).  Returns it or NULL (oom). */
 struct finding *finding_add(struct analyzer *an, int rule, int sev, int owner,
 			    const char *key, const char *summary);
+/* finding_find: the finding of (rule, owner, key) made so far, or NULL. */
+struct finding *finding_find(struct analyzer *an, int rule, int owner, const char *key);
 /* findings_name: puts each named summary's owner name in, as it is at the
  * end (finish.c, before the report takes the findings). */
 void findings_name(struct analyzer *an);

@@ -43,6 +43,18 @@ void findings_name(struct analyzer *an)
 	}
 }
 
+struct finding *finding_find(struct analyzer *an, int rule, int owner, const char *key)
+{
+	char k[4300];
+	long idx;
+
+	if (owner >= 0 && an->owners[owner]->kind != OWN_PACKAGE)
+		owner = -1;
+	snprintf(k, sizeof(k), "%d\x1%d\x1%s", rule, owner, key ? key : "");
+	idx = strmap_find(&an->finding_keys, k);
+	return idx < 0 ? NULL : &an->findings[idx];
+}
+
 struct finding *finding_add(struct analyzer *an, int rule, int sev, int owner,
 			    const char *key, const char *summary)
 {

@@ -8,7 +8,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <errno.h>
 #include "analyzer.h"
+#include "enforce/enforce.h"
 
 static int owner_cmp(const struct owner *a, const struct owner *b)
 {
@@ -151,6 +153,36 @@ static int report_registries(struct report *r, const struct strmap *registry)
 	return 0;
 }
 
+/* A question only the collector answers (it put the fact first), or the
+ * trace in replay: never computed here. */
+static int no_answer(void *ctx, int root_fd, char **data, size_t *len)
+{
+	(void)ctx;
+	(void)root_fd;
+	*data = NULL;
+	*len = 0;
+	return -ENOENT;
+}
+
+/* The enforcement the run was under (cmd_run: user/enforce/enforce.h), as
+ * recorded: the report carries it, and survivors killed through the
+ * install's cgroup make lingering-process findings "killed". */
+static void enforcement_take(struct analyzer *an, const struct session_info *si,
+			     struct facts *facts, struct report *r)
+{
+	const char *text = NULL;
+	size_t len = 0;
+
+	if (!facts || facts_get(facts, ENF_FACT, no_answer, NULL, &text, &len) || !len)
+		return;
+	r->enforcement = xstrdup(an, text);
+	if (si->survivor_fate != SURVIVORS_KILLED || !strstr(text, "\"cgroup\":\"/"))
+		return;
+	for (size_t i = 0; i < an->nfindings; i++)
+		if (an->findings[i].rule == R_LINGERING_PROCESS)
+			an->findings[i].action = "killed";
+}
+
 struct report *analyzer_finish(struct analyzer *an, const struct session_info *si,
 			       struct facts *facts)
 {
@@ -164,6 +196,7 @@ struct report *analyzer_finish(struct analyzer *an, const struct session_info *s
 	findings_locate(an, si, facts);
 	if (an->oom)
 		goto fail;
+	enforcement_take(an, si, facts, r);
 
 	/* the report takes the owners and findings */
 	r->argc = si->argc;
@@ -219,6 +252,7 @@ void report_free(struct report *r)
 	free(r->tmpdir);
 	free(r->hostname);
 	free(r->kernel);
+	free(r->enforcement);
 	for (size_t i = 0; i < r->nowners; i++)
 		owner_free(r->owners[i]);
 	free(r->owners);

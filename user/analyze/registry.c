@@ -124,20 +124,14 @@ void registry_from_env(struct analyzer *an, const char *env, size_t len)
 	}
 }
 
-/* url_endpoints: "addr:port" strings for the host of url when it is an IP
- * literal or localhost.  A registry named by hostname is matched through
- * the addresses the package manager itself connected to. */
-static void url_endpoints(struct analyzer *an, const char *url, struct strmap *out)
+int analyze_url_host(const char *url, char *host, size_t hostlen, unsigned *port)
 {
-	char host[256], addr[NETADDR_MAX], ep[300];
 	const char *s = strstr(url, "://"), *h, *end;
-	unsigned port = 0;
-	unsigned char bin[16];
 	size_t hl;
 
 	if (!s)
-		return;
-	port = !strncmp(url, "https", 5) ? 443 : 80;
+		return -EINVAL;
+	*port = !strncmp(url, "https", 5) ? 443 : 80;
 	h = s + 3;
 	end = h + strcspn(h, "/?#");
 	for (const char *at = h; at < end; at++)
@@ -147,25 +141,39 @@ static void url_endpoints(struct analyzer *an, const char *url, struct strmap *o
 		const char *rb = memchr(h, ']', end - h);
 
 		if (!rb)
-			return;
+			return -EINVAL;
 		hl = rb - h - 1;
-		if (hl >= sizeof(host))
-			return;
+		if (hl >= hostlen)
+			return -EINVAL;
 		memcpy(host, h + 1, hl);
 		host[hl] = '\0';
 		if (rb[1] == ':')
-			port = (unsigned)strtoul(rb + 2, NULL, 10);
+			*port = (unsigned)strtoul(rb + 2, NULL, 10);
 	} else {
 		const char *colon = memchr(h, ':', end - h);
 
 		hl = (colon ? colon : end) - h;
-		if (hl >= sizeof(host))
-			return;
+		if (hl >= hostlen)
+			return -EINVAL;
 		memcpy(host, h, hl);
 		host[hl] = '\0';
 		if (colon)
-			port = (unsigned)strtoul(colon + 1, NULL, 10);
+			*port = (unsigned)strtoul(colon + 1, NULL, 10);
 	}
+	return *host ? 0 : -EINVAL;
+}
+
+/* url_endpoints: "addr:port" strings for the host of url when it is an IP
+ * literal or localhost.  A registry named by hostname is matched through
+ * the addresses the package manager itself connected to. */
+static void url_endpoints(struct analyzer *an, const char *url, struct strmap *out)
+{
+	char host[256], addr[NETADDR_MAX], ep[300];
+	unsigned port;
+	unsigned char bin[16];
+
+	if (analyze_url_host(url, host, sizeof(host), &port))
+		return;
 	if (!strcmp(host, "localhost")) {
 		snprintf(ep, sizeof(ep), "127.0.0.1:%u", port);
 		strmap_add(out, ep, NULL);
@@ -255,4 +263,25 @@ void registry_endpoints(struct analyzer *an, const struct session_info *si,
 	for (size_t i = 0; i < an->pm_endpoints.n; i++)
 		if (strmap_add(out, an->pm_endpoints.items[i], NULL) == -ENOMEM)
 			an->oom = true;
+}
+
+int analyze_registry_urls(const struct baseline *bl, const struct session_info *si,
+			  struct facts *facts, struct strmap *urls)
+{
+	struct analyzer *an = analyzer_new(bl, si);
+	struct strmap endpoints;
+	int err = 0;
+
+	if (!an)
+		return -ENOMEM;
+	strmap_init(&endpoints, 0);
+	registry_endpoints(an, si, facts, &endpoints);
+	for (size_t i = 0; i < an->registry_urls.n && !err; i++)
+		if (strmap_add(urls, an->registry_urls.items[i], NULL) == -ENOMEM)
+			err = -ENOMEM;
+	if (an->oom)
+		err = -ENOMEM;
+	strmap_clear(&endpoints);
+	analyzer_free(an);
+	return err;
 }

@@ -94,6 +94,8 @@ static struct json_object *finding_json(const struct report *r, const struct fin
 	rjson_add(o, "key", jsonstr_new_c(f->key ? f->key : ""));
 	rjson_add(o, "summary", jsonstr_new_c(f->summary ? f->summary : ""));
 	rjson_add(o, "count", json_object_new_int64((int64_t)f->count));
+	if (f->action)
+		rjson_add(o, "action", json_object_new_string(f->action));
 	for (int i = 0; i < f->nev; i++)
 		json_object_array_add(ev, evidence_json(&f->ev[i]));
 	rjson_add(o, "evidence", ev);
@@ -458,6 +460,8 @@ struct json_object *report_json(const struct report *r)
 		rjson_add(root, "policy", policy_json(r));
 	if (r->damage)
 		rjson_add(root, "trace_file", damage_json(r->damage));
+	if (r->enforcement) /* recorded as the collector wrote it (user/enforce) */
+		rjson_add(root, "enforcement", json_tokener_parse(r->enforcement));
 	for (size_t i = 0; i < r->nfindings; i++) {
 		if (r->findings[i].sev >= 0 && r->findings[i].sev < SEV_NEVER && !r->findings[i].suppressed)
 			by[r->findings[i].sev]++;

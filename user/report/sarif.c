@@ -260,6 +260,8 @@ static struct json_object *result_json(const struct report *r, const struct find
 	rjson_add_str(props, "ecosystem", o ? o->eco : NULL);
 	rjson_add(props, "fingerprintInput", jsonstr_new_c(material));
 	rjson_add(props, "count", json_object_new_int64((int64_t)f->count));
+	if (f->action)
+		rjson_add_str(props, "action", f->action);
 	rjson_add(res, "properties", props);
 	if (f->suppressed) {
 		/* the policy file's suppression, for an audit to see */
@@ -334,6 +336,12 @@ struct json_object *report_sarif_json(const struct report *r)
 	rjson_add(run, "results", results);
 	if (r->damage)
 		rjson_add(run, "invocations", invocations_json(r));
+	if (r->enforcement) { /* what was enforced: the JSON report's object, in the run's bag */
+		struct json_object *props = json_object_new_object();
+
+		rjson_add(props, "enforcement", json_tokener_parse(r->enforcement));
+		rjson_add(run, "properties", props);
+	}
 	json_object_array_add(runs, run);
 	rjson_add(root, "runs", runs);
 	return root;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <json-c/json.h>
 #include "jsonstr.h"
 #include "report_int.h"
 #include "trace.h"
@@ -211,11 +212,51 @@ static void text_evidence(FILE *out, const struct evidence *e)
 	fputc('\n', out);
 }
 
+/* One line of the enforcement in force (the report's "enforcement"). */
+static void text_enforcement(FILE *out, const struct report *r)
+{
+	struct json_object *e = r->enforcement ? json_tokener_parse(r->enforcement) : NULL;
+	struct json_object *v, *counts, *ne;
+
+	if (!e)
+		return;
+	fputs("  enforcement: ", out);
+	text_puts(out, json_object_object_get_ex(e, "mode", &v) ? json_object_get_string(v) : "?");
+	if (json_object_object_get_ex(e, "cgroup", &v) && v) {
+		fputs(", cgroup ", out);
+		text_puts(out, json_object_get_string(v));
+	}
+	if (json_object_object_get_ex(e, "counts", &counts)) {
+		if (json_object_object_get_ex(counts, "blocked", &v))
+			fprintf(out, ", %lld blocked", (long long)json_object_get_int64(v));
+		if (json_object_object_get_ex(counts, "killed", &v))
+			fprintf(out, ", %lld killed", (long long)json_object_get_int64(v));
+		if (json_object_object_get_ex(counts, "refused", &v))
+			fprintf(out, ", %lld refused", (long long)json_object_get_int64(v));
+	}
+	if (json_object_object_get_ex(e, "not_enforced", &ne) && json_object_array_length(ne)) {
+		fputs("; NOT ENFORCED: ", out);
+		for (size_t i = 0; i < json_object_array_length(ne); i++) {
+			if (i)
+				fputs("; ", out);
+			text_puts(out, json_object_get_string(json_object_array_get_idx(ne, i)));
+		}
+	}
+	fputc('\n', out);
+	json_object_put(e);
+}
+
 static void text_finding(FILE *out, const struct finding *f, bool color)
 {
 	char sev[16];
 
 	upper(severity_name(f->sev), sev, sizeof(sev));
+	if (f->action) { /* what enforcement did about it, first on the line */
+		char act[16];
+
+		upper(f->action, act, sizeof(act));
+		fprintf(out, "  %s%s%s", color ? "\033[1m" : "", act, color ? "\033[0m" : "");
+	}
 	fprintf(out, "  %s%-8s%s %-21s ", color ? text_sev_color(f->sev) : "", sev, color ? "\033[0m" : "",
 		rule_info[f->rule].id);
 	text_puts(out, f->summary ? f->summary : "");
@@ -301,6 +342,7 @@ static void text_header(const struct report *r, FILE *out, const char *bold, con
 		fprintf(out, "  %u process%s of the install outlived it: traced %u ms more, then %s\n",
 			r->survivors, r->survivors == 1 ? "" : "es", r->survivors_traced_ms,
 			r->survivor_fate == SURVIVORS_KILLED ? "killed" : "left");
+	text_enforcement(out, r);
 	fprintf(out, "  %zu finding%s, highest: %s", r->nfindings, r->nfindings == 1 ? "" : "s",
 		r->max_sev >= 0 ? severity_name(r->max_sev) : "none");
 	if (r->policy_path) {

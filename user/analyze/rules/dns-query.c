@@ -8,6 +8,33 @@
 #include "rules.h"
 #include "netaddr.h"
 
+/* --enforce dropped a DNS query for a name that is no registry's (or a
+ * malformed one): the install's query never left; marked blocked. */
+void dns_query_on_event(struct analyzer *an, const struct act *a)
+{
+	const struct event_view *v = a->v;
+	const struct pt_event *ev = v->ev;
+	const char *name = v->dns && v->dns[0] ? v->dns : NULL;
+	char ap[128], ep[160], summary[512], key[400];
+	struct finding *f;
+
+	if (ev->type != PT_EV_NET_BLOCKED || (ev->arg[2] >> 32) != PT_BLK_DNS)
+		return;
+	net_endpoint(v, ap, sizeof(ap), ep, sizeof(ep));
+	if (name)
+		snprintf(summary, sizeof(summary), "%s looked up %.256s (DNS via %s), not a registry's name: blocked",
+			 owner_label(an, a->p->owner), name, ap);
+	else
+		snprintf(summary, sizeof(summary), "%s sent a malformed DNS query to %s: blocked",
+			 owner_label(an, a->p->owner), ap);
+	snprintf(key, sizeof(key), "blocked %s", name ? name : "malformed");
+	f = finding_add(an, R_DNS_QUERY, SEV_MEDIUM, a->p->owner, key, summary);
+	if (!f)
+		return;
+	f->action = "blocked";
+	evidence_event(an, f, v, NULL, ep, name);
+}
+
 void dns_query_on_finish(struct analyzer *an, const struct finish_ctx *fc)
 {
 	struct strmap resolvers;

@@ -121,6 +121,38 @@ void ipc_outside_on_net(struct analyzer *an, const struct act *a)
 		judge_peer(an, a, addr);
 }
 
+/* --enforce refused a unix socket outside the install's own directories
+ * (cgroup/connect_unix): what it would have reached, marked blocked; a
+ * benign service (name lookups, the journal) at low. */
+void ipc_outside_on_event(struct analyzer *an, const struct act *a)
+{
+	const struct event_view *v = a->v;
+	const struct pt_event *ev = v->ev;
+	char path[PT_NAME_MAX + 2], summary[1024], key[PT_NAME_MAX + 64];
+	const struct peer_kind *k;
+	size_t n;
+	struct finding *f;
+
+	if (ev->type != PT_EV_NET_BLOCKED || (ev->arg[2] >> 32) != PT_BLK_UNIX || !v->field[0])
+		return;
+	n = strnlen(v->field[0], v->field_len[0]);
+	if (n == 0 && v->field_len[0] > 1) { /* abstract: "@name" */
+		n = strnlen(v->field[0] + 1, v->field_len[0] - 1);
+		snprintf(path, sizeof(path), "@%.*s", (int)(n > PT_NAME_MAX ? PT_NAME_MAX : n), v->field[0] + 1);
+	} else {
+		snprintf(path, sizeof(path), "%.*s", (int)(n > PT_NAME_MAX ? PT_NAME_MAX : n), v->field[0]);
+	}
+	k = peer_kind(path);
+	snprintf(key, sizeof(key), "blocked %s", path);
+	snprintf(summary, sizeof(summary), "%s tried to connect to the unix socket %s, outside the install: blocked",
+		 owner_label(an, a->p->owner), path);
+	f = finding_add(an, R_IPC_OUTSIDE, k && k->cat ? k->sev : SEV_LOW, a->p->owner, key, summary);
+	if (!f)
+		return;
+	f->action = "blocked";
+	evidence_event(an, f, v, path, NULL, NULL);
+}
+
 /* A FIFO opened for writing: a process outside the tree reading it gets
  * what the script writes. */
 void ipc_outside_on_write(struct analyzer *an, const struct act *a)

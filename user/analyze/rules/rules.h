@@ -40,6 +40,9 @@ void trace_incomplete_on_finish(struct analyzer *an, const struct finish_ctx *fc
 void ipc_outside_on_net(struct analyzer *an, const struct act *a);
 void ipc_outside_on_write(struct analyzer *an, const struct act *a);
 void ipc_outside_on_cred(struct analyzer *an, const struct act *a);
+void network_egress_on_event(struct analyzer *an, const struct act *a);
+void dns_query_on_event(struct analyzer *an, const struct act *a);
+void ipc_outside_on_event(struct analyzer *an, const struct act *a);
 void monitor_tamper_on_event(struct analyzer *an, const struct act *a);
 void evasion_on_event(struct analyzer *an, const struct act *a);
 void unexpected_exec_on_script(struct analyzer *an, const struct act *a);
