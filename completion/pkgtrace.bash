@@ -20,12 +20,17 @@ _pkgtrace()
 	}
 
 	local global="-v --verbose --json-errors"
-	local run="--events --report --sarif --markdown --record --format --fail-on --policy
-		--no-policy --baseline --grace --linger-watch --keep-survivors -q --quiet --no-color"
-	local replay="--events --report --sarif --markdown --format --fail-on --policy --no-policy
-		--baseline -q --quiet --no-color -h --help"
+	local run="--events --report --sarif --markdown --html --record --format --fail-on --policy
+		--no-policy --baseline --compare --grace --linger-watch --keep-survivors --enforce --allow
+		--user --shield -q --quiet --no-color"
+	local replay="--events --report --sarif --markdown --html --format --fail-on --policy
+		--no-policy --baseline --compare -q --quiet --no-color -h --help"
 	local daemon="--output --record-dir --baseline --policy --pods-dir --cgroup-root --grace
-		--session-cmds --max-sessions --max-duration -h --help"
+		--session-cmds --max-sessions --max-duration --status-file --health --health-max-age
+		--traces-max-bytes --traces-max-age --webhook --webhook-header --webhook-ca
+		--webhook-retries --webhook-timeout --webhook-queue -h --help"
+	local diff="--format --fail-on --baseline --no-color -h --help"
+	local approve="--write --pm --format --report --keep --user --allow --no-color"
 	local sub="" i
 
 	# after `--`: the traced command and its own completion
@@ -39,24 +44,37 @@ _pkgtrace()
 			return
 		fi
 		case ${words[i]} in
-		doctor | replay | daemon | baseline | help | version) sub=${words[i]} ;;
+		doctor | replay | daemon | diff | approve | baseline | help | version) sub=${words[i]} ;;
 		esac
 	done
 
 	case $prev in
 	--format)
-		_pkgtrace_reply -W "text json sarif markdown"
+		case $sub in
+		diff) _pkgtrace_reply -W "text json markdown" ;;
+		approve) _pkgtrace_reply -W "text json" ;;
+		*) _pkgtrace_reply -W "text json sarif markdown" ;;
+		esac
+		return ;;
+	--pm)
+		_pkgtrace_reply -W "npm pnpm bun yarn"
+		return ;;
+	--user)
+		_pkgtrace_reply -u
 		return ;;
 	--fail-on)
 		_pkgtrace_reply -W "info low medium high critical never"
 		return ;;
-	--events | --report | --sarif | --markdown | --record | --policy | --baseline | --output)
+	--events | --report | --sarif | --markdown | --html | --record | --policy | --baseline | --output | \
+	--compare | --status-file | --webhook-ca)
 		_pkgtrace_reply -f
 		return ;;
 	--record-dir | --pods-dir | --cgroup-root)
 		_pkgtrace_reply -d
 		return ;;
-	--grace | --linger-watch | --max-sessions | --max-duration | --session-cmds)
+	--grace | --linger-watch | --max-sessions | --max-duration | --session-cmds | --allow | \
+	--health-max-age | --traces-max-bytes | --traces-max-age | --webhook | --webhook-header | \
+	--webhook-retries | --webhook-timeout | --webhook-queue)
 		return ;;
 	esac
 
@@ -69,6 +87,14 @@ _pkgtrace()
 		fi ;;
 	daemon)
 		_pkgtrace_reply -W "$global $daemon" ;;
+	diff)
+		if [[ $cur == -* ]]; then
+			_pkgtrace_reply -W "$global $diff"
+		else
+			_pkgtrace_reply -f
+		fi ;;
+	approve)
+		_pkgtrace_reply -W "$global $approve --" ;;
 	baseline)
 		_pkgtrace_reply -W "--print" ;;
 	doctor | help | version)
@@ -77,7 +103,7 @@ _pkgtrace()
 		if [[ $cur == -* ]]; then
 			_pkgtrace_reply -W "$global $run -- --help --version"
 		else
-			_pkgtrace_reply -W "doctor replay daemon baseline help version"
+			_pkgtrace_reply -W "doctor replay daemon diff approve baseline help version"
 		fi ;;
 	esac
 }
