@@ -27,7 +27,7 @@ missing=
 for lib in $(objdump -p "$TOP/pkgtrace" | awk '$1 == "NEEDED" { print $2 }'); do
 	case "$lib" in
 	libbpf.so.*) want=libbpf1 ;; libz.so.*) want=zlib1g ;; libjson-c.so.*) want=libjson-c5 ;;
-	libc.so.*) want=libc6 ;; libelf.so.*) want=libelf1 ;; *) want="?$lib" ;;
+	libc.so.*) want=libc6 ;; libelf.so.*) want=libelf1 ;; libcurl.so.*) want=libcurl4 ;; *) want="?$lib" ;;
 	esac
 	case ", $deps" in *", $want ("*) ;; *) missing="$missing $want" ;; esac
 done
@@ -166,7 +166,7 @@ missing=
 for lib in $(objdump -p "$TOP/pkgtrace" | awk '$1 == "NEEDED" { print $2 }'); do
 	case "$lib" in
 	libbpf.so.*) want=libbpf1 ;; libz.so.*) want=zlib1g ;; libjson-c.so.*) want=libjson-c5 ;;
-	libc.so.*) want=libc6 ;; libelf.so.*) want=libelf1 ;; *) want="?$lib" ;;
+	libc.so.*) want=libc6 ;; libelf.so.*) want=libelf1 ;; libcurl.so.*) want=libcurl4 ;; *) want="?$lib" ;;
 	esac
 	case ", $deps" in *", $want ("*) ;; *) missing="$missing $want" ;; esac
 done
