@@ -73,6 +73,9 @@ enum pt_event_type {
 	PT_EV_IOURING = 25, /* an io_uring submission without a record of its own:
 			     * arg0 IORING_OP_*, arg1 the request's fd (-1 none),
 			     * arg2 fixed-file 1; ret 0 (not known at submission) */
+	PT_EV_REFUSED = 26, /* the --enforce seccomp filter refused a call (it never ran):
+			     * arg0 its number in its ABI (x32: without __X32_SYSCALL_BIT),
+			     * arg1 PT_REFUSED_ABI_*, arg2 its first argument; ret -ENOSYS */
 	PT_EV_MAX
 };
 
@@ -91,6 +94,11 @@ enum pt_sys_call {
 enum pt_sig_call {
 	PT_SIG_KILL = 1, PT_SIG_TKILL, PT_SIG_TGKILL, PT_SIG_PIDFD, PT_SIG_QUEUE, PT_SIG_TGQUEUE,
 	PT_SIG_MAX
+};
+
+/* PT_EV_REFUSED arg1: the system call ABI of the refused call. */
+enum pt_refused_abi {
+	PT_REFUSED_ABI_NATIVE = 0, PT_REFUSED_ABI_IA32 = 1, PT_REFUSED_ABI_X32 = 2,
 };
 
 enum pt_setid_kind {

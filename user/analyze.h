@@ -57,6 +57,13 @@ void report_set_trace_damage(struct report *r, const struct trace_damage *d);
  * "survivors", a text line when there were any. */
 void report_set_survivors(struct report *r, const struct session_info *si);
 
+/* report_set_enforcement: what the install ran under (si->enforce and its
+ * details, copied).  Returns 0 or -ENOMEM. */
+int report_set_enforcement(struct report *r, const struct session_info *si);
+
+/* report_action_name: "blocked", "killed", "refused", or NULL for none. */
+const char *report_action_name(int action);
+
 /* report_max_severity: the highest finding severity, or -1 with none. */
 int report_max_severity(const struct report *r);
 

@@ -13,6 +13,8 @@ enum pt_exit {
 	PT_EXIT_USAGE = 2,        /* bad arguments */
 	PT_EXIT_FINDINGS = 10,    /* findings at or above --fail-on */
 	PT_EXIT_BAD_INPUT = 65,   /* malformed trace, baseline or other input file */
+	PT_EXIT_NOUSER = 67,      /* --user names no such user or group (EX_NOUSER) */
+	PT_EXIT_UNAVAILABLE = 69, /* enforcement asked for, not possible here (EX_UNAVAILABLE) */
 	PT_EXIT_NOPERM = 77,      /* not root / missing capability */
 	PT_EXIT_NOBPF = 78,       /* BPF could not be loaded or attached */
 	PT_EXIT_INTERNAL = 125,   /* pkgtrace itself failed */

@@ -140,6 +140,7 @@ struct report *analyzer_finish(struct analyzer *an, const struct session_info *s
 	r->boot_offset_ns = si->boot_offset_ns;
 	r->interrupted = si->interrupted;
 	r->partial = si->partial;
+	r->refused = an->refused;
 	r->max_sev = -1;
 	for (size_t i = 0; i < an->nfindings; i++) {
 		struct finding *f = &an->findings[i];
@@ -170,6 +171,10 @@ void report_free(struct report *r)
 	free(r->cwd);
 	free(r->hostname);
 	free(r->kernel);
+	free(r->run_user);
+	for (size_t i = 0; r->hidden && r->hidden[i]; i++)
+		free(r->hidden[i]);
+	free(r->hidden);
 	for (size_t i = 0; i < r->nowners; i++)
 		owner_free(r->owners[i]);
 	free(r->owners);

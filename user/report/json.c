@@ -14,6 +14,8 @@
 #include "jsonstr.h"
 #include "report_int.h"
 #include "trace.h"
+#include "enforce/sandbox.h"
+#include "session.h"
 
 #define REPORT_FORMAT "pkgtrace-report/1"
 
@@ -93,6 +95,8 @@ static struct json_object *finding_json(const struct report *r, const struct fin
 	rjson_add_str(o, "ecosystem", ow ? ow->eco : NULL);
 	rjson_add(o, "summary", jsonstr_new_c(f->summary ? f->summary : ""));
 	rjson_add(o, "count", json_object_new_int64((int64_t)f->count));
+	if (report_action_name(f->action))
+		rjson_add(o, "action", json_object_new_string(report_action_name(f->action)));
 	for (int i = 0; i < f->nev; i++)
 		json_object_array_add(ev, evidence_json(&f->ev[i]));
 	rjson_add(o, "evidence", ev);
@@ -168,6 +172,56 @@ static struct json_object *damage_json(const struct trace_damage *d)
 	return o;
 }
 
+/* enforcement: present when anything was enforced (schemas/report.schema.json).
+ * The cgroup and network parts are the network policy's (null here). */
+static struct json_object *enforcement_json(const struct report *r)
+{
+	struct json_object *o = json_object_new_object(), *sc = NULL, *user = NULL, *shield = NULL;
+	struct json_object *counts = json_object_new_object(), *ne = json_object_new_array();
+
+	if (!o || !counts || !ne) {
+		json_object_put(o);
+		json_object_put(counts);
+		json_object_put(ne);
+		return NULL;
+	}
+	rjson_add(o, "mode", json_object_new_string(r->enforce & SESSION_ENF_SECCOMP ? "enforce" : "monitor"));
+	json_object_object_add(o, "cgroup", NULL);
+	json_object_object_add(o, "network", NULL);
+	if (r->enforce & SESSION_ENF_SECCOMP) {
+		struct json_object *list = json_object_new_array();
+		const char *const *names = seccomp_refused_names();
+
+		sc = json_object_new_object();
+		for (size_t i = 0; list && names[i]; i++)
+			json_object_array_add(list, json_object_new_string(names[i]));
+		rjson_add(sc, "refused", list);
+	}
+	json_object_object_add(o, "seccomp", sc);
+	if (r->enforce & SESSION_ENF_USER) {
+		user = json_object_new_object();
+		rjson_add(user, "uid", json_object_new_int64(r->run_uid));
+		rjson_add(user, "gid", json_object_new_int64(r->run_gid));
+		rjson_add(user, "name", jsonstr_new_c(r->run_user ? r->run_user : ""));
+	}
+	json_object_object_add(o, "user", user);
+	if (r->enforce & SESSION_ENF_SHIELD) {
+		struct json_object *list = json_object_new_array();
+
+		shield = json_object_new_object();
+		for (size_t i = 0; list && r->hidden && r->hidden[i]; i++)
+			json_object_array_add(list, jsonstr_new_c(r->hidden[i]));
+		rjson_add(shield, "hidden", list);
+		json_object_array_add(ne, json_object_new_string(
+			"~/.npmrc: the registry token stays readable (npm reads it in the install's own processes)"));
+	}
+	json_object_object_add(o, "shield", shield);
+	rjson_add(counts, "refused", json_object_new_int64((int64_t)r->refused));
+	rjson_add(o, "counts", counts);
+	rjson_add(o, "not_enforced", ne);
+	return o;
+}
+
 struct json_object *report_json(const struct report *r)
 {
 	struct json_object *root = json_object_new_object();
@@ -230,6 +284,8 @@ struct json_object *report_json(const struct report *r)
 	surv = NULL;
 	if (r->damage)
 		rjson_add(root, "trace_file", damage_json(r->damage));
+	if (r->enforce)
+		rjson_add(root, "enforcement", enforcement_json(r));
 	for (size_t i = 0; i < r->nfindings; i++) {
 		if (r->findings[i].sev >= 0 && r->findings[i].sev < SEV_NEVER)
 			by[r->findings[i].sev]++;

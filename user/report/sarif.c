@@ -134,6 +134,8 @@ struct json_object *report_sarif_json(const struct report *r)
 		rjson_add(props, "security-severity", json_object_new_string(sarif_score(f->sev)));
 		rjson_add_str(props, "package", o ? o->name : NULL);
 		rjson_add(props, "count", json_object_new_int64((int64_t)f->count));
+		if (report_action_name(f->action))
+			rjson_add(props, "action", json_object_new_string(report_action_name(f->action)));
 		rjson_add(res, "properties", props);
 		json_object_array_add(results, res);
 	}

@@ -191,6 +191,12 @@ static void text_finding(FILE *out, const struct finding *f, bool color)
 	upper(severity_name(f->sev), sev, sizeof(sev));
 	fprintf(out, "  %s%-8s%s %-21s ", color ? sev_color(f->sev) : "", sev, color ? "\033[0m" : "",
 		rule_info[f->rule].id);
+	if (report_action_name(f->action)) { /* BLOCKED / KILLED / REFUSED */
+		char act[16];
+
+		upper(report_action_name(f->action), act, sizeof(act));
+		fprintf(out, "%s ", act);
+	}
 	text_puts(out, f->summary ? f->summary : "");
 	fputc('\n', out);
 	for (int i = 0; i < f->nev; i++)
@@ -269,6 +275,21 @@ static void text_header(const struct report *r, FILE *out, const char *bold, con
 		fprintf(out, "  %u process%s of the install outlived it: traced %u ms more, then %s\n",
 			r->survivors, r->survivors == 1 ? "" : "es", r->survivors_traced_ms,
 			r->survivor_fate == SURVIVORS_KILLED ? "killed" : "left");
+	if (r->enforce) {
+		fprintf(out, "  enforced: %s", r->enforce & SESSION_ENF_SECCOMP ? "seccomp filter" : "");
+		if (r->enforce & SESSION_ENF_USER)
+			fprintf(out, "%sinstall ran as %s (uid %u)", r->enforce & SESSION_ENF_SECCOMP ? ", " : "",
+				r->run_user ? r->run_user : "?", r->run_uid);
+		if (r->enforce & SESSION_ENF_SHIELD) {
+			size_t n = 0;
+
+			while (r->hidden && r->hidden[n])
+				n++;
+			fprintf(out, "%sshield hid %zu credential store%s",
+				r->enforce & (SESSION_ENF_SECCOMP | SESSION_ENF_USER) ? ", " : "", n, n == 1 ? "" : "s");
+		}
+		fprintf(out, "; %llu call%s refused\n", (unsigned long long)r->refused, r->refused == 1 ? "" : "s");
+	}
 	fprintf(out, "  %zu finding%s, highest: %s\n\n", r->nfindings, r->nfindings == 1 ? "" : "s",
 		r->max_sev >= 0 ? severity_name(r->max_sev) : "none");
 }
