@@ -83,7 +83,7 @@ static const struct refused_call by_flags[] = {
 
 #define NREFUSED (sizeof(refused) / sizeof(refused[0]))
 #define NBY_FLAGS (sizeof(by_flags) / sizeof(by_flags[0]))
-#define PROG_MAX (8 + NREFUSED + 3 * NBY_FLAGS)
+#define PROG_MAX (9 + NREFUSED + 3 * NBY_FLAGS)
 
 static const char *const refused_names[] = {
 	"ia32", "x32",
@@ -152,6 +152,20 @@ static void jump_fix(struct prog *p, unsigned int allow, unsigned int refuse)
 	}
 }
 
+/* The smallest number the filter refuses natively: every call below it
+ * (read, write, close, mmap, stat...: most of the calls made) is let
+ * through after one comparison instead of the whole list. */
+static uint32_t lowest_refused(void)
+{
+	long low = by_flags[0].nr;
+
+	for (size_t i = 0; i < NREFUSED; i++)
+		low = refused[i].nr < low ? refused[i].nr : low;
+	for (size_t i = 0; i < NBY_FLAGS; i++)
+		low = by_flags[i].nr < low ? by_flags[i].nr : low;
+	return (uint32_t)low;
+}
+
 static void prog_build(struct prog *p)
 {
 	unsigned int allow;
@@ -166,6 +180,7 @@ static void prog_build(struct prog *p)
 #ifdef X32_BIT
 	emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, X32_BIT, 0, 0), TO_REFUSE, TO_NEXT);
 #endif
+	emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, lowest_refused(), 0, 0), TO_NEXT, TO_ALLOW);
 	for (size_t i = 0; i < NREFUSED; i++)
 		emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)refused[i].nr, 0, 0),
 		     TO_REFUSE, TO_NEXT);
