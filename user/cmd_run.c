@@ -213,7 +213,7 @@ static int sandbox_identity(const struct run_opts *o, struct privdrop *pd)
 	}
 	if (pd->active) {
 		if (!o->user)
-			p_info("running the install as %s (uid %u, the sudo caller); --user root keeps root",
+			p_warn("running the install as %s (uid %u, the sudo caller); --user root keeps root",
 			       pd->name, (unsigned)pd->uid);
 		if (setenv("HOME", pd->home, 1) || setenv("USER", pd->name, 1) || setenv("LOGNAME", pd->name, 1))
 			return PT_EXIT_INTERNAL;

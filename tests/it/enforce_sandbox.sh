@@ -89,6 +89,11 @@ else
 	fail "the install has no capabilities (effective, bounding, ambient) and no_new_privs" \
 		"$(cat "$run/caps" "$run/nnp" 2>&1 | tr '\n' ' ')"
 fi
+if grep -q "running the install as $USERNAME (uid $T_UID, the sudo caller)" "$st/install.err"; then
+	ok "stderr says the install runs as the sudo caller"
+else
+	fail "stderr says the install runs as the sudo caller" "$(head -3 "$st/install.err")"
+fi
 if jpy "$R" "j['enforcement']['user'] == {'uid': $T_UID, 'gid': $T_GID, 'name': '$USERNAME'} and j['enforcement']['mode'] == 'enforce'" >/dev/null; then
 	ok "report: enforcement.user is the sudo caller"
 else
