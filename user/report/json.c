@@ -216,6 +216,18 @@ static struct json_object *enforcement_json(const struct report *r)
 			"~/.npmrc: the registry token stays readable (npm reads it in the install's own processes)"));
 	}
 	json_object_object_add(o, "shield", shield);
+	/* the modes not chosen, said (README, Enforce) */
+	if (!(r->enforce & SESSION_ENF_SECCOMP))
+		json_object_array_add(ne, json_object_new_string(
+			"system calls: not filtered (--enforce refuses io_uring, 32-bit ABIs, bpf, ptrace, mounts...)"));
+	if (!(r->enforce & SESSION_ENF_USER))
+		json_object_array_add(ne, json_object_new_string(
+			"identity: the install ran as pkgtrace's own user (--user takes root and its capabilities away)"));
+	else if (r->run_uid == 0)
+		json_object_array_add(ne, json_object_new_string("identity: --user root kept root and its capabilities"));
+	if (!(r->enforce & SESSION_ENF_SHIELD))
+		json_object_array_add(ne, json_object_new_string(
+			"credential stores: readable by the install (--shield hides them)"));
 	rjson_add(counts, "refused", json_object_new_int64((int64_t)r->refused));
 	rjson_add(o, "counts", counts);
 	rjson_add(o, "not_enforced", ne);
