@@ -150,7 +150,8 @@ vmlinux:
 # traces (tests/fixtures) and anything it found before (build/fuzz/corpus).
 FUZZ_SECONDS ?= 60
 FUZZ_SRCS := tests/fuzz/fuzz_trace.c user/trace_reader.c user/trace_records.c user/session.c \
-	user/event.c user/dns.c user/pathfold.c user/netaddr.c user/jsonstr.c
+	user/event.c user/dns.c user/pathfold.c user/netaddr.c user/jsonstr.c \
+	user/enforce/seccomp.c
 $(BUILD)/fuzz/fuzz_trace: $(FUZZ_SRCS) user/trace.h user/trace_int.h user/trace_records.h \
 		user/event.h user/session.h \
 		user/netaddr.h user/jsonstr.h bpf/events.h

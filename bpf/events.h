@@ -78,6 +78,9 @@ enum pt_event_type {
 			     * PT_BLK_* << 32; f0 address (4 or 16 bytes; AF_UNIX: the
 			     * path, '\0' first for an abstract one), f1 the DNS query
 			     * name (PT_BLK_DNS, "" when malformed); ret -EPERM */
+	PT_EV_REFUSED = 27, /* the --enforce seccomp filter refused a call (it never ran):
+			     * arg0 its number in its ABI (x32: without __X32_SYSCALL_BIT),
+			     * arg1 PT_REFUSED_ABI_*, arg2 its first argument; ret -ENOSYS */
 	PT_EV_MAX
 };
 
@@ -126,6 +129,11 @@ struct pt_enf_name {
 struct pt_enf_dir {
 	__u32 len;       /* bytes of path that must match, 0: unused slot */
 	char path[124];  /* a directory with its trailing '/' */
+};
+
+/* PT_EV_REFUSED arg1: the system call ABI of the refused call. */
+enum pt_refused_abi {
+	PT_REFUSED_ABI_NATIVE = 0, PT_REFUSED_ABI_IA32 = 1, PT_REFUSED_ABI_X32 = 2,
 };
 
 enum pt_setid_kind {

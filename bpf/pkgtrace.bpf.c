@@ -294,6 +294,58 @@ static __always_inline void try_register(struct pt_regs *regs, __u32 tgid)
 		emit_root(1, 0);
 }
 
+/*
+ * Refusals of the --enforce seccomp filter (user/enforce/seccomp.c).  The
+ * kernel runs seccomp before the sys_enter tracepoint, so a refused call
+ * is never seen entering; but it does leave through sys_exit, with its
+ * number still in orig_ax and the filter's errno as its result (Linux
+ * 5.x+: syscall_exit_work runs for a skipped call too).  The filter
+ * answers ENOSYS, which none of the refused calls gives on a kernel that
+ * has them; so an ENOSYS of a call the filter refuses (sc_refusable, or
+ * any call of the ia32 or x32 ABI) from a process of the tree (which all
+ * carry the filter, inherited from the root) is a refusal.  ENOSYS is rare
+ * enough that testing it first costs nothing; without --enforce the test
+ * is removed by the verifier (refusals is a constant).
+ */
+const volatile __u32 refusals = 0; /* set by probe.c with --enforce */
+/* By native syscall number: 1 when the filter refuses it (probe.c). */
+const volatile __u8 sc_refusable[NR_MAX] = {};
+#define ENOSYS_ 38
+#define X32_BIT_ 0x40000000u
+
+static __noinline bool refusal(struct pt_regs *regs, __u32 nr)
+{
+	struct pt_regs *r = KCAST(struct pt_regs, regs);
+	struct pt_tree_val *tv = tree_get(bpf_get_current_pid_tgid() >> 32);
+	__u32 abi = PT_REFUSED_ABI_NATIVE;
+	__u64 arg0 = PT_REGS_PARM1_SYSCALL(r);
+	struct scratch *s;
+
+	if (!tv || !regs)
+		return false;
+	if (syscall_is_ia32()) {
+		abi = PT_REFUSED_ABI_IA32;
+#ifdef __TARGET_ARCH_x86
+		arg0 = (__u32)r->bx;
+#endif
+	} else if ((nr & X32_BIT_) && nr - X32_BIT_ < NR_MAX) {
+		abi = PT_REFUSED_ABI_X32;
+		nr -= X32_BIT_;
+	} else if (nr >= NR_MAX || !sc_refusable[nr & (NR_MAX - 1)]) {
+		return false;
+	}
+	s = scratch_get();
+	if (!s)
+		return false;
+	ev_begin(s, PT_EV_REFUSED, tv->session);
+	EV(s)->ret = -ENOSYS_;
+	EV(s)->arg[0] = nr;
+	EV(s)->arg[1] = abi;
+	EV(s)->arg[2] = arg0;
+	ev_submit(s);
+	return true;
+}
+
 static __always_inline __u32 syscall_nr(struct pt_regs *regs)
 {
 #ifdef __TARGET_ARCH_x86
@@ -312,6 +364,8 @@ int BPF_PROG(sys_exit, struct pt_regs *regs, long ret)
 	__u32 tgid;
 	__u8 want;
 
+	if (refusals && ret == -ENOSYS_ && refusal(regs, nr))
+		return 0;
 	if (nr >= NR_MAX)
 		return 0;
 	/* clang checks a 32-bit copy of nr and indexes with the 64-bit

@@ -1,6 +1,9 @@
 # tests/lib.sh - sourced by every integration test in tests/it/.
 # Each check prints "ok - NAME" or "FAIL - NAME"; tests/run counts them.
 set -u
+# Under sudo, pkgtrace runs installs as the caller (README, Enforce): the
+# suite's runs are root's unless a test says otherwise.
+unset SUDO_UID SUDO_GID SUDO_USER SUDO_COMMAND
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 PKGTRACE="$TOP/pkgtrace"
 TMP=$(mktemp -d /tmp/pkgtrace-test.XXXXXX)

@@ -58,6 +58,11 @@ void report_set_trace_damage(struct report *r, const struct trace_damage *d);
  * "survivors", a text line when there were any. */
 void report_set_survivors(struct report *r, const struct session_info *si);
 
+/* report_set_enforcement: what the install ran under (si->enforce and its
+ * details, copied).  Returns 0 or -ENOMEM. */
+int report_set_enforcement(struct report *r, const struct session_info *si);
+
+
 /* report_max_severity: the highest finding severity, or -1 with none. */
 int report_max_severity(const struct report *r);
 

@@ -57,6 +57,8 @@ struct evidence {
 	char *dns;           /* query name, or NULL */
 };
 
+/* What enforcement did about a finding's behaviour (issue 15). */
+
 struct finding {
 	int rule;
 	int sev;
@@ -138,6 +140,12 @@ struct report {
 	bool interrupted, partial;
 	uint32_t survivors, survivors_traced_ms; /* report_set_survivors() */
 	uint8_t survivor_fate;
+	/* enforcement (report_set_enforcement; counts from the analysis) */
+	uint32_t enforce;        /* SESSION_ENF_*, 0: nothing enforced */
+	uint32_t run_uid, run_gid;
+	char *run_user;          /* owned */
+	char **hidden;           /* owned, NULL-terminated */
+	uint64_t refused;        /* PT_EV_REFUSED records */
 	const struct trace_damage *damage; /* replay of a damaged trace, else NULL;
 					    * not owned (report_set_trace_damage) */
 	struct owner **owners;   /* in report order */

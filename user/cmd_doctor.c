@@ -18,6 +18,7 @@
 #include "compat.bpf.h"
 #include "enforce/enforce.h"
 #include "err.h"
+#include "enforce/sandbox.h"
 #include "mountinfo.h"
 #include "probe.h"
 #include "pkgtrace.skel.h"
@@ -245,6 +246,19 @@ static void check_load(void)
 	}
 }
 
+/* Needed by --enforce only: a kernel without it runs pkgtrace, but not
+ * --enforce (exit 69), so it is said without failing doctor. */
+static void check_seccomp(void)
+{
+	int err = seccomp_available();
+
+	if (!err)
+		check(true, "seccomp filter (--enforce)", "SECCOMP_SET_MODE_FILTER with SECCOMP_RET_ERRNO");
+	else
+		printf("%-4s %-44s %s - --enforce exits 69 here (a kernel with CONFIG_SECCOMP_FILTER=y)\n",
+		       "no", "seccomp filter (--enforce)", strerror(-err));
+}
+
 static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	if (!verbose)
@@ -271,6 +285,7 @@ int cmd_doctor(int argc, char **argv)
 	check_ringbuf();
 	check_load();
 	check_enforce();
+	check_seccomp();
 	printf("%s\n", failures ? "pkgtrace cannot run here: fix the FAIL lines above" :
 	       "all checks passed");
 	return failures ? 1 : PT_EXIT_OK;

@@ -31,6 +31,7 @@
 #include "analyze.h"
 #include "behaviour.h"
 #include "diff.h"
+#include "enforce/sandbox.h"
 #include "clock.h"
 #include "cmds.h"
 #include "enforce/enforce.h"
@@ -59,9 +60,11 @@ struct run_opts {
 	long linger_watch_ms;
 	bool keep_survivors;
 	bool no_color;
-	bool enforce;            /* --enforce: network policy, cgroup, kill; E2's seccomp */
+	bool enforce;            /* --enforce: network policy, cgroup, kill, seccomp filter */
 	const char **allow;      /* --allow HOST[:PORT], nallow of them */
 	int nallow;
+	bool shield;             /* --shield */
+	const char *user;        /* --user USER[:GROUP], or NULL */
 	char **cmd;
 	int cmdc;
 };
@@ -69,7 +72,8 @@ struct run_opts {
 /* What the child reports through the close-on-exec pipe when its exec
  * fails. */
 struct child_failure {
-	int err;   /* errno of the failed exec */
+	int err;         /* errno of the failed step */
+	char stage[96];  /* "" for the exec; else the sandbox step that failed */
 };
 
 static volatile sig_atomic_t init_pid; /* our namespace's init, 0 once ended */
@@ -83,7 +87,7 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 {
 	enum { O_EVENTS = 256, O_REPORT, O_HTML, O_RECORD, O_FORMAT, O_FAIL_ON, O_BASELINE, O_COMPARE,
 	       O_SARIF, O_MARKDOWN, O_POLICY, O_NO_POLICY, O_GRACE, O_LINGER_WATCH, O_KEEP_SURVIVORS,
-	       O_NO_COLOR, O_JSON_ERRORS, O_ENFORCE, O_ALLOW };
+	       O_NO_COLOR, O_JSON_ERRORS, O_ENFORCE, O_ALLOW, O_SHIELD, O_USER };
 	static const struct option longopts[] = {
 		{ "events", required_argument, NULL, O_EVENTS },
 		{ "report", required_argument, NULL, O_REPORT },
@@ -106,6 +110,8 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 		{ "json-errors", no_argument, NULL, O_JSON_ERRORS },
 		{ "enforce", no_argument, NULL, O_ENFORCE },
 		{ "allow", required_argument, NULL, O_ALLOW },
+		{ "shield", no_argument, NULL, O_SHIELD },
+		{ "user", required_argument, NULL, O_USER },
 		{ NULL, 0, NULL, 0 },
 	};
 	char *end;
@@ -168,6 +174,12 @@ static int parse_args(int argc, char **argv, struct run_opts *o)
 				return p_usage(RUN_SYNOPSIS, "out of memory");
 			o->allow[o->nallow++] = optarg;
 			break;
+		case O_SHIELD: o->shield = true; break;
+		case O_USER:
+			if (!*optarg || *optarg == ':')
+				return p_usage(RUN_SYNOPSIS, "--user: '%s' is not USER[:GROUP]", optarg);
+			o->user = optarg;
+			break;
 		case ':':
 			return p_usage(RUN_SYNOPSIS, "option '%s' needs an argument", argv[optind - 1]);
 		default:
@@ -206,13 +218,87 @@ static int run_session_init(struct session_info *si, int cmdc, char **cmd)
 	return err;
 }
 
+/* ---- enforcement ------------------------------------------------------- */
+
+/* sandbox_identity: who the install runs as (--user, or sudo's caller),
+ * checked before anything starts.  HOME, USER and LOGNAME become the
+ * install user's here already, so the session's environment (what the
+ * analysis takes as HOME) is the install's.  Returns 0 or the exit
+ * status, the problem said. */
+static int sandbox_identity(const struct run_opts *o, struct privdrop *pd)
+{
+	char why[320];
+	int err = privdrop_resolve(o->user, pd, why, sizeof(why));
+
+	if (err == -ENOENT) {
+		p_err("%s", why);
+		return PT_EXIT_NOUSER;
+	}
+	if (err) {
+		p_err("--user: %s", strerror(-err));
+		return PT_EXIT_INTERNAL;
+	}
+	if ((pd->active || o->shield) && geteuid() != 0) {
+		p_err("--user and --shield need root (pkgtrace runs as root; the install as the user)");
+		return PT_EXIT_NOPERM;
+	}
+	if (pd->active) {
+		if (!o->user)
+			p_warn("running the install as %s (uid %u, the sudo caller); --user root keeps root",
+			       pd->name, (unsigned)pd->uid);
+		if (setenv("HOME", pd->home, 1) || setenv("USER", pd->name, 1) || setenv("LOGNAME", pd->name, 1))
+			return PT_EXIT_INTERNAL;
+	}
+	return 0;
+}
+
+/* sandbox_record: the rest of the checks (seccomp available, a HOME to
+ * shield) and what the install will run under, into si.  Returns 0 or
+ * the exit status, the problem said. */
+static int sandbox_record(const struct run_opts *o, const struct privdrop *pd, struct session_info *si)
+{
+	int err;
+
+	if (pd->active) {
+		si->enforce |= SESSION_ENF_USER;
+		si->run_uid = pd->uid;
+		si->run_gid = pd->gid;
+		if (!(si->run_user = strdup(pd->name)))
+			return PT_EXIT_INTERNAL;
+	}
+	if (o->enforce) {
+		err = seccomp_available();
+		if (err) {
+			p_err("--enforce: this kernel cannot filter system calls (seccomp: %s)", strerror(-err));
+			return PT_EXIT_UNAVAILABLE;
+		}
+		si->enforce |= SESSION_ENF_SECCOMP;
+	}
+	if (o->shield) {
+		const char *home = getenv("HOME"); /* the install user's (sandbox_identity) */
+
+		if (!home || home[0] != '/') {
+			p_err("--shield: no HOME to shield (HOME is not an absolute path)");
+			return PT_EXIT_UNAVAILABLE;
+		}
+		si->hidden = shield_hidden(home, &si->nhidden);
+		if (!si->hidden)
+			return PT_EXIT_INTERNAL;
+		si->enforce |= SESSION_ENF_SHIELD;
+	}
+	return 0;
+}
+
 /* ---- child ------------------------------------------------------------- */
 
-static void child_report(int fd, int err)
+static void child_report(int fd, int err, const char *stage)
 {
 	struct child_failure f = { .err = err };
-	ssize_t unused = write(fd, &f, sizeof(f));
+	ssize_t unused;
 
+	if (stage)
+		snprintf(f.stage, sizeof(f.stage), "%s", stage);
+	unused = write(fd, &f, sizeof(f));
 	(void)unused;
 }
 
@@ -222,13 +308,38 @@ struct child_args {
 	uint64_t cookie;
 	char **cmd;
 	bool stdout_to_stderr; /* a machine format has stdout to itself */
+	const struct privdrop *pd;
+	bool shield, seccomp;
 };
+
+/* The sandbox, in the child before it registers (its own steps are not the
+ * install's): shield (needs root), identity, then the filter, which is
+ * last so nothing of ours runs under it.  Returns 0 or -errno with *stage
+ * set. */
+static int child_sandbox(const struct child_args *a, const char **stage)
+{
+	int err = 0;
+
+	if (a->shield)
+		err = shield_apply(a->pd->active ? a->pd->home : getenv("HOME"),
+				   a->pd->active ? a->pd->uid : getuid(),
+				   a->pd->active ? a->pd->gid : getgid(), stage);
+	if (!err)
+		err = privdrop_apply(a->pd, stage);
+	/* the project directory: the user's to open, or a clear error now */
+	if (!err && a->pd->active && access(".", R_OK | X_OK)) {
+		*stage = "the working directory is not readable by the install's user";
+		err = -errno;
+	}
+	return err;
+}
 
 /* Runs in the forked child (pid 2 of the namespace): wait for the go byte,
  * register, exec. */
 static __attribute__((noreturn)) void child_main(void *arg)
 {
 	const struct child_args *a = arg;
+	const char *stage = "";
 	char go;
 	ssize_t r;
 	int err;
@@ -248,10 +359,19 @@ static __attribute__((noreturn)) void child_main(void *arg)
 	/* the report on stdout must parse: CMD's own output goes to stderr */
 	if (a->stdout_to_stderr && dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
 		_exit(PT_EXIT_INTERNAL);
+	err = child_sandbox(a, &stage);
+	if (err) {
+		child_report(a->err_fd, -err, stage);
+		_exit(PT_EXIT_INTERNAL);
+	}
 	probe_register_self(a->cookie);
+	if (a->seccomp && (err = seccomp_install())) {
+		child_report(a->err_fd, -err, "installing the seccomp filter");
+		_exit(PT_EXIT_INTERNAL);
+	}
 	execvp(a->cmd[0], a->cmd);
 	err = errno;
-	child_report(a->err_fd, err);
+	child_report(a->err_fd, err, NULL);
 	_exit(err == ENOENT || err == ENOTDIR ? PT_EXIT_NOTFOUND : PT_EXIT_NOEXEC);
 }
 
@@ -499,6 +619,7 @@ int cmd_run(int argc, char **argv)
 	struct child_failure cf = { 0 };
 	struct child_args ca;
 	struct nsinit *ns = NULL;
+	struct privdrop pd = { 0 };
 	int go[2] = { -1, -1 }, errp[2] = { -1, -1 };
 	int status = -1, err, ret = PT_EXIT_INTERNAL, sev;
 	bool exited = false;
@@ -535,6 +656,10 @@ int cmd_run(int argc, char **argv)
 	}
 	facts = facts_new(1);
 	o.po.facts = facts;
+	ret = sandbox_identity(&o, &pd);
+	if (ret)
+		goto cleanup;
+	ret = PT_EXIT_INTERNAL;
 	if (!facts || run_session_init(&si, o.cmdc, o.cmd)) {
 		p_err("out of memory");
 		goto cleanup;
@@ -542,6 +667,12 @@ int cmd_run(int argc, char **argv)
 	if (o.enforce && (ret = enforce_setup(&o, bl, &si, &rc)))
 		goto cleanup;
 	ret = PT_EXIT_INTERNAL;
+	ret = sandbox_record(&o, &pd, &si);
+	if (ret)
+		goto cleanup;
+	ret = PT_EXIT_INTERNAL;
+	if (o.enforce)
+		popts.refusable = seccomp_refusable(&popts.nrefusable);
 	if (getrandom(&popts.reg_cookie, sizeof(popts.reg_cookie), 0) != sizeof(popts.reg_cookie)) {
 		p_err("getrandom: %s", strerror(errno));
 		goto cleanup;
@@ -554,7 +685,8 @@ int cmd_run(int argc, char **argv)
 	fflush(NULL);
 	ca = (struct child_args){ .go_fd = go[0], .err_fd = errp[1], .cookie = popts.reg_cookie,
 				  .cmd = o.cmd, .cgroup_procs_fd = enf_cgroup_procs_fd(rc.cg),
-				  .stdout_to_stderr = !o.po.quiet && o.po.format != FMT_TEXT };
+				  .stdout_to_stderr = !o.po.quiet && o.po.format != FMT_TEXT,
+				  .pd = &pd, .shield = o.shield, .seccomp = o.enforce };
 	err = nsinit_start(child_main, &ca, &ns);
 	if (err == -EPERM && geteuid() != 0) {
 		ret = probe_exit_status(err); /* the same "run as root" line as for BPF */
@@ -607,7 +739,10 @@ int cmd_run(int argc, char **argv)
 	do
 		r = read(errp[0], &cf, sizeof(cf));
 	while (r < 0 && errno == EINTR);
-	if (r == sizeof(cf) && (cf.err == ENOENT || cf.err == ENOTDIR))
+	if (r == sizeof(cf) && cf.stage[0])
+		p_err("cannot set up the install's sandbox%s%s: %s: %s", pd.active ? " as " : "",
+		      pd.active ? pd.name : "", cf.stage, strerror(cf.err));
+	else if (r == sizeof(cf) && (cf.err == ENOENT || cf.err == ENOTDIR))
 		p_err("%s: command not found", o.cmd[0]);
 	else if (r == sizeof(cf))
 		p_err("%s: %s", o.cmd[0], strerror(cf.err));
@@ -670,5 +805,6 @@ cleanup:
 	policy_free(policy);
 	baseline_free(bl);
 	session_free(&si);
+	privdrop_clear(&pd);
 	return ret;
 }

@@ -14,6 +14,7 @@ enum pt_exit {
 	PT_EXIT_FINDINGS = 10,    /* findings at or above --fail-on */
 	PT_EXIT_BAD_INPUT = 65,   /* malformed trace, baseline or other input file */
 	PT_EXIT_NOINPUT = 66,     /* an input file missing or unreadable (diff, --compare, approve's package.json) */
+	PT_EXIT_NOUSER = 67,      /* --user names no such user or group (EX_NOUSER) */
 	PT_EXIT_NOHOST = 68,      /* --enforce: a registry or --allow host does not resolve */
 	PT_EXIT_UNAVAILABLE = 69, /* enforcement asked for, this machine cannot do it */
 	PT_EXIT_NOPERM = 77,      /* not root / missing capability */

@@ -18,6 +18,7 @@
 #include <linux/mman.h>
 #include <linux/memfd.h>
 #include "event.h"
+#include "enforce/sandbox.h"
 #include "jsonstr.h"
 #include "pathfold.h"
 
@@ -66,7 +67,7 @@ static const char *const type_names[PT_EV_MAX] = {
 	[PT_EV_ACCEPT] = "accept", [PT_EV_SEND] = "send", [PT_EV_SETID] = "setid",
 	[PT_EV_PTRACE] = "ptrace", [PT_EV_ROOT] = "root", [PT_EV_SYS] = "sys",
 	[PT_EV_BPF] = "bpf", [PT_EV_SIGNAL] = "signal", [PT_EV_PROCVM] = "process_vm",
-	[PT_EV_IOURING] = "io_uring", [PT_EV_NET_BLOCKED] = "net_blocked",
+	[PT_EV_IOURING] = "io_uring", [PT_EV_NET_BLOCKED] = "net_blocked", [PT_EV_REFUSED] = "refused",
 };
 
 const char *event_type_name(uint32_t type)
@@ -594,6 +595,20 @@ static void json_tamper(FILE *out, const struct event_view *v)
 		fprintf(out, ",\"target_pid\":%lld,\"write\":%s", (long long)(int32_t)ev->arg[0],
 			ev->arg[1] ? "true" : "false");
 		break;
+	case PT_EV_REFUSED: {
+		static const char *const abis[] = { [PT_REFUSED_ABI_NATIVE] = "native",
+						    [PT_REFUSED_ABI_IA32] = "ia32", [PT_REFUSED_ABI_X32] = "x32" };
+		const char *name = ev->arg[1] == PT_REFUSED_ABI_NATIVE ? seccomp_call_name((long)ev->arg[0]) : NULL;
+
+		if (name) {
+			json_key(out, "call");
+			json_cstr(out, name);
+		}
+		fprintf(out, ",\"nr\":%llu", (unsigned long long)ev->arg[0]);
+		json_named(out, "abi", ev->arg[1], abis, ARRAY_LEN(abis));
+		fprintf(out, ",\"arg0\":%llu", (unsigned long long)ev->arg[2]);
+		break;
+	}
 	case PT_EV_IOURING:
 		json_named(out, "op", ev->arg[0], uring_ops, ARRAY_LEN(uring_ops));
 		fprintf(out, ",\"op_raw\":%llu", (unsigned long long)ev->arg[0]);

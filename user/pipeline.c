@@ -226,6 +226,11 @@ int pipeline_finish_report(struct pipeline *p, struct session_info *si, struct r
 	}
 	report_set_trace_damage(r, p->damage);
 	report_set_survivors(r, si);
+	if (report_set_enforcement(r, si)) {
+		p_err("out of memory while building the report");
+		ret = -ENOMEM;
+		goto cleanup;
+	}
 	r->fail_on = p->o.fail_on;
 	if (p->o.policy) {
 		char today[11];

@@ -384,6 +384,11 @@ static int open_and_load(struct probe *p, const struct probe_opts *opts, uint32_
 	p->skel->rodata->daemon_mode = opts && opts->daemon;
 	p->skel->rodata->wake_bytes = rsize / 4;
 	set_syscall_tables(p->skel);
+	for (int i = 0; opts && opts->refusable && i < opts->nrefusable; i++) {
+		if (opts->refusable[i] >= 0 && opts->refusable[i] < (int)sizeof(p->skel->rodata->sc_refusable))
+			p->skel->rodata->sc_refusable[opts->refusable[i]] = 1;
+		p->skel->rodata->refusals = 1;
+	}
 	bpf_map__set_max_entries(p->skel->maps.rings, p->ncpus);
 	bpf_map__set_max_entries(p->skel->maps.heap, p->ncpus);
 

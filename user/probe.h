@@ -21,6 +21,11 @@ struct probe_opts {
 	bool daemon;                /* start sessions at package-manager execs (issue 5) */
 	const char *const *session_cmds; /* NULL-terminated basenames, daemon only */
 	uint32_t ringbuf_bytes;     /* per CPU; 0: default (64 MiB / CPUs, 1 to 8 MiB) */
+	/* --enforce: the native syscall numbers the seccomp filter refuses
+	 * with ENOSYS; the tree's ENOSYS of these (and of any ia32 or x32
+	 * call) become PT_EV_REFUSED records.  NULL: no refusals recorded. */
+	const int *refusable;
+	int nrefusable;
 };
 
 /* probe_new: open, configure, load and attach.  Returns 0 and sets *out, or

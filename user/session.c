@@ -91,6 +91,12 @@ int session_copy(struct session_info *dst, const struct session_info *src)
 	dst->cwd = src->cwd ? strdup(src->cwd) : NULL;
 	dst->hostname = src->hostname ? strdup(src->hostname) : NULL;
 	dst->kernel = src->kernel ? strdup(src->kernel) : NULL;
+	dst->run_user = src->run_user ? strdup(src->run_user) : NULL;
+	dst->hidden = src->hidden ? strv_copy(src->hidden, src->nhidden) : NULL;
+	if ((src->run_user && !dst->run_user) || (src->hidden && !dst->hidden)) {
+		session_free(dst);
+		return -ENOMEM;
+	}
 	if (!dst->argv || !dst->env || (src->cwd && !dst->cwd) ||
 	    (src->hostname && !dst->hostname) || (src->kernel && !dst->kernel)) {
 		session_free(dst);
@@ -108,6 +114,8 @@ void session_free(struct session_info *si)
 	free(si->cwd);
 	free(si->hostname);
 	free(si->kernel);
+	free(si->run_user);
+	strv_free(si->hidden, si->nhidden);
 	memset(si, 0, sizeof(*si));
 }
 

@@ -38,7 +38,17 @@ struct session_info {
 	uint32_t collector_pid;
 	int nmonitor_maps;
 	uint32_t monitor_maps[SESSION_MONITOR_MAPS];
+	/* What the install ran under (issue 15; trace format 1.2). */
+	uint32_t enforce;     /* SESSION_ENF_* */
+	uint32_t run_uid, run_gid; /* SESSION_ENF_USER: the install's identity */
+	char *run_user;       /* its login name */
+	int nhidden;
+	char **hidden;        /* SESSION_ENF_SHIELD: the stores hidden, "~/.ssh"... */
 };
+
+#define SESSION_ENF_SECCOMP 1u /* --enforce: the seccomp filter */
+#define SESSION_ENF_USER 2u    /* the install ran as run_uid (--user or sudo's caller) */
+#define SESSION_ENF_SHIELD 4u  /* --shield */
 
 /* What pkgtrace did with the survivors at the end (pkgtrace -- CMD). */
 enum survivor_fate {

@@ -16,7 +16,7 @@
 
 #define TRACE_MAGIC "PKGTRACE"
 #define TRACE_MAJOR 1
-#define TRACE_MINOR 1
+#define TRACE_MINOR 2
 #define TRACE_FILE_HDR 16         /* magic[8] major:u16 minor:u16 crc32:u32 */
 #define TRACE_FRAME_HDR 12        /* raw_len:u32 comp_len:u32 crc32:u32 */
 #define TRACE_BLOCK_TARGET (1u << 20)  /* the writer closes a block at this size */

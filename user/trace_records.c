@@ -95,6 +95,16 @@ int tr_get_session(struct cur *c, struct session_info *si)
 				si->monitor_maps[si->nmonitor_maps++] = id;
 		}
 	}
+	if (!c->bad && c->p < c->end) { /* format 1.2: enforcement */
+		si->enforce = (uint32_t)cur_varint(c);
+		si->run_uid = (uint32_t)cur_varint(c);
+		si->run_gid = (uint32_t)cur_varint(c);
+		err = tr_get_str(c, &si->run_user);
+		if (!err)
+			err = get_list(c, &si->nhidden, &si->hidden);
+		if (err)
+			goto cleanup;
+	}
 	if (!c->bad)
 		return 0; /* bytes after the known fields: a newer minor version */
 	err = -EBADMSG;

@@ -266,6 +266,14 @@ static void put_si(struct wbuf *b, const struct session_info *si)
 	put_varint(b, (uint64_t)(si->nmonitor_maps > 0 ? si->nmonitor_maps : 0));
 	for (int i = 0; i < si->nmonitor_maps; i++)
 		put_varint(b, si->monitor_maps[i]);
+	/* format 1.2: enforcement */
+	put_varint(b, si->enforce);
+	put_varint(b, si->run_uid);
+	put_varint(b, si->run_gid);
+	put_str(b, si->run_user);
+	put_varint(b, (uint64_t)(si->nhidden > 0 ? si->nhidden : 0));
+	for (int i = 0; i < si->nhidden; i++)
+		put_str(b, si->hidden[i]);
 }
 
 /* A meta record: tag, varint length, payload.  The payload is written in

@@ -175,6 +175,9 @@ corpus_effects() {
 
 # corpus_run ST CWD LOGPREFIX CMD...: runs CMD in CWD (clean environment,
 # HOME=ST/home), under pkgtrace unless CORPUS_BARE; sets CORPUS_RC.
+# A sourcing script may set the arrays CORPUS_PKGTRACE_PRE (words run
+# before pkgtrace: env settings, a wrapper) and CORPUS_PKGTRACE_OPTS
+# (pkgtrace's own options, --enforce...).
 # The JSON report goes to ST/r.json, stdout/stderr to LOGPREFIX.out/.err.
 corpus_run() {
 	local st=$1 cwd=$2 log=$3; shift 3
@@ -186,8 +189,10 @@ corpus_run() {
 			-e trace=process,file,network,dup2,dup3,memfd_create)
 		(cd "$cwd" && corpus_env "$st/home" "$st/tmp" "${st_wrap[@]}" "$@") >"$log.out" 2>"$log.err"
 	else
-		(cd "$cwd" && corpus_env "$st/home" "$st/tmp" "$PKGTRACE" --report "$st/r.json" \
-			"${trace[@]}" -- "$@") >"$log.out" 2>"$log.err"
+		(cd "$cwd" && corpus_env "$st/home" "$st/tmp" \
+			${CORPUS_PKGTRACE_PRE[@]+"${CORPUS_PKGTRACE_PRE[@]}"} "$PKGTRACE" --report "$st/r.json" \
+			"${trace[@]}" ${CORPUS_PKGTRACE_OPTS[@]+"${CORPUS_PKGTRACE_OPTS[@]}"} -- "$@") \
+			>"$log.out" 2>"$log.err"
 	fi
 	CORPUS_RC=$?
 }
@@ -250,7 +255,9 @@ PY
 
 # npm_case CASE: pack the fixture packages into the registry, make the
 # consuming project and its lockfile, `npm ci` it under pkgtrace, judge.
-# The case is in $NPM_CASES_DIR (default: the corpus's npm/).
+# The case is in $NPM_CASES_DIR (default: the corpus's npm/).  A sourcing
+# script may define corpus_before_run CASE STAGE, called just before the
+# install (to hand the stage to another user, say).
 npm_case() {
 	local case=$1 src=${NPM_CASES_DIR:-$CORPUS_DIR/npm}/$1 st=$TMP/npm/$1
 	local exp=$src/expected.json
@@ -275,6 +282,7 @@ npm_case() {
 	if grep -q 'registry.npmjs.org' "$st/project/package-lock.json"; then
 		fail "$case: lockfile resolves only to loopback"; return
 	fi
+	if declare -F corpus_before_run >/dev/null; then corpus_before_run "$case" "$st"; fi
 	corpus_reset_logs
 	corpus_run "$st" "$st/project" "$st/install" npm ci
 	if [ -n "${CORPUS_BARE:-}" ]; then

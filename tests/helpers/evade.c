@@ -35,6 +35,15 @@
  *   procvm PID             process_vm_readv of 16 bytes of PID's stack
  *                          (its address from /proc/PID/stat; the read may
  *                          fail, the attempt is the point)
+ *   refusals PID           the calls --enforce refuses, one line each,
+ *                          "NAME RESULT" (the return value, -errno on
+ *                          failure): io_uring_setup, int 0x80 getpid, x32
+ *                          getpid, bpf map create, ptrace attach of
+ *                          itself, unshare(CLONE_NEWUSER), mount of a
+ *                          tmpfs (on a path that does not exist), then
+ *                          kill(PID, SIGTERM): PID is
+ *                          the collector's host pid, which the install's
+ *                          pid namespace cannot name
  * Exit 0 when every step ran (a step's own failure is part of some probes);
  * 2 on bad usage, 1 when a step could not be set up.
  */
@@ -510,6 +519,31 @@ static int cmd_procvm(int pid)
 	return 0;
 }
 
+static long res(long r)
+{
+	return r < 0 ? -errno : r;
+}
+
+static int cmd_refusals(int pid)
+{
+	struct io_uring_params p = { 0 };
+	union bpf_attr attr = { .map_type = BPF_MAP_TYPE_ARRAY, .key_size = 4, .value_size = 4,
+				.max_entries = 1 };
+
+	printf("io_uring_setup %ld\n", res(syscall(__NR_io_uring_setup, 4, &p)));
+#if defined(__x86_64__)
+	printf("int80_getpid %ld\n", int80(20 /* i386 getpid */, 0, 0, 0));
+	printf("x32_getpid %ld\n", res(syscall(0x40000000 | __NR_getpid)));
+#endif
+	printf("bpf %ld\n", res(syscall(__NR_bpf, BPF_MAP_CREATE, &attr, sizeof(attr))));
+	/* itself: harmless when not refused (EPERM) */
+	printf("ptrace %ld\n", res(syscall(__NR_ptrace, 16 /* PTRACE_ATTACH */, getpid(), 0, 0)));
+	printf("unshare %ld\n", res(unshare(CLONE_NEWUSER)));
+	printf("mount %ld\n", res(mount("none", "/nonexistent-pkgtrace-evade", "tmpfs", 0, NULL)));
+	printf("kill %ld\n", res(kill(pid, SIGTERM)));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : "";
@@ -541,6 +575,8 @@ int main(int argc, char **argv)
 		return cmd_tree_read(argv[2], argv[3]);
 	if (!strcmp(cmd, "procvm") && argc == 3)
 		return cmd_procvm(atoi(argv[2]));
+	if (!strcmp(cmd, "refusals") && argc == 3)
+		return cmd_refusals(atoi(argv[2]));
 	fprintf(stderr, "usage: evade CMD [ARGS...] (see the header of tests/helpers/evade.c)\n");
 	return 2;
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include "unit.h"
 #include "evbuild.h"
 #include "analyze_int.h"
@@ -1274,6 +1275,68 @@ static void test_evasion(void)
 	expect("pm io_uring", pm_uring, "evasion", "io_uring", -1, NULL);
 }
 
+/* ---- refusals of the --enforce filter: the behaviour's rule, action refused ---- */
+
+static void refused(struct analyzer *an, uint32_t pid, long nr, uint64_t abi)
+{
+	call(an, PT_EV_REFUSED, pid, (uint64_t)nr, abi, 0, 0, -38, NULL);
+}
+static void refused_bpf(struct analyzer *an)
+{
+	pkg_script(an);
+	refused(an, 101, __NR_bpf, PT_REFUSED_ABI_NATIVE);
+}
+static void refused_int80(struct analyzer *an)
+{
+	pkg_script(an);
+	refused(an, 101, 5 /* i386 open */, PT_REFUSED_ABI_IA32);
+}
+static void refused_uring(struct analyzer *an)
+{
+	pkg_script(an);
+	refused(an, 101, __NR_io_uring_setup, PT_REFUSED_ABI_NATIVE);
+}
+static void refused_unshare(struct analyzer *an)
+{
+	pkg_script(an);
+	refused(an, 101, __NR_unshare, PT_REFUSED_ABI_NATIVE);
+}
+/* node (the package manager) with UV_USE_IO_URING=1: counted, not judged */
+static void pm_refused_uring(struct analyzer *an)
+{
+	refused(an, 100, __NR_io_uring_setup, PT_REFUSED_ABI_NATIVE);
+}
+static void pm_refused_ptrace(struct analyzer *an)
+{
+	refused(an, 100, __NR_ptrace, PT_REFUSED_ABI_NATIVE);
+}
+
+static void test_refused(void)
+{
+	struct report *r;
+	const struct finding *f;
+
+	expect("refused bpf", refused_bpf, "monitor-tamper", "refused:bpf", SEV_HIGH, "pkg");
+	expect("refused int 0x80", refused_int80, "evasion", "refused:ia32", SEV_HIGH, "pkg");
+	expect("refused io_uring", refused_uring, "evasion", "refused:io_uring_setup", SEV_LOW, "pkg");
+	expect("refused unshare", refused_unshare, "evasion", "refused:unshare", SEV_HIGH, "pkg");
+	expect("pm refused io_uring", pm_refused_uring, "evasion", "refused:io_uring_setup", -1, NULL);
+	expect("pm refused ptrace", pm_refused_ptrace, "monitor-tamper", "refused:ptrace", SEV_CRITICAL, NULL);
+	r = analyze(refused_int80);
+	f = find_key(r, "evasion", "refused:ia32");
+	CHECK(f && f->action && !strcmp(f->action, "refused") && strstr(f->summary, "ia32 (int 0x80) call 5"));
+	CHECK_INT(r->refused, 1);
+	report_free(r);
+	r = analyze(pm_refused_uring);
+	CHECK_INT(r->refused, 1);
+	report_free(r);
+	/* a plain finding has no action */
+	r = analyze(unshare_user);
+	f = find_key(r, "evasion", "unshare");
+	CHECK(f && !f->action);
+	report_free(r);
+}
+
 /* ---- io_uring requests are judged as the syscalls (ret 0: unknown) ---- */
 
 static void uring_cred(struct analyzer *an)
@@ -1817,6 +1880,7 @@ int main(void)
 	TEST(test_npm_approvals);
 	TEST(test_monitor_tamper);
 	TEST(test_evasion);
+	TEST(test_refused);
 	TEST(test_iouring_like_syscalls);
 	TEST(test_long_argv);
 	TEST(test_env_injection);

@@ -38,12 +38,16 @@ static uint64_t rnd(void)
 static char *argv0[] = { "npm", "ci", "--ignore-scripts", NULL };
 static char *env0[] = { "HOME=/root", "PATH=/usr/bin:/bin", "npm_config_registry=http://127.0.0.1:1/", NULL };
 
+static char *hidden0[] = { "~/.ssh", "~/.aws", NULL };
+
 static struct session_info session(void)
 {
 	struct session_info si = {
 		.argc = 3, .argv = argv0, .cwd = "/tmp/project", .envc = 3, .env = env0,
 		.hostname = "host", .kernel = "6.1.0-test", .boot_offset_ns = 1700000000000000000ull,
 		.start_ns = 5000, .exit_status = -1,
+		.enforce = SESSION_ENF_SECCOMP | SESSION_ENF_USER | SESSION_ENF_SHIELD,
+		.run_uid = 1000, .run_gid = 1001, .run_user = "alice", .nhidden = 2, .hidden = hidden0,
 	};
 	return si;
 }
@@ -189,6 +193,14 @@ static int read_back(const void *buf, size_t len, int *res, struct session_info 
 				fin->exit_status = it.si->exit_status;
 				fin->interrupted = it.si->interrupted;
 				fin->drops = it.si->drops;
+				/* format 1.2: the enforcement settings */
+				fin->enforce = it.si->enforce;
+				fin->run_uid = it.si->run_uid;
+				fin->run_gid = it.si->run_gid;
+				fin->nhidden = it.si->nhidden;
+				if (it.si->run_user && it.si->nhidden == 2 && !strcmp(it.si->run_user, "alice") &&
+				    !strcmp(it.si->hidden[0], "~/.ssh") && !strcmp(it.si->hidden[1], "~/.aws"))
+					fin->run_user = "alice";
 			}
 			continue;
 		}
@@ -292,6 +304,11 @@ static void test_roundtrip(void)
 	CHECK_INT(fin.exit_status, 256);
 	CHECK_INT(fin.drops, 7);
 	CHECK(fin.interrupted);
+	CHECK_INT(fin.enforce, SESSION_ENF_SECCOMP | SESSION_ENF_USER | SESSION_ENF_SHIELD);
+	CHECK_INT(fin.run_uid, 1000);
+	CHECK_INT(fin.run_gid, 1001);
+	CHECK_INT(fin.nhidden, 2);
+	CHECK_STR(fin.run_user, "alice");
 	free(buf);
 }
 

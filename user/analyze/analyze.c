@@ -580,6 +580,7 @@ void analyzer_feed(struct analyzer *an, const struct event_view *v)
 		return;
 	ev = v->ev;
 	an->fed++;
+	an->refused += ev->type == PT_EV_REFUSED;
 	switch (ev->type) {
 	case PT_EV_ROOT:
 		p = proc_new(an, ev->pid, NULL, ev->time_ns);
@@ -663,6 +664,39 @@ void analyzer_feed(struct analyzer *an, const struct event_view *v)
 
 /* ---------- setup ---------- */
 
+/* The --shield stores ("~/.ssh") as paths under the session's HOME. */
+static void shielded_copy(struct analyzer *an, const struct session_info *si)
+{
+	const char *home = session_getenv(si, "HOME");
+
+	an->shielded = calloc((size_t)si->nhidden + 1, sizeof(char *));
+	if (!an->shielded) {
+		an->oom = true;
+		return;
+	}
+	for (int i = 0; home && i < si->nhidden; i++) {
+		const char *rel = si->hidden[i] && !strncmp(si->hidden[i], "~/", 2) ? si->hidden[i] + 2 : NULL;
+		size_t len = rel ? strlen(home) + strlen(rel) + 2 : 0;
+		char *p = rel ? malloc(len) : NULL;
+
+		if (!p)
+			continue;
+		snprintf(p, len, "%s/%s", strcmp(home, "/") ? home : "", rel);
+		an->shielded[an->nshielded++] = p;
+	}
+}
+
+bool shielded(const struct analyzer *an, const char *path)
+{
+	for (int i = 0; path && i < an->nshielded; i++) {
+		size_t n = strlen(an->shielded[i]);
+
+		if (!strncmp(path, an->shielded[i], n) && (path[n] == '\0' || path[n] == '/'))
+			return true;
+	}
+	return false;
+}
+
 static int env_copy(struct analyzer *an, const struct session_info *si)
 {
 	const char *home = session_getenv(si, "HOME");
@@ -708,6 +742,9 @@ struct analyzer *analyzer_new(const struct baseline *bl, const struct session_in
 		si = &empty;
 	an->bl = bl;
 	an->collector_pid = si->collector_pid;
+	an->enforce = si->enforce;
+	if (si->enforce & SESSION_ENF_SHIELD)
+		shielded_copy(an, si);
 	an->nmonitor_maps = si->nmonitor_maps;
 	memcpy(an->monitor_maps, si->monitor_maps, sizeof(an->monitor_maps));
 	strmap_init(&an->owner_keys, 0);
@@ -763,6 +800,9 @@ void analyzer_free(struct analyzer *an)
 		owner_free(an->owners[i]);
 	free(an->owners);
 	findings_free(an->findings, an->nfindings);
+	for (int i = 0; i < an->nshielded; i++)
+		free(an->shielded[i]);
+	free(an->shielded);
 	strmap_clear(&an->owner_keys);
 	strmap_clear(&an->finding_keys);
 	strmap_clear(&an->written);

@@ -156,6 +156,10 @@ struct analyzer {
 	uint32_t monitor_init_pid;  /* host pid of pkgtrace's namespace init, 0 unknown */
 	int nmonitor_maps;
 	uint32_t monitor_maps[SESSION_MONITOR_MAPS];
+	uint32_t enforce;           /* SESSION_ENF_* of the session */
+	uint64_t refused;           /* PT_EV_REFUSED records seen */
+	char **shielded;            /* --shield: the hidden stores as absolute paths */
+	int nshielded;
 };
 
 /* Where a write lands, decided once per written path (analyze.c,
@@ -288,6 +292,14 @@ void findings_name(struct analyzer *an);
  * for a finding of the install as a whole (user/analyze/lockloc.c).  The
  * files are read through facts, so a replay finds the same places. */
 void findings_locate(struct analyzer *an, const struct session_info *si, struct facts *facts);
+/* shielded: path is in (or is) a store --shield hid from the install. */
+bool shielded(const struct analyzer *an, const char *path);
+/* refusal_add: the finding of a call the --enforce filter refused
+ * (a PT_EV_REFUSED record, a->v): rule's, at sev, keyed and named by the
+ * call, its action "refused". */
+void refusal_add(struct analyzer *an, const struct act *a, int rule, int sev);
+/* refusal_name: the refused call of ev, "bpf" or "ia32 call 5", in buf. */
+const char *refusal_name(const struct pt_event *ev, char *buf, size_t len);
 /* evidence_event: evidence of event v (NULL: the session), naming path,
  * endpoint and dns where given; an exec's argv is kept.  Ignored past
  * EVIDENCE_MAX or with f NULL. */

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "analyzer.h"
+#include "enforce/sandbox.h"
 
 /* Summaries and keys are cut to their buffers on purpose. */
 #pragma GCC diagnostic ignored "-Wformat-truncation"
@@ -53,6 +54,35 @@ struct finding *finding_find(struct analyzer *an, int rule, int owner, const cha
 	snprintf(k, sizeof(k), "%d\x1%d\x1%s", rule, owner, key ? key : "");
 	idx = strmap_find(&an->finding_keys, k);
 	return idx < 0 ? NULL : &an->findings[idx];
+}
+
+const char *refusal_name(const struct pt_event *ev, char *buf, size_t len)
+{
+	const char *name = ev->arg[1] == PT_REFUSED_ABI_NATIVE ? seccomp_call_name((long)ev->arg[0]) : NULL;
+
+	if (name)
+		snprintf(buf, len, "%s", name);
+	else
+		snprintf(buf, len, "%s call %llu", ev->arg[1] == PT_REFUSED_ABI_IA32 ? "ia32 (int 0x80)" :
+			 ev->arg[1] == PT_REFUSED_ABI_X32 ? "x32" : "system", (unsigned long long)ev->arg[0]);
+	return buf;
+}
+
+void refusal_add(struct analyzer *an, const struct act *a, int rule, int sev)
+{
+	char name[64], key[80], summary[256];
+	struct finding *f;
+
+	refusal_name(a->v->ev, name, sizeof(name));
+	/* one finding per ABI for the foreign ones: every call of them is refused */
+	snprintf(key, sizeof(key), "refused:%s", a->v->ev->arg[1] == PT_REFUSED_ABI_NATIVE ? name :
+		 a->v->ev->arg[1] == PT_REFUSED_ABI_IA32 ? "ia32" : "x32");
+	snprintf(summary, sizeof(summary), "%s tried %s: refused by the --enforce seccomp filter",
+		 owner_label(an, a->p->owner), name);
+	f = finding_add(an, rule, sev, a->p->owner, key, summary);
+	if (f)
+		f->action = "refused";
+	evidence_event(an, f, a->v, NULL, NULL, NULL);
 }
 
 struct finding *finding_add(struct analyzer *an, int rule, int sev, int owner,

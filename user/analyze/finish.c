@@ -219,6 +219,7 @@ struct report *analyzer_finish(struct analyzer *an, const struct session_info *s
 	r->boot_offset_ns = si->boot_offset_ns;
 	r->interrupted = si->interrupted;
 	r->partial = si->partial;
+	r->refused = an->refused;
 	r->max_sev = -1;
 	r->fail_on = SEV_HIGH;
 	for (size_t i = 0; i < an->nfindings; i++) {
@@ -253,6 +254,10 @@ void report_free(struct report *r)
 	free(r->hostname);
 	free(r->kernel);
 	free(r->enforcement);
+	free(r->run_user);
+	for (size_t i = 0; r->hidden && r->hidden[i]; i++)
+		free(r->hidden[i]);
+	free(r->hidden);
 	for (size_t i = 0; i < r->nowners; i++)
 		owner_free(r->owners[i]);
 	free(r->owners);

@@ -14,6 +14,8 @@
 #include "jsonstr.h"
 #include "report_int.h"
 #include "trace.h"
+#include "enforce/sandbox.h"
+#include "session.h"
 
 #define REPORT_FORMAT "pkgtrace-report/1"
 
@@ -393,6 +395,135 @@ static struct json_object *registries_json(const struct report *r)
 	return arr;
 }
 
+/* sandbox_json: the session's half of the enforcement object (seccomp,
+ * user, shield, counts.refused, what was not enforced); the cgroup and
+ * network parts are the network policy's (null here). */
+static struct json_object *sandbox_json(const struct report *r)
+{
+	struct json_object *o = json_object_new_object(), *sc = NULL, *user = NULL, *shield = NULL;
+	struct json_object *counts = json_object_new_object(), *ne = json_object_new_array();
+
+	if (!o || !counts || !ne) {
+		json_object_put(o);
+		json_object_put(counts);
+		json_object_put(ne);
+		return NULL;
+	}
+	rjson_add(o, "mode", json_object_new_string(r->enforce & SESSION_ENF_SECCOMP ? "enforce" : "monitor"));
+	json_object_object_add(o, "cgroup", NULL);
+	json_object_object_add(o, "network", NULL);
+	if (r->enforce & SESSION_ENF_SECCOMP) {
+		struct json_object *list = json_object_new_array();
+		const char *const *names = seccomp_refused_names();
+
+		sc = json_object_new_object();
+		for (size_t i = 0; list && names[i]; i++)
+			json_object_array_add(list, json_object_new_string(names[i]));
+		rjson_add(sc, "refused", list);
+	}
+	json_object_object_add(o, "seccomp", sc);
+	if (r->enforce & SESSION_ENF_USER) {
+		user = json_object_new_object();
+		rjson_add(user, "uid", json_object_new_int64(r->run_uid));
+		rjson_add(user, "gid", json_object_new_int64(r->run_gid));
+		rjson_add(user, "name", jsonstr_new_c(r->run_user ? r->run_user : ""));
+	}
+	json_object_object_add(o, "user", user);
+	if (r->enforce & SESSION_ENF_SHIELD) {
+		struct json_object *list = json_object_new_array();
+
+		shield = json_object_new_object();
+		for (size_t i = 0; list && r->hidden && r->hidden[i]; i++)
+			json_object_array_add(list, jsonstr_new_c(r->hidden[i]));
+		rjson_add(shield, "hidden", list);
+		json_object_array_add(ne, json_object_new_string(
+			"~/.npmrc: the registry token stays readable (npm reads it in the install's own processes)"));
+	}
+	json_object_object_add(o, "shield", shield);
+	/* the modes not chosen, said (README, Enforce) */
+	if (!(r->enforce & SESSION_ENF_SECCOMP))
+		json_object_array_add(ne, json_object_new_string(
+			"system calls: not filtered (--enforce refuses io_uring, 32-bit ABIs, bpf, ptrace, mounts...)"));
+	if (!(r->enforce & SESSION_ENF_USER))
+		json_object_array_add(ne, json_object_new_string(
+			"identity: the install ran as pkgtrace's own user (--user takes root and its capabilities away)"));
+	else if (r->run_uid == 0)
+		json_object_array_add(ne, json_object_new_string("identity: --user root kept root and its capabilities"));
+	if (!(r->enforce & SESSION_ENF_SHIELD))
+		json_object_array_add(ne, json_object_new_string(
+			"credential stores: readable by the install (--shield hides them)"));
+	rjson_add(counts, "refused", json_object_new_int64((int64_t)r->refused));
+	rjson_add(o, "counts", counts);
+	rjson_add(o, "not_enforced", ne);
+	return o;
+}
+
+/* report_enforcement_json: the one "enforcement" object (schemas/report.schema.json):
+ * the network half as the collector recorded it (r->enforcement: cgroup,
+ * network, counts.blocked/killed; user/enforce/netpolicy.c) and the sandbox
+ * half from the session (sandbox_json), each key present either way. */
+struct json_object *report_enforcement_json(const struct report *r)
+{
+	struct json_object *o = r->enforcement ? json_tokener_parse(r->enforcement) : NULL;
+	struct json_object *sb = r->enforce ? sandbox_json(r) : NULL, *counts, *ne, *v;
+
+	if (!r->enforcement && !r->enforce)
+		return NULL;
+	if (o && !json_object_is_type(o, json_type_object)) {
+		json_object_put(o);
+		o = NULL;
+	}
+	if (!o) {
+		o = json_object_new_object();
+		if (!o) {
+			json_object_put(sb);
+			return NULL;
+		}
+		json_object_object_add(o, "mode", json_object_new_string("monitor"));
+		json_object_object_add(o, "cgroup", NULL);
+		json_object_object_add(o, "network", NULL);
+	}
+	if (!json_object_object_get_ex(o, "counts", &counts) || !json_object_is_type(counts, json_type_object)) {
+		counts = json_object_new_object();
+		json_object_object_add(o, "counts", counts);
+	}
+	if (!json_object_object_get_ex(o, "not_enforced", &ne) || !json_object_is_type(ne, json_type_array)) {
+		ne = json_object_new_array();
+		json_object_object_add(o, "not_enforced", ne);
+	}
+	if (counts && !json_object_object_get_ex(counts, "blocked", NULL))
+		json_object_object_add(counts, "blocked", json_object_new_int64(0));
+	if (counts && !json_object_object_get_ex(counts, "killed", NULL))
+		json_object_object_add(counts, "killed", json_object_new_int64(0));
+	if (counts)
+		json_object_object_add(counts, "refused", json_object_new_int64((int64_t)r->refused));
+	if (sb) {
+		static const char *const keys[] = { "seccomp", "user", "shield" };
+
+		if (json_object_object_get_ex(sb, "mode", &v) && !strcmp(json_object_get_string(v), "enforce"))
+			json_object_object_add(o, "mode", json_object_get(v));
+		for (size_t i = 0; i < sizeof(keys) / sizeof(keys[0]); i++)
+			json_object_object_add(o, keys[i], json_object_object_get_ex(sb, keys[i], &v) ?
+					       json_object_get(v) : NULL);
+		if (ne && json_object_object_get_ex(sb, "not_enforced", &v))
+			for (size_t i = 0; i < json_object_array_length(v); i++)
+				json_object_array_add(ne, json_object_get(json_object_array_get_idx(v, i)));
+	} else {
+		json_object_object_add(o, "seccomp", NULL);
+		json_object_object_add(o, "user", NULL);
+		json_object_object_add(o, "shield", NULL);
+	}
+	/* the keys in the schema's order, not_enforced last */
+	json_object_get(ne);
+	json_object_object_del(o, "not_enforced");
+	json_object_get(counts);
+	json_object_object_del(o, "counts");
+	json_object_object_add(o, "counts", counts);
+	json_object_object_add(o, "not_enforced", ne);
+	json_object_put(sb);
+	return o;
+}
+
 struct json_object *report_json(const struct report *r)
 {
 	struct json_object *root = json_object_new_object();
@@ -460,8 +591,8 @@ struct json_object *report_json(const struct report *r)
 		rjson_add(root, "policy", policy_json(r));
 	if (r->damage)
 		rjson_add(root, "trace_file", damage_json(r->damage));
-	if (r->enforcement) /* recorded as the collector wrote it (user/enforce) */
-		rjson_add(root, "enforcement", json_tokener_parse(r->enforcement));
+	if (r->enforcement || r->enforce)
+		rjson_add(root, "enforcement", report_enforcement_json(r));
 	for (size_t i = 0; i < r->nfindings; i++) {
 		if (r->findings[i].sev >= 0 && r->findings[i].sev < SEV_NEVER && !r->findings[i].suppressed)
 			by[r->findings[i].sev]++;

@@ -10,8 +10,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <json-c/json.h>
+#include <stdlib.h>
 #include "diff.h"
 #include "report_int.h"
+#include "session.h"
 
 static const char *const sev_names[] = { "info", "low", "medium", "high", "critical", "never" };
 
@@ -44,6 +46,24 @@ void report_set_survivors(struct report *r, const struct session_info *si)
 	r->survivors = si->survivors;
 	r->survivors_traced_ms = si->survivors_traced_ms;
 	r->survivor_fate = si->survivor_fate;
+}
+
+int report_set_enforcement(struct report *r, const struct session_info *si)
+{
+	r->enforce = si->enforce;
+	r->run_uid = si->run_uid;
+	r->run_gid = si->run_gid;
+	if (si->run_user && !(r->run_user = strdup(si->run_user)))
+		return -ENOMEM;
+	if (si->enforce & SESSION_ENF_SHIELD) {
+		r->hidden = calloc((size_t)si->nhidden + 1, sizeof(char *));
+		if (!r->hidden)
+			return -ENOMEM;
+		for (int i = 0; i < si->nhidden; i++)
+			if (si->hidden[i] && !(r->hidden[i] = strdup(si->hidden[i])))
+				return -ENOMEM;
+	}
+	return 0;
 }
 
 const char *severity_name(int sev)

@@ -84,6 +84,11 @@ size_t report_unit_escape(const unsigned char *p, size_t n, size_t *len, char es
  * or suppressed).  root stays the caller's.  0, -ENOMEM or -EIO. */
 int report_html_json(struct json_object *root, FILE *out);
 
+/* report_enforcement_json: the report's "enforcement" object (the
+ * network policy's half as recorded, the session's sandbox half), or NULL
+ * when nothing was enforced; the caller puts it. */
+struct json_object *report_enforcement_json(const struct report *r);
+
 /* report_text: the human report; colour when color.  0 or -EIO. */
 int report_text(const struct report *r, FILE *out, bool color);
 

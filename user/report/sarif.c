@@ -336,10 +336,10 @@ struct json_object *report_sarif_json(const struct report *r)
 	rjson_add(run, "results", results);
 	if (r->damage)
 		rjson_add(run, "invocations", invocations_json(r));
-	if (r->enforcement) { /* what was enforced: the JSON report's object, in the run's bag */
+	if (r->enforcement || r->enforce) { /* what was enforced: the JSON report's object, in the run's bag */
 		struct json_object *props = json_object_new_object();
 
-		rjson_add(props, "enforcement", json_tokener_parse(r->enforcement));
+		rjson_add(props, "enforcement", report_enforcement_json(r));
 		rjson_add(run, "properties", props);
 	}
 	json_object_array_add(runs, run);

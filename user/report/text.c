@@ -215,8 +215,9 @@ static void text_evidence(FILE *out, const struct evidence *e)
 /* One line of the enforcement in force (the report's "enforcement"). */
 static void text_enforcement(FILE *out, const struct report *r)
 {
-	struct json_object *e = r->enforcement ? json_tokener_parse(r->enforcement) : NULL;
+	struct json_object *e = report_enforcement_json(r);
 	struct json_object *v, *counts, *ne;
+	size_t n;
 
 	if (!e)
 		return;
@@ -226,9 +227,21 @@ static void text_enforcement(FILE *out, const struct report *r)
 		fputs(", cgroup ", out);
 		text_puts(out, json_object_get_string(v));
 	}
+	if (json_object_object_get_ex(e, "seccomp", &v) && v)
+		fputs(", seccomp filter", out);
+	if (r->enforce & SESSION_ENF_USER) {
+		fputs(", install ran as ", out);
+		text_puts(out, r->run_user ? r->run_user : "?");
+		fprintf(out, " (uid %u)", r->run_uid);
+	}
+	if (json_object_object_get_ex(e, "shield", &v) && v &&
+	    json_object_object_get_ex(v, "hidden", &v)) {
+		n = json_object_array_length(v);
+		fprintf(out, ", shield hid %zu credential store%s", n, n == 1 ? "" : "s");
+	}
 	if (json_object_object_get_ex(e, "counts", &counts)) {
 		if (json_object_object_get_ex(counts, "blocked", &v))
-			fprintf(out, ", %lld blocked", (long long)json_object_get_int64(v));
+			fprintf(out, "; %lld blocked", (long long)json_object_get_int64(v));
 		if (json_object_object_get_ex(counts, "killed", &v))
 			fprintf(out, ", %lld killed", (long long)json_object_get_int64(v));
 		if (json_object_object_get_ex(counts, "refused", &v))

@@ -5,7 +5,9 @@
  * session found them at start (where.c), so another name for the same
  * file (a hard link, a chroot, a bind or detached mount, a handle) is
  * still it.  Making another name for one (link) or moving one (rename)
- * counts as access: the name it gets no longer looks like a secret. */
+ * counts as access: the name it gets no longer looks like a secret.
+ * Under --shield a read of a hidden store got nothing (an empty tmpfs or
+ * /dev/null was there): still the attempt, with the action "refused". */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -38,16 +40,22 @@ static void report(struct analyzer *an, const struct act *a, const char *cat, co
 		   const char *path, const char *orig)
 {
 	char item[4200], summary[1024], as[4200] = "";
+	bool hidden = shielded(an, path);
 	struct finding *f;
 
-	mark_secret_read(a);
+	if (!hidden)
+		mark_secret_read(a);
 	if (orig)
 		snprintf(as, sizeof(as), " (the file of %s)", orig);
 	snprintf(item, sizeof(item), "%s %s%s", cat, path, as);
 	prof_add(an, a->p->owner, PS_READS, item);
-	snprintf(summary, sizeof(summary), "%s %s %s secrets: %s%s", owner_label(an, a->p->owner), verb,
-		 cat, path, as);
+	snprintf(summary, sizeof(summary), "%s %s %s secrets: %s%s%s", owner_label(an, a->p->owner),
+		 hidden ? "tried to read" : verb, cat, path, as, hidden ? " (hidden by --shield: it got nothing)" : "");
 	f = finding_add(an, R_CREDENTIAL_ACCESS, SEV_HIGH, a->p->owner, cat, summary);
+	if (f && hidden && f->count == 1)
+		f->action = "refused";
+	else if (f && !hidden)
+		f->action = NULL; /* one read of this kind got through */
 	evidence_event(an, f, a->v, path, NULL, NULL);
 }
 

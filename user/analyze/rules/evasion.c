@@ -18,7 +18,10 @@
  *           stand for, their result unknown: libuv may use it for plain
  *           file I/O); an argv over the 4 KiB bound without padding (a
  *           long compiler or linker line; head and tail were judged).
- * Failed attempts count: the attempt is the intent.
+ * Failed attempts count: the attempt is the intent.  Under --enforce the
+ * seccomp filter refuses these calls (PT_EV_REFUSED): the same findings,
+ * at the same severities, with the action "refused" (monitor-tamper.c
+ * takes the refused calls aimed at the monitor).
  */
 #include <stdio.h>
 #include <string.h>
@@ -79,6 +82,26 @@ static void judge_sys(struct analyzer *an, const struct act *a, const char *who)
 	add(an, a, sev, name, summary, a->v->field[0]);
 }
 
+/* A refused call of this rule's: ia32/x32, io_uring, mounts, roots,
+ * namespaces, file handles. */
+static void judge_refused(struct analyzer *an, const struct act *a)
+{
+	const struct pt_event *ev = a->v->ev;
+	char name[64];
+
+	if (ev->arg[1] != PT_REFUSED_ABI_NATIVE) {
+		refusal_add(an, a, R_EVASION, SEV_HIGH);
+		return;
+	}
+	refusal_name(ev, name, sizeof(name));
+	if (!strncmp(name, "io_uring", 8))
+		refusal_add(an, a, R_EVASION, SEV_LOW);
+	else if (!strcmp(name, "unshare") || !strcmp(name, "clone") || strstr(name, "mount") ||
+		 strstr(name, "handle_at") || !strcmp(name, "open_tree") || !strncmp(name, "fs", 2) ||
+		 !strcmp(name, "pivot_root") || !strcmp(name, "chroot") || !strcmp(name, "setns"))
+		refusal_add(an, a, R_EVASION, SEV_HIGH);
+}
+
 void evasion_on_event(struct analyzer *an, const struct act *a)
 {
 	const struct pt_event *ev = a->v->ev;
@@ -95,6 +118,9 @@ void evasion_on_event(struct analyzer *an, const struct act *a)
 	switch (ev->type) {
 	case PT_EV_SYS:
 		judge_sys(an, a, who);
+		break;
+	case PT_EV_REFUSED:
+		judge_refused(an, a);
 		break;
 	case PT_EV_OPEN:
 		if (!(ev->flags & PT_F_BY_HANDLE))

@@ -18,6 +18,12 @@
  *             collector (looking for it); a dependency's signal to a
  *             process group (kill(0, ...) reaches pkgtrace when the
  *             install shares its group).
+ * Under --enforce the seccomp filter refuses bpf, perf_event_open, module
+ * and kexec loading, ptrace, process_vm_* and pidfd_getfd (PT_EV_REFUSED):
+ * a finding with the action "refused", critical but for a dependency's
+ * bpf or perf_event_open (high, as above).  A signal to the collector
+ * cannot reach it (the install's pid namespace): with enforcement on, its
+ * failed attempt's finding says "refused" too.
  */
 #include <linux/bpf.h>
 #include <stdio.h>
@@ -98,6 +104,7 @@ static void judge_signal(struct analyzer *an, const struct act *a, bool pkg, con
 	uint64_t sig = ev->arg[1];
 	char summary[512];
 	const char *key, *what;
+	struct finding *f;
 	int sev;
 
 	if (the_monitor(an, target)) {
@@ -119,10 +126,31 @@ static void judge_signal(struct analyzer *an, const struct act *a, bool pkg, con
 	} else {
 		return;
 	}
-	snprintf(summary, sizeof(summary), "%s sent signal %llu to %s (pid %d)", who, (unsigned long long)sig,
-		 what, target);
-	evidence_event(an, finding_add(an, R_MONITOR_TAMPER, sev, a->p->owner, key, summary), a->v, NULL,
-		       NULL, NULL);
+	snprintf(summary, sizeof(summary), "%s sent signal %llu to %s (pid %d)%s", who, (unsigned long long)sig,
+		 what, target, an->enforce && ev->ret < 0 ? ": it did not reach it" : "");
+	f = finding_add(an, R_MONITOR_TAMPER, sev, a->p->owner, key, summary);
+	if (f && an->enforce && ev->ret < 0 && !f->action && f->count == 1)
+		f->action = "refused";
+	else if (f && ev->ret >= 0)
+		f->action = NULL; /* one signal got through: not refused */
+	evidence_event(an, f, a->v, NULL, NULL, NULL);
+}
+
+/* A refused call of this rule's (see the top). */
+static void judge_refused(struct analyzer *an, const struct act *a, bool pkg)
+{
+	char name[64];
+
+	if (a->v->ev->arg[1] != PT_REFUSED_ABI_NATIVE)
+		return; /* evasion's */
+	refusal_name(a->v->ev, name, sizeof(name));
+	if (!strcmp(name, "bpf") || !strcmp(name, "perf_event_open")) {
+		if (pkg)
+			refusal_add(an, a, R_MONITOR_TAMPER, SEV_HIGH);
+	} else if (!strcmp(name, "ptrace") || !strncmp(name, "process_vm_", 11) ||
+		   !strcmp(name, "pidfd_getfd") || strstr(name, "module") || strstr(name, "kexec")) {
+		refusal_add(an, a, R_MONITOR_TAMPER, SEV_CRITICAL);
+	}
 }
 
 void monitor_tamper_on_event(struct analyzer *an, const struct act *a)
@@ -139,6 +167,9 @@ void monitor_tamper_on_event(struct analyzer *an, const struct act *a)
 		return;
 	case PT_EV_SIGNAL:
 		judge_signal(an, a, pkg, who);
+		return;
+	case PT_EV_REFUSED:
+		judge_refused(an, a, pkg);
 		return;
 	case PT_EV_PROCVM:
 		if (!ev->arg[1] && !the_monitor(an, target))
