@@ -437,7 +437,7 @@ static struct json_object *sandbox_json(const struct report *r)
 			json_object_array_add(list, jsonstr_new_c(r->hidden[i]));
 		rjson_add(shield, "hidden", list);
 		json_object_array_add(ne, json_object_new_string(
-			"~/.npmrc: the registry token stays readable (npm reads it in the install's own processes)"));
+			"registry tokens: ~/.npmrc's credential lines are hidden, so an install that needs one fails; a token in the environment (NPM_TOKEN...) or the project's .npmrc stays readable"));
 	}
 	json_object_object_add(o, "shield", shield);
 	/* the modes not chosen, said (README, Enforce) */
