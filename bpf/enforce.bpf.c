@@ -265,6 +265,18 @@ int enf_sendmsg6(struct bpf_sock_addr *ctx)
  * no directory: refused. */
 static __always_inline bool unix_allowed(const char *path)
 {
+	/* The hook sees the name, not what it resolves to: a ".." component
+	 * would walk out of an allowed directory after the prefix matched
+	 * (/project/../run/docker.sock), so a name with one is refused.  A
+	 * symbolic link inside an allowed directory is followed by the kernel
+	 * after this check: a limit the README states. */
+	for (__u32 j = 0; j + 2 < UNIX_PATH; j++) {
+		if (!path[j])
+			break;
+		if (path[j] == '/' && path[j + 1] == '.' && path[j + 2] == '.' &&
+		    (j + 3 >= UNIX_PATH || path[j + 3] == '/' || !path[j + 3]))
+			return false;
+	}
 	for (__u32 i = 0; i < PT_ENF_UNIX_DIRS; i++) {
 		__u32 k = i;
 		struct pt_enf_dir *d = bpf_map_lookup_elem(&unix_dirs, &k);

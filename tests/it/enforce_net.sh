@@ -74,6 +74,7 @@ check "resolver: exfil-data.c2.example never arrived" bash -c "! grep -q exfil '
 check "resolver: registry.test.c2.example never arrived" bash -c "! grep -q c2.example '$LOGS/dns.log'"
 check "resolver: nothing arrived over TCP" test ! -s "$LOGS/dns-tcp.log"
 check "unix socket outside the install: never connected" test ! -s "$LOGS/unix.log"
+check "unix socket by a name with '..' from inside the project: refused" grep -q '^unix-dotdot error EPERM' <<<"$res"
 check "glibc's resolver: the lookup failed" grep -q '^getent status [1-9]' <<<"$res"
 check "glibc's resolver: its queries never arrived" bash -c "! grep -q glibc-exfil '$LOGS/dns.log' '$LOGS/dns-tcp.log'"
 check "the install ran in a cgroup of its own" grep -q '^cgroup /.*pkgtrace-[0-9]*$' <<<"$res"

@@ -203,6 +203,20 @@ static int urls_add(struct enf_policy *p, const struct strmap *urls, int *r, cha
 	return n;
 }
 
+/* shared_tmp: a temporary directory every program on the machine uses. */
+static bool shared_tmp(const char *dir)
+{
+	static const char *const shared[] = { "/tmp", "/var/tmp", "/dev/shm", "/run", "/var/run", NULL };
+	size_t n = strlen(dir);
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	for (size_t i = 0; shared[i]; i++)
+		if (strlen(shared[i]) == n && !strncmp(dir, shared[i], n))
+			return true;
+	return false;
+}
+
 static int dir_add(struct enf_policy *p, const char *dir)
 {
 	char d[4096];
@@ -242,8 +256,10 @@ int enf_policy_new(const struct baseline *bl, const struct session_info *si, con
 		r = resolvers_add(p);
 	if (!r)
 		r = dir_add(p, si->cwd);
-	if (!r)
-		r = dir_add(p, tmp && tmp[0] == '/' ? tmp : "/tmp");
+	/* TMPDIR only when it is the install's own: a shared /tmp holds other
+	 * programs' sockets (tmux, ssh-agent, X11), the way out of the box */
+	if (!r && tmp && tmp[0] == '/' && !shared_tmp(tmp))
+		r = dir_add(p, tmp);
 	if (r == -ENOSPC)
 		snprintf(err, errlen, "--enforce: more than %d allowed endpoints", MAX_EPS);
 	else if (r == -ENOMEM)

