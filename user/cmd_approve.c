@@ -26,12 +26,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <json-c/json.h>
 #include "approve/copytree.h"
 #include "approve/proposal.h"
 #include "approve/verdict.h"
 #include "cmds.h"
+#include "enforce/sandbox.h"
 #include "err.h"
 #include "analyze.h"
 #include "jsonstr.h"
@@ -285,7 +287,9 @@ int cmd_approve(int argc, char **argv)
 	struct approve_opts o = { 0 };
 	struct approve_list list = { 0 };
 	struct proposal prop = { 0 };
+	struct privdrop pd = { 0 };
 	struct json_object *report = NULL;
+	char why[256];
 	char project[PATH_MAX], base[PATH_MAX + 64], copy[PATH_MAX + 128], rpath[PATH_MAX + 128];
 	const char *name;
 	bool made = false, denied = false;
@@ -327,6 +331,21 @@ int cmd_approve(int argc, char **argv)
 	err = copytree(project, copy);
 	if (err) {
 		p_err("approve: copying %s to %s: %s", project, copy, strerror(-err));
+		ret = PT_EXIT_INTERNAL;
+		goto cleanup;
+	}
+	/* the trial runs as --user, or as sudo's caller (the run's own rule,
+	 * privdrop.h): its copy must be that user's to write */
+	err = privdrop_resolve(o.user, &pd, why, sizeof(why));
+	if (err) {
+		p_err("approve: %s", err == -ENOENT ? why : strerror(-err));
+		ret = err == -ENOENT ? PT_EXIT_NOUSER : PT_EXIT_INTERNAL;
+		goto cleanup;
+	}
+	/* only the copy is the user's; the folder around it (the trial's
+	 * report) stays root's, traversable but not writable by the install */
+	if (pd.active && pd.uid != 0 && (chmod(base, 0711) ? (err = -errno) : (err = chowntree(copy, pd.uid, pd.gid)))) {
+		p_err("approve: handing %s to %s: %s", copy, pd.name ? pd.name : "the install's user", strerror(-err));
 		ret = PT_EXIT_INTERNAL;
 		goto cleanup;
 	}
@@ -396,5 +415,6 @@ cleanup:
 	json_object_put(report);
 	approve_list_free(&list);
 	proposal_free(&prop);
+	privdrop_clear(&pd);
 	return ret;
 }

@@ -115,6 +115,41 @@ else
 		"exit $rc: $(tail -5 "$st/bare.out"); witness: $(cat "$st/witness2.log" 2>&1 | head -c 200)"
 fi
 
+# 3b. started as if through sudo: the trial runs as the caller (the run's
+# rule), in a copy that is the caller's, and still gives its verdicts
+USERNAME=pkgtrace-a$$
+su_st=$st/sudo
+mkdir -p "$su_st/home" "$su_st/tmp"
+if useradd -M -d "$su_st/home" -s /bin/sh -U "$USERNAME" 2>"$st/useradd.err"; then
+	trap 'userdel "$USERNAME" 2>/dev/null; corpus_cleanup' EXIT
+	chmod 755 "$TMP" "$st"
+	cp -r "$TOP/tests/approve/project" "$su_st/project"
+	cp "$P/.npmrc" "$P/package-lock.json" "$su_st/project/"
+	corpus_bait_home "$su_st/home"
+	chown -R "$USERNAME:$USERNAME" "$su_st"
+	corpus_reset_logs
+	(cd "$su_st/project" && corpus_env "$su_st/home" "$su_st/tmp" SUDO_UID="$(id -u "$USERNAME")" \
+		SUDO_GID="$(id -g "$USERNAME")" SUDO_USER="$USERNAME" APPROVE_WITNESS="$su_st/tmp/witness.log" \
+		"$PKGTRACE" approve --format json --report "$su_st/trial.json" -- npm ci) \
+		>"$su_st/approve.json" 2>"$su_st/approve.err"
+	rc=$?
+	if [ "$rc" -eq 10 ] && jpy "$su_st/approve.json" '{p["name"]: p["verdict"] for p in j["packages"]} == {"fast-build": "approve", "sneaky-telemetry": "deny"}' &&
+		jpy "$su_st/trial.json" "j['enforcement']['user']['uid'] == $(id -u "$USERNAME")"; then
+		ok "approve under sudo: the trial ran as the caller and gave the same verdicts"
+	else
+		fail "approve under sudo: the trial ran as the caller and gave the same verdicts" \
+			"exit $rc: $(tail -5 "$su_st/approve.err") $(head -c 600 "$su_st/approve.json")"
+	fi
+	if [ ! -s "$LOGS/c2.log" ] && ! grep -q CORPUSBAIT "$su_st/tmp/witness.log" 2>/dev/null; then
+		ok "approve under sudo: nothing reached the C2, the bait was not read"
+	else
+		fail "approve under sudo: nothing reached the C2, the bait was not read" \
+			"c2: $(head -c 200 "$LOGS/c2.log"); witness: $(cat "$su_st/tmp/witness.log" 2>&1 | head -c 200)"
+	fi
+else
+	fail "approve under sudo: useradd" "$(cat "$st/useradd.err")"
+fi
+
 # 4. bad input: one line, a documented exit code
 bad=$st/bad
 mkdir -p "$bad/notjson" "$bad/none"

@@ -8,6 +8,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
@@ -176,6 +177,30 @@ static int rm_dir(int dir, int depth)
 	}
 	closedir(d);
 	return err;
+}
+
+static uid_t chown_uid;
+static gid_t chown_gid;
+static int chown_err;
+
+static int chown_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	if (lchown(path, chown_uid, chown_gid) && !chown_err)
+		chown_err = -errno;
+	return 0;
+}
+
+int chowntree(const char *path, uid_t uid, gid_t gid)
+{
+	chown_uid = uid;
+	chown_gid = gid;
+	chown_err = 0;
+	if (nftw(path, chown_one, 32, FTW_PHYS))
+		return chown_err ? chown_err : -errno;
+	return chown_err;
 }
 
 int rmtree(const char *path)
