@@ -358,10 +358,23 @@ int enf_policy_attach(struct enf_policy *p, int cgroup_fd, int rings_fd, char *e
 	progs[n++] = p->skel->progs.enf_connect6;
 	progs[n++] = p->skel->progs.enf_sendmsg4;
 	progs[n++] = p->skel->progs.enf_sendmsg6;
-	progs[n++] = p->skel->progs.enf_egress;
 	if (p->unix_enforced) {
 		progs[n++] = p->skel->progs.enf_connect_unix;
 		progs[n++] = p->skel->progs.enf_sendmsg_unix;
+	}
+	/* The packet check is attached without a link: a link is detached when
+	 * pkgtrace exits, but an orphaned TCP socket of the install (its process
+	 * killed, its data refused) is retransmitted by the kernel for minutes
+	 * after, and would then be sent unjudged (a DNS query over TCP to the
+	 * resolver arrived 0.4 s after pkgtrace exited).  Attached this way it
+	 * stays until the removed cgroup is released, which the kernel does only
+	 * after the last socket made in it is freed. */
+	if (bpf_prog_attach(bpf_program__fd(p->skel->progs.enf_egress), cgroup_fd,
+			    BPF_CGROUP_INET_EGRESS, BPF_F_ALLOW_MULTI)) {
+		r = -errno;
+		snprintf(err, errlen, "--enforce: cannot attach enf_egress to the install's cgroup: %s",
+			 strerror(-r));
+		return r;
 	}
 	for (int i = 0; i < n; i++) {
 		p->links[i] = bpf_program__attach_cgroup(progs[i], cgroup_fd);

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# enforce_redteam.sh - routes around pkgtrace --enforce's network policy
+# that got through once, judged by witnesses outside pkgtrace
+# (tests/enforce/witness.py) in a network namespace of the test's own:
+#   - a DNS query over TCP to the allowed resolver, for another name, left
+#     in an orphaned socket when the command exits: the kernel retransmits
+#     it after pkgtrace has exited, which must still be refused (the packet
+#     check outlives pkgtrace's links);
+#   - sockets the cgroup hooks cannot judge (AF_PACKET, (AF_INET,
+#     SOCK_PACKET), AF_VSOCK): refused by the seccomp filter (ENOSYS),
+#     counted in enforcement.counts.refused.
+if [ -z "${PKGTRACE_CORPUS_NETNS:-}" ]; then
+	exec unshare -n -m env PKGTRACE_CORPUS_NETNS=1 \
+		bash -c 'ip link set lo up && mount --make-rprivate / && exec bash "$@"' enforce "$0" "$@"
+fi
+. "$(dirname "$0")/../corpus/lib.sh"
+SRC=$TOP/tests/enforce
+st=$TMP/red
+mkdir -p "$st/home" "$st/tmp" "$st/project" "$LOGS" "$TMP/etc"
+printf '127.0.0.1 localhost\n127.0.0.1 registry.test\n' >"$TMP/etc/hosts"
+printf 'nameserver 127.0.0.1\n' >"$TMP/etc/resolv.conf"
+mount --bind "$TMP/etc/hosts" /etc/hosts && mount --bind "$TMP/etc/resolv.conf" /etc/resolv.conf ||
+	{ fail "bind-mount hosts and resolv.conf"; done_testing; }
+printf 'registry=http://registry.test:8080/\n' >"$st/project/.npmrc"
+python3 "$SRC/witness.py" "$LOGS" "$st/outside.sock" >"$LOGS/witness.out" 2>&1 &
+CORPUS_PIDS+=($!)
+trap corpus_cleanup EXIT
+corpus_wait_file "$LOGS/witness.out" || { fail "witnesses started" "$(cat "$LOGS/witness.out")"; done_testing; }
+
+(cd "$st/project" && corpus_env "$st/home" "$st/tmp" timeout -k 5 120 "$PKGTRACE" --enforce \
+	--fail-on never --report "$st/r.json" --events "$st/ev.jsonl" -- \
+	python3 "$SRC/redteam.py" "$st/res.txt") >"$st/out" 2>"$st/err"
+rc=$?
+if [ "$rc" -eq 77 ] || [ "$rc" -eq 78 ] || [ "$rc" -eq 69 ]; then
+	fail "pkgtrace --enforce could load its BPF (exit $rc)" "$(cat "$st/err")"
+	done_testing
+fi
+check "the command ran under --enforce (exit $rc)" test "$rc" -eq 0
+res=$(cat "$st/res.txt" 2>/dev/null)
+check "the orphaned DNS query was sent" grep -qx 'orphan-dns sent' <<<"$res"
+# the kernel retransmits the queued segment at 0.2, 0.6, 1.4, 3 s...: it
+# arrived 0.4 s after pkgtrace exited when the check went with its links
+sleep 4
+check "resolver: the orphaned socket's query never arrived, after pkgtrace exited" \
+	bash -c "! grep -q orphan-exfil '$LOGS/dns-tcp.log'"
+check "report: the query was blocked" jpy "$st/r.json" \
+	'any(f["rule"] == "dns-query" and f.get("action") == "blocked" and any(e.get("dns") == "orphan-exfil.c2.example" for e in f["evidence"]) for f in j["findings"])'
+for s in packet sock-packet vsock; do
+	check "$s socket: refused by the seccomp filter (ENOSYS)" grep -qx "$s error ENOSYS" <<<"$res"
+done
+check "report: the three sockets counted as refused" jpy "$st/r.json" 'j["enforcement"]["counts"]["refused"] >= 3'
+check "--events: refused socket records with their family (17 packet, 2 inet, 40 vsock)" python3 -c '
+import json, sys
+evs = [json.loads(l) for l in open(sys.argv[1])]
+fams = {e["arg0"] for e in evs if e["type"] == "refused" and e.get("call") == "socket"}
+sys.exit(0 if {17, 2, 40} <= fams else "families: %s" % fams)' "$st/ev.jsonl"
+done_testing
