@@ -8,7 +8,9 @@
 #     check outlives pkgtrace's links);
 #   - sockets the cgroup hooks cannot judge (AF_PACKET, (AF_INET,
 #     SOCK_PACKET), AF_VSOCK): refused by the seccomp filter (ENOSYS),
-#     counted in enforcement.counts.refused.
+#     counted in enforcement.counts.refused;
+#   - a write to /proc/<pid>/mem of a process of the same user outside the
+#     install (tests/enforce/memwitness.py): the install's /proc is its own.
 if [ -z "${PKGTRACE_CORPUS_NETNS:-}" ]; then
 	exec unshare -n -m env PKGTRACE_CORPUS_NETNS=1 \
 		bash -c 'ip link set lo up && mount --make-rprivate / && exec bash "$@"' enforce "$0" "$@"
@@ -54,4 +56,25 @@ import json, sys
 evs = [json.loads(l) for l in open(sys.argv[1])]
 fams = {e["arg0"] for e in evs if e["type"] == "refused" and e.get("call") == "socket"}
 sys.exit(0 if {17, 2, 40} <= fams else "families: %s" % fams)' "$st/ev.jsonl"
+
+# ---- /proc/<pid>/mem of a process of the same user outside the install --
+# The host's /proc named it: the install (--user, no ptrace) wrote into its
+# memory, code outside the cgroup and its policy.  Now the install has a
+# /proc of its own PID namespace, where no such pid exists.
+mem=$TMP/mem
+mkdir -p "$mem/project" "$mem/home"
+cp "$st/project/.npmrc" "$mem/project/"
+chmod 755 "$TMP" && chmod 777 "$mem" "$mem/project" "$mem/home"
+setpriv --reuid=65534 --regid=65534 --clear-groups /usr/bin/python3 "$SRC/memwitness.py" victim \
+	"$mem/victim.addr" "$mem/victim.log" &
+CORPUS_PIDS+=($!)
+corpus_wait_file "$mem/victim.addr" || { fail "the victim started"; done_testing; }
+(cd "$mem/project" && corpus_env "$mem/home" "$mem/project" timeout -k 5 120 "$PKGTRACE" --enforce \
+	--user nobody --fail-on never --report "$mem/r.json" -- \
+	/usr/bin/python3 "$SRC/memwitness.py" inject "$mem/victim.addr" "$mem/res.txt") >"$mem/out" 2>"$mem/err"
+rc=$?
+check "the injector ran under --enforce --user nobody (exit $rc)" test "$rc" -eq 0
+check "its write to the outside process's /proc/<pid>/mem failed" grep -q '^inject error' "$mem/res.txt"
+sleep 0.5
+check "the process outside the install: its memory unchanged" test ! -s "$mem/victim.log"
 done_testing
