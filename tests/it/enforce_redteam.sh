@@ -10,6 +10,7 @@
 #     SOCK_PACKET), AF_VSOCK): refused by the seccomp filter (ENOSYS),
 #     counted in enforcement.counts.refused;
 #   - (root) a cgroup made inside the install's: both removed at the end;
+#   - an install run from /: no unix socket outside it reachable;
 #   - a write to /proc/<pid>/mem of a process of the same user outside the
 #     install (tests/enforce/memwitness.py): the install's /proc is its own.
 if [ -z "${PKGTRACE_CORPUS_NETNS:-}" ]; then
@@ -20,7 +21,7 @@ fi
 SRC=$TOP/tests/enforce
 st=$TMP/red
 mkdir -p "$st/home" "$st/tmp" "$st/project" "$LOGS" "$TMP/etc"
-printf '127.0.0.1 localhost\n127.0.0.1 registry.test\n' >"$TMP/etc/hosts"
+printf '127.0.0.1 localhost\n127.0.0.1 registry.test\n127.0.0.1 pypi.org\n127.0.0.1 files.pythonhosted.org\n' >"$TMP/etc/hosts"
 printf 'nameserver 127.0.0.1\n' >"$TMP/etc/resolv.conf"
 mount --bind "$TMP/etc/hosts" /etc/hosts && mount --bind "$TMP/etc/resolv.conf" /etc/resolv.conf ||
 	{ fail "bind-mount hosts and resolv.conf"; done_testing; }
@@ -61,6 +62,26 @@ import json, sys
 evs = [json.loads(l) for l in open(sys.argv[1])]
 fams = {e["arg0"] for e in evs if e["type"] == "refused" and e.get("call") == "socket"}
 sys.exit(0 if {17, 2, 40} <= fams else "families: %s" % fams)' "$st/ev.jsonl"
+
+# ---- an install run from / (a Dockerfile's default WORKDIR) ---------------
+# (python3 -c: its default registries, PyPI, resolve from /etc/hosts)
+# The project's directory is where unix sockets are allowed: "/" allowed
+# them all (docker.sock included).  Now / and the shared temporary
+# directories are never the install's own.
+(cd / && corpus_env "$st/home" "$st/tmp" timeout -k 5 60 "$PKGTRACE" --enforce --fail-on never \
+	--report "$st/root.json" -- python3 -c '
+import socket, sys
+try:
+    socket.socket(socket.AF_UNIX).connect(sys.argv[1])
+    print("unix-from-root connected")
+except OSError as e:
+    print("unix-from-root error %s" % e.errno)' "$st/outside.sock") >"$st/root.out" 2>"$st/root.err"
+rc=$?
+check "the install ran from / (exit $rc)" test "$rc" -eq 0
+check "from /: the unix socket outside the install was refused" grep -qx 'unix-from-root error 1' "$st/root.out"
+check "from /: the unix witness logged no connection" test ! -s "$LOGS/unix.log"
+check "report: / is not among the unix socket directories" jpy "$st/root.json" \
+	'"/" not in j["enforcement"]["network"]["unix_dirs"]'
 
 # ---- /proc/<pid>/mem of a process of the same user outside the install --
 # The host's /proc named it: the install (--user, no ptrace) wrote into its

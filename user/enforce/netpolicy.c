@@ -203,10 +203,11 @@ static int urls_add(struct enf_policy *p, const struct strmap *urls, int *r, cha
 	return n;
 }
 
-/* shared_tmp: a temporary directory every program on the machine uses. */
-static bool shared_tmp(const char *dir)
+/* shared_dir: the root, or a temporary directory every program on the
+ * machine uses: other programs' sockets are under it. */
+static bool shared_dir(const char *dir)
 {
-	static const char *const shared[] = { "/tmp", "/var/tmp", "/dev/shm", "/run", "/var/run", NULL };
+	static const char *const shared[] = { "/", "/tmp", "/var/tmp", "/dev/shm", "/run", "/var/run", NULL };
 	size_t n = strlen(dir);
 
 	while (n > 1 && dir[n - 1] == '/')
@@ -254,11 +255,13 @@ int enf_policy_new(const struct baseline *bl, const struct session_info *si, con
 		r = allow_add(p, allow[i], err, errlen);
 	if (!r)
 		r = resolvers_add(p);
-	if (!r)
+	/* the project and TMPDIR only when they are the install's own: a shared
+	 * /tmp holds other programs' sockets (tmux, ssh-agent, X11), the way out
+	 * of the box, and an install run from / (a Dockerfile's default
+	 * WORKDIR) would otherwise reach every socket, docker.sock included */
+	if (!r && si->cwd && !shared_dir(si->cwd))
 		r = dir_add(p, si->cwd);
-	/* TMPDIR only when it is the install's own: a shared /tmp holds other
-	 * programs' sockets (tmux, ssh-agent, X11), the way out of the box */
-	if (!r && tmp && tmp[0] == '/' && !shared_tmp(tmp))
+	if (!r && tmp && tmp[0] == '/' && !shared_dir(tmp))
 		r = dir_add(p, tmp);
 	if (r == -ENOSPC)
 		snprintf(err, errlen, "--enforce: more than %d allowed endpoints", MAX_EPS);
