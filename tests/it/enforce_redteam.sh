@@ -12,7 +12,8 @@
 #   - (root) a cgroup made inside the install's: both removed at the end;
 #   - an install run from /: no unix socket outside it reachable;
 #   - a write to /proc/<pid>/mem of a process of the same user outside the
-#     install (tests/enforce/memwitness.py): the install's /proc is its own.
+#     install (tests/enforce/memwitness.py): the install's /proc is its own;
+#   - (--user) a key in the caller's session keyring: not the install's.
 if [ -z "${PKGTRACE_CORPUS_NETNS:-}" ]; then
 	exec unshare -n -m env PKGTRACE_CORPUS_NETNS=1 \
 		bash -c 'ip link set lo up && mount --make-rprivate / && exec bash "$@"' enforce "$0" "$@"
@@ -103,4 +104,20 @@ check "the injector ran under --enforce --user nobody (exit $rc)" test "$rc" -eq
 check "its write to the outside process's /proc/<pid>/mem failed" grep -q '^inject error' "$mem/res.txt"
 sleep 0.5
 check "the process outside the install: its memory unchanged" test ! -s "$mem/victim.log"
+
+# ---- a key in the caller's session keyring --------------------------------
+# A possessor reads a key whatever its uid: the --user install inherited
+# root's session keyring and read its key.  Now it gets one of its own.
+(cd "$mem/project" && corpus_env "$mem/home" "$mem/project" timeout -k 5 60 python3 -c '
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall(250, 1, b"pkgtrace-redteam")  # KEYCTL_JOIN_SESSION_KEYRING
+libc.syscall(248, b"user", b"redteam-key", b"ROOT-SECRET", 11, -3)  # add_key to @s
+os.execvp(sys.argv[1], sys.argv[1:])' "$PKGTRACE" --enforce --user nobody --fail-on never -q -- \
+	/usr/bin/python3 -c '
+import ctypes
+libc = ctypes.CDLL(None, use_errno=True)
+kid = libc.syscall(250, 10, -3, b"user", b"redteam-key", 0)  # KEYCTL_SEARCH in @s
+print("key found" if kid > 0 else "key error %d" % ctypes.get_errno())') >"$mem/key.out" 2>"$mem/key.err"
+check "the caller's session key: not found by the --user install (ENOKEY)" grep -qx 'key error 126' "$mem/key.out"
 done_testing
