@@ -13,7 +13,8 @@
 #   - an install run from /: no unix socket outside it reachable;
 #   - a write to /proc/<pid>/mem of a process of the same user outside the
 #     install (tests/enforce/memwitness.py): the install's /proc is its own;
-#   - (--user) a key in the caller's session keyring: not the install's.
+#   - (--user) a key in the caller's session keyring: not the install's;
+#   - (--user) TIOCSTI into the caller's terminal (tests/enforce/ttywitness.py).
 if [ -z "${PKGTRACE_CORPUS_NETNS:-}" ]; then
 	exec unshare -n -m env PKGTRACE_CORPUS_NETNS=1 \
 		bash -c 'ip link set lo up && mount --make-rprivate / && exec bash "$@"' enforce "$0" "$@"
@@ -120,4 +121,14 @@ libc = ctypes.CDLL(None, use_errno=True)
 kid = libc.syscall(250, 10, -3, b"user", b"redteam-key", 0)  # KEYCTL_SEARCH in @s
 print("key found" if kid > 0 else "key error %d" % ctypes.get_errno())') >"$mem/key.out" 2>"$mem/key.err"
 check "the caller's session key: not found by the --user install (ENOKEY)" grep -qx 'key error 126' "$mem/key.out"
+
+# ---- TIOCSTI: input pushed into the caller's terminal ---------------------
+# The install shares its caller's controlling terminal: a --user nobody
+# install typed a command that the root shell read after pkgtrace exited.
+(cd "$mem/project" && corpus_env "$mem/home" "$mem/project" timeout -k 5 60 python3 "$SRC/ttywitness.py" \
+	"$mem/tty.txt" sh -c '"$0" --enforce --user nobody --fail-on never -q -- /usr/bin/python3 "$1" inject \
+	>"$2" 2>&1' "$PKGTRACE" "$SRC/ttywitness.py" "$mem/inject.out") >/dev/null 2>&1
+check "TIOCSTI from the install: refused (ENOSYS)" grep -qx 'tiocsti error 38' "$mem/inject.out"
+check "the caller's terminal: pkgtrace exited 0, nothing injected to read" bash -c \
+	"grep -qx 'exit 0' '$mem/tty.txt' && grep -qx 'read: ' '$mem/tty.txt'"
 done_testing

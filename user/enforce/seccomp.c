@@ -20,7 +20,10 @@
  *     stack's sockets, so a packet socket (root: a frame sent on an
  *     interface, no egress hook on its way) or a vsock (anyone: the
  *     hypervisor's host) would reach past them.  (AF_INET, SOCK_PACKET) is
- *     the kernel's old spelling of a packet socket.
+ *     the kernel's old spelling of a packet socket;
+ *   - ioctl TIOCSTI and TIOCLINUX: input pushed into the caller's terminal
+ *     (a --user nobody install typed a command that root's shell read
+ *     after pkgtrace exited).
  * clone3 passes its flags in memory, which seccomp cannot read: it is
  * refused outright, and glibc (2.34+) falls back to clone on ENOSYS, whose
  * flags are registers (the technique container runtimes use).
@@ -62,6 +65,8 @@
 #define CLONE_NEWNS_ 0x00020000u
 #define CLONE_NEWUSER_ 0x10000000u
 #define SOCK_PACKET_ 10u
+#define TIOCSTI_ 0x5412u
+#define TIOCLINUX_ 0x541Cu
 #define SOCK_TYPE_MASK_ 0xfu /* the type without SOCK_NONBLOCK / SOCK_CLOEXEC */
 
 /* The socket families an install may create: the ones the network policy's
@@ -98,7 +103,7 @@ static const struct refused_call by_flags[] = {
 
 #define NREFUSED (sizeof(refused) / sizeof(refused[0]))
 #define NBY_FLAGS (sizeof(by_flags) / sizeof(by_flags[0]))
-#define PROG_MAX (9 + NREFUSED + 3 * NBY_FLAGS + 5 + NFAMILIES)
+#define PROG_MAX (9 + NREFUSED + 3 * NBY_FLAGS + 5 + NFAMILIES + 4)
 
 static const char *const refused_names[] = {
 	"ia32", "x32",
@@ -108,7 +113,7 @@ static const char *const refused_names[] = {
 	"open_by_handle_at", "name_to_handle_at", "mount", "umount2", "open_tree", "move_mount",
 	"fsopen", "fsmount", "fsconfig", "fspick", "mount_setattr", "pivot_root", "chroot",
 	"setns", "clone3", "unshare(CLONE_NEWUSER|CLONE_NEWNS)", "clone(CLONE_NEWUSER|CLONE_NEWNS)",
-	"socket(a family but unix, inet, inet6, netlink; SOCK_PACKET)",
+	"socket(a family but unix, inet, inet6, netlink; SOCK_PACKET)", "ioctl(TIOCSTI, TIOCLINUX)",
 	NULL
 };
 
@@ -119,7 +124,7 @@ const char *const *seccomp_refused_names(void)
 
 const int *seccomp_refusable(int *n)
 {
-	static int nrs[NREFUSED + NBY_FLAGS + 1];
+	static int nrs[NREFUSED + NBY_FLAGS + 2];
 	int k = 0;
 
 	for (size_t i = 0; i < NREFUSED; i++)
@@ -128,6 +133,7 @@ const int *seccomp_refusable(int *n)
 	for (size_t i = 0; i < NBY_FLAGS; i++)
 		nrs[k++] = (int)by_flags[i].nr;
 	nrs[k++] = __NR_socket;
+	nrs[k++] = __NR_ioctl;
 	*n = k;
 	return nrs;
 }
@@ -142,6 +148,8 @@ const char *seccomp_call_name(long nr)
 			return by_flags[i].name;
 	if (nr == __NR_socket)
 		return "socket";
+	if (nr == __NR_ioctl)
+		return "ioctl";
 	return NULL;
 }
 
@@ -199,6 +207,13 @@ static void prog_build(struct prog *p)
 #ifdef X32_BIT
 	emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, X32_BIT, 0, 0), TO_REFUSE, TO_NEXT);
 #endif
+	/* ioctl (16, below the rest): the command is arg1's low 32 bits (the
+	 * kernel's is an unsigned int); A is nr again after, for the rest */
+	emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_ioctl, 0, 3), TO_NEXT, TO_NEXT);
+	emit(p, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[1])),
+	     TO_NEXT, TO_NEXT);
+	emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, TIOCSTI_, 0, 0), TO_REFUSE, TO_NEXT);
+	emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, TIOCLINUX_, 0, 0), TO_REFUSE, TO_ALLOW);
 	emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, lowest_refused(), 0, 0), TO_NEXT, TO_ALLOW);
 	for (size_t i = 0; i < NREFUSED; i++)
 		emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)refused[i].nr, 0, 0),
