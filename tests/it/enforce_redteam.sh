@@ -6,6 +6,7 @@
 #     in an orphaned socket when the command exits: the kernel retransmits
 #     it after pkgtrace has exited, which must still be refused (the packet
 #     check outlives pkgtrace's links);
+#   - UDP GSO to the resolver, whose second datagram carried another query;
 #   - sockets the cgroup hooks cannot judge (AF_PACKET, (AF_INET,
 #     SOCK_PACKET), AF_VSOCK): refused by the seccomp filter (ENOSYS),
 #     counted in enforcement.counts.refused;
@@ -49,6 +50,8 @@ check "the orphaned DNS query was sent" grep -qx 'orphan-dns sent' <<<"$res"
 sleep 4
 check "resolver: the orphaned socket's query never arrived, after pkgtrace exited" \
 	bash -c "! grep -q orphan-exfil '$LOGS/dns-tcp.log'"
+check "UDP GSO to the resolver: refused (EPERM)" grep -qx 'gso error EPERM' <<<"$res"
+check "resolver: the query in the second GSO datagram never arrived" bash -c "! grep -q gso-exfil '$LOGS/dns.log'"
 check "report: the query was blocked" jpy "$st/r.json" \
 	'any(f["rule"] == "dns-query" and f.get("action") == "blocked" and any(e.get("dns") == "orphan-exfil.c2.example" for e in f["evidence"]) for f in j["findings"])'
 cg=$(sed -n 's/^subcgroup //p' <<<"$res")
