@@ -491,6 +491,14 @@ int enf_egress(struct __sk_buff *skb)
 		return 1;
 	/* DNS to a resolver: the payload must be one query for an allowed name */
 	if (proto == IPPROTO_UDP_) {
+		/* UDP GSO (UDP_SEGMENT, Linux 4.18): this one packet is cut into
+		 * several datagrams after this hook; the first was an allowed
+		 * query and the next any other (a query for another name reached
+		 * the resolver).  No resolver client sends them: refused. */
+		if (skb->gso_segs > 1 || skb->gso_size) {
+			packet_blocked(s, PT_BLK_DNS, addr, family, port, proto, false);
+			return 0;
+		}
 		l4 += 8;
 	} else {
 		__u8 doff;

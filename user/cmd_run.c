@@ -324,6 +324,9 @@ static int child_sandbox(const struct child_args *a, const char **stage)
 		err = shield_apply(a->pd->active ? a->pd->home : getenv("HOME"),
 				   a->pd->active ? a->pd->uid : getuid(),
 				   a->pd->active ? a->pd->gid : getgid(), stage);
+	/* --enforce: the install sees only its own processes in /proc */
+	if (!err && a->seccomp)
+		err = shield_proc_private(!a->shield, stage);
 	if (!err)
 		err = privdrop_apply(a->pd, stage);
 	/* the project directory: the user's to open, or a clear error now */

@@ -12,13 +12,16 @@
 #include <unistd.h>
 #include <linux/bpf.h>
 #include <sys/mount.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include "unit.h"
 #include "enforce/sandbox.h"
 
 enum { R_BPF, R_IO_URING, R_UNSHARE_USER, R_UNSHARE_NS, R_UNSHARE_UTS_OK, R_CLONE_NEWUSER,
-       R_CLONE3, R_FORK_OK, R_GETPID_OK, R_MOUNT, R_PTRACE, R_X32, R_N };
+       R_CLONE3, R_FORK_OK, R_GETPID_OK, R_MOUNT, R_PTRACE, R_X32, R_PACKET, R_SOCK_PACKET,
+       R_VSOCK, R_INET_OK, R_UNIX_OK, R_TIOCSTI, R_TIOCSTI_HIGH, R_IOCTL_OK, R_N };
 
 /* -errno or the (non-negative) result */
 static long res(long r)
@@ -66,6 +69,17 @@ static void probe(int fd)
 #else
 	r[R_X32] = -ENOSYS;
 #endif
+	/* unprivileged, a packet socket fails with EPERM, not ENOSYS */
+	r[R_PACKET] = res(socket(AF_PACKET, SOCK_RAW, 0));
+	r[R_SOCK_PACKET] = res(socket(AF_INET, SOCK_PACKET | SOCK_CLOEXEC, 0));
+	r[R_VSOCK] = res(socket(AF_VSOCK, SOCK_STREAM, 0));
+	r[R_INET_OK] = res(socket(AF_INET6, SOCK_DGRAM | SOCK_NONBLOCK, 0));
+	r[R_UNIX_OK] = res(socket(AF_UNIX, SOCK_STREAM, 0));
+	/* on a pipe: ENOTTY if it got through */
+	r[R_TIOCSTI] = res(syscall(__NR_ioctl, fd, TIOCSTI, "x"));
+	/* the kernel's command is 32 bits: the high ones do not hide it */
+	r[R_TIOCSTI_HIGH] = res(syscall(__NR_ioctl, fd, 0xffffffff00000000ul | TIOCSTI, "x"));
+	r[R_IOCTL_OK] = res(syscall(__NR_ioctl, fd, TCGETS, &(char[64]){ 0 }));
 	unused = write(fd, r, sizeof(r));
 	(void)unused;
 	_exit(0);
@@ -101,6 +115,14 @@ static void test_filter(void)
 	CHECK_INT(r[R_MOUNT], -ENOSYS);
 	CHECK_INT(r[R_PTRACE], -ENOSYS);
 	CHECK_INT(r[R_X32], -ENOSYS);
+	CHECK_INT(r[R_PACKET], -ENOSYS);
+	CHECK_INT(r[R_SOCK_PACKET], -ENOSYS);
+	CHECK_INT(r[R_VSOCK], -ENOSYS);
+	CHECK(r[R_INET_OK] >= 0);
+	CHECK(r[R_UNIX_OK] >= 0);
+	CHECK_INT(r[R_TIOCSTI], -ENOSYS);
+	CHECK_INT(r[R_TIOCSTI_HIGH], -ENOSYS);
+	CHECK_INT(r[R_IOCTL_OK], -ENOTTY);
 }
 
 /* The BPF side's table: reported calls only, clone3 left out. */
@@ -118,6 +140,8 @@ static void test_tables(void)
 	CHECK(bpf && unshare && !clone3);
 	CHECK_STR(seccomp_call_name(__NR_io_uring_setup), "io_uring_setup");
 	CHECK_STR(seccomp_call_name(__NR_clone), "clone");
+	CHECK_STR(seccomp_call_name(__NR_socket), "socket");
+	CHECK_STR(seccomp_call_name(__NR_ioctl), "ioctl");
 	CHECK(seccomp_call_name(__NR_read) == NULL);
 	CHECK_STR(seccomp_refused_names()[0], "ia32");
 }

@@ -4,6 +4,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <limits.h>
 #include <poll.h>
 #include <stdio.h>
@@ -163,6 +164,17 @@ int enf_cgroup_kill(struct enf_cgroup *cg, int timeout_ms, unsigned *killed)
 	return 0;
 }
 
+/* nftw callback: each directory after its children (a cgroup directory is
+ * removed with its control files; they cannot be unlinked). */
+static int rmdir_post(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	(void)st;
+	(void)ftw;
+	if (type == FTW_DP)
+		rmdir(path);
+	return 0;
+}
+
 void enf_cgroup_free(struct enf_cgroup *cg)
 {
 	unsigned n;
@@ -175,7 +187,9 @@ void enf_cgroup_free(struct enf_cgroup *cg)
 		close(cg->procs_fd);
 	if (cg->dir_fd >= 0)
 		close(cg->dir_fd);
+	/* the cgroups a root install made inside its own go first: the
+	 * install's cannot be removed while it has children */
 	if (cg->abs[0])
-		rmdir(cg->abs);
+		nftw(cg->abs, rmdir_post, 8, FTW_DEPTH | FTW_PHYS | FTW_MOUNT);
 	free(cg);
 }

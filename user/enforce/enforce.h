@@ -53,7 +53,8 @@ int enf_cgroup_enter(int procs_fd);
  * 0, -ETIMEDOUT, or -errno. */
 int enf_cgroup_kill(struct enf_cgroup *cg, int timeout_ms, unsigned *killed);
 
-/* enf_cgroup_free: kills what is left, removes the cgroup, frees.  NULL
+/* enf_cgroup_free: kills what is left, removes the cgroup (and any cgroup
+ * the install made in it), frees.  NULL
  * is fine. */
 void enf_cgroup_free(struct enf_cgroup *cg);
 

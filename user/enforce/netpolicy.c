@@ -203,10 +203,11 @@ static int urls_add(struct enf_policy *p, const struct strmap *urls, int *r, cha
 	return n;
 }
 
-/* shared_tmp: a temporary directory every program on the machine uses. */
-static bool shared_tmp(const char *dir)
+/* shared_dir: the root, or a temporary directory every program on the
+ * machine uses: other programs' sockets are under it. */
+static bool shared_dir(const char *dir)
 {
-	static const char *const shared[] = { "/tmp", "/var/tmp", "/dev/shm", "/run", "/var/run", NULL };
+	static const char *const shared[] = { "/", "/tmp", "/var/tmp", "/dev/shm", "/run", "/var/run", NULL };
 	size_t n = strlen(dir);
 
 	while (n > 1 && dir[n - 1] == '/')
@@ -254,11 +255,13 @@ int enf_policy_new(const struct baseline *bl, const struct session_info *si, con
 		r = allow_add(p, allow[i], err, errlen);
 	if (!r)
 		r = resolvers_add(p);
-	if (!r)
+	/* the project and TMPDIR only when they are the install's own: a shared
+	 * /tmp holds other programs' sockets (tmux, ssh-agent, X11), the way out
+	 * of the box, and an install run from / (a Dockerfile's default
+	 * WORKDIR) would otherwise reach every socket, docker.sock included */
+	if (!r && si->cwd && !shared_dir(si->cwd))
 		r = dir_add(p, si->cwd);
-	/* TMPDIR only when it is the install's own: a shared /tmp holds other
-	 * programs' sockets (tmux, ssh-agent, X11), the way out of the box */
-	if (!r && tmp && tmp[0] == '/' && !shared_tmp(tmp))
+	if (!r && tmp && tmp[0] == '/' && !shared_dir(tmp))
 		r = dir_add(p, tmp);
 	if (r == -ENOSPC)
 		snprintf(err, errlen, "--enforce: more than %d allowed endpoints", MAX_EPS);
@@ -358,10 +361,23 @@ int enf_policy_attach(struct enf_policy *p, int cgroup_fd, int rings_fd, char *e
 	progs[n++] = p->skel->progs.enf_connect6;
 	progs[n++] = p->skel->progs.enf_sendmsg4;
 	progs[n++] = p->skel->progs.enf_sendmsg6;
-	progs[n++] = p->skel->progs.enf_egress;
 	if (p->unix_enforced) {
 		progs[n++] = p->skel->progs.enf_connect_unix;
 		progs[n++] = p->skel->progs.enf_sendmsg_unix;
+	}
+	/* The packet check is attached without a link: a link is detached when
+	 * pkgtrace exits, but an orphaned TCP socket of the install (its process
+	 * killed, its data refused) is retransmitted by the kernel for minutes
+	 * after, and would then be sent unjudged (a DNS query over TCP to the
+	 * resolver arrived 0.4 s after pkgtrace exited).  Attached this way it
+	 * stays until the removed cgroup is released, which the kernel does only
+	 * after the last socket made in it is freed. */
+	if (bpf_prog_attach(bpf_program__fd(p->skel->progs.enf_egress), cgroup_fd,
+			    BPF_CGROUP_INET_EGRESS, BPF_F_ALLOW_MULTI)) {
+		r = -errno;
+		snprintf(err, errlen, "--enforce: cannot attach enf_egress to the install's cgroup: %s",
+			 strerror(-r));
+		return r;
 	}
 	for (int i = 0; i < n; i++) {
 		p->links[i] = bpf_program__attach_cgroup(progs[i], cgroup_fd);

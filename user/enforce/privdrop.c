@@ -18,7 +18,9 @@
 #include <string.h>
 #include <unistd.h>
 #include <linux/capability.h>
+#include <linux/keyctl.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include "enforce/sandbox.h"
 
 /* A number, or -1. */
@@ -140,6 +142,13 @@ int privdrop_apply(const struct privdrop *pd, const char **stage)
 	/* to a non-zero uid without SECBIT_KEEP_CAPS: the permitted and
 	 * effective sets are emptied by the kernel */
 	if (setresuid(pd->uid, pd->uid, pd->uid))
+		return -errno;
+	/* a session keyring of its own, the user's: the inherited one is
+	 * pkgtrace's caller's, whose keys a possessor reads whatever its uid
+	 * (a --user nobody install read a key root had added).  No keys in
+	 * this kernel (ENOSYS): nothing to leave behind. */
+	*stage = "a session keyring of its own";
+	if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, NULL) < 0 && errno != ENOSYS)
 		return -errno;
 	*stage = "no_new_privs";
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))

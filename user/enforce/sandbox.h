@@ -86,4 +86,13 @@ void shield_list_free(char **list);
  * file of home (owned by uid:gid).  Returns 0 or -errno, *stage the step. */
 int shield_apply(const char *home, uid_t uid, gid_t gid, const char **stage);
 
+/* shield_proc_private: in the child, pid 2 of the install's PID namespace,
+ * still root: a fresh /proc of that namespace over the host's, in a private
+ * mount namespace (made here when new_ns, else shield_apply's).  The host's
+ * /proc names every process of the machine, and a process of the install
+ * may write the memory of any other of its user's through
+ * /proc/<pid>/mem, outside the install's cgroup and its network policy.
+ * Returns 0 or -errno, *stage the step. */
+int shield_proc_private(bool new_ns, const char **stage);
+
 #endif

@@ -14,7 +14,16 @@
  *     registry token), file handles (a file opened without a path), every
  *     mount call, chroot, pivot_root, setns, and clone3;
  *   - unshare and clone with CLONE_NEWUSER or CLONE_NEWNS (a new root or a
- *     new view of the paths the monitor records).
+ *     new view of the paths the monitor records);
+ *   - socket of any family but unix, inet, inet6 and netlink, and of type
+ *     SOCK_PACKET: the cgroup hooks of the network policy see only the IP
+ *     stack's sockets, so a packet socket (root: a frame sent on an
+ *     interface, no egress hook on its way) or a vsock (anyone: the
+ *     hypervisor's host) would reach past them.  (AF_INET, SOCK_PACKET) is
+ *     the kernel's old spelling of a packet socket;
+ *   - ioctl TIOCSTI and TIOCLINUX: input pushed into the caller's terminal
+ *     (a --user nobody install typed a command that root's shell read
+ *     after pkgtrace exited).
  * clone3 passes its flags in memory, which seccomp cannot read: it is
  * refused outright, and glibc (2.34+) falls back to clone on ENOSYS, whose
  * flags are registers (the technique container runtimes use).
@@ -36,6 +45,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/socket.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
@@ -54,6 +64,16 @@
 
 #define CLONE_NEWNS_ 0x00020000u
 #define CLONE_NEWUSER_ 0x10000000u
+#define SOCK_PACKET_ 10u
+#define TIOCSTI_ 0x5412u
+#define TIOCLINUX_ 0x541Cu
+#define SOCK_TYPE_MASK_ 0xfu /* the type without SOCK_NONBLOCK / SOCK_CLOEXEC */
+
+/* The socket families an install may create: the ones the network policy's
+ * cgroup hooks judge (unix, inet, inet6), and netlink, which never leaves
+ * the machine (glibc's getifaddrs, node's os.networkInterfaces). */
+static const uint32_t socket_families[] = { AF_UNIX, AF_INET, AF_INET6, AF_NETLINK };
+#define NFAMILIES (sizeof(socket_families) / sizeof(socket_families[0]))
 
 struct refused_call {
 	const char *name;
@@ -83,7 +103,7 @@ static const struct refused_call by_flags[] = {
 
 #define NREFUSED (sizeof(refused) / sizeof(refused[0]))
 #define NBY_FLAGS (sizeof(by_flags) / sizeof(by_flags[0]))
-#define PROG_MAX (9 + NREFUSED + 3 * NBY_FLAGS)
+#define PROG_MAX (9 + NREFUSED + 3 * NBY_FLAGS + 5 + NFAMILIES + 4)
 
 static const char *const refused_names[] = {
 	"ia32", "x32",
@@ -93,6 +113,7 @@ static const char *const refused_names[] = {
 	"open_by_handle_at", "name_to_handle_at", "mount", "umount2", "open_tree", "move_mount",
 	"fsopen", "fsmount", "fsconfig", "fspick", "mount_setattr", "pivot_root", "chroot",
 	"setns", "clone3", "unshare(CLONE_NEWUSER|CLONE_NEWNS)", "clone(CLONE_NEWUSER|CLONE_NEWNS)",
+	"socket(a family but unix, inet, inet6, netlink; SOCK_PACKET)", "ioctl(TIOCSTI, TIOCLINUX)",
 	NULL
 };
 
@@ -103,7 +124,7 @@ const char *const *seccomp_refused_names(void)
 
 const int *seccomp_refusable(int *n)
 {
-	static int nrs[NREFUSED + NBY_FLAGS];
+	static int nrs[NREFUSED + NBY_FLAGS + 2];
 	int k = 0;
 
 	for (size_t i = 0; i < NREFUSED; i++)
@@ -111,6 +132,8 @@ const int *seccomp_refusable(int *n)
 			nrs[k++] = (int)refused[i].nr;
 	for (size_t i = 0; i < NBY_FLAGS; i++)
 		nrs[k++] = (int)by_flags[i].nr;
+	nrs[k++] = __NR_socket;
+	nrs[k++] = __NR_ioctl;
 	*n = k;
 	return nrs;
 }
@@ -123,6 +146,10 @@ const char *seccomp_call_name(long nr)
 	for (size_t i = 0; i < NBY_FLAGS; i++)
 		if (by_flags[i].nr == nr)
 			return by_flags[i].name;
+	if (nr == __NR_socket)
+		return "socket";
+	if (nr == __NR_ioctl)
+		return "ioctl";
 	return NULL;
 }
 
@@ -157,7 +184,7 @@ static void jump_fix(struct prog *p, unsigned int allow, unsigned int refuse)
  * through after one comparison instead of the whole list. */
 static uint32_t lowest_refused(void)
 {
-	long low = by_flags[0].nr;
+	long low = __NR_socket;
 
 	for (size_t i = 0; i < NREFUSED; i++)
 		low = refused[i].nr < low ? refused[i].nr : low;
@@ -180,6 +207,13 @@ static void prog_build(struct prog *p)
 #ifdef X32_BIT
 	emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, X32_BIT, 0, 0), TO_REFUSE, TO_NEXT);
 #endif
+	/* ioctl (16, below the rest): the command is arg1's low 32 bits (the
+	 * kernel's is an unsigned int); A is nr again after, for the rest */
+	emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_ioctl, 0, 3), TO_NEXT, TO_NEXT);
+	emit(p, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[1])),
+	     TO_NEXT, TO_NEXT);
+	emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, TIOCSTI_, 0, 0), TO_REFUSE, TO_NEXT);
+	emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, TIOCLINUX_, 0, 0), TO_REFUSE, TO_ALLOW);
 	emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, lowest_refused(), 0, 0), TO_NEXT, TO_ALLOW);
 	for (size_t i = 0; i < NREFUSED; i++)
 		emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)refused[i].nr, 0, 0),
@@ -193,6 +227,17 @@ static void prog_build(struct prog *p)
 		     TO_NEXT, TO_NEXT);
 		emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, NS_FLAGS, 0, 0), TO_REFUSE, TO_ALLOW);
 	}
+	/* socket: the type first (arg1), then the family (arg0) in the list */
+	emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, __NR_socket, 0, 0), TO_NEXT, TO_ALLOW);
+	emit(p, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[1])),
+	     TO_NEXT, TO_NEXT);
+	emit(p, (struct sock_filter)BPF_STMT(BPF_ALU | BPF_AND | BPF_K, SOCK_TYPE_MASK_), TO_NEXT, TO_NEXT);
+	emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, SOCK_PACKET_, 0, 0), TO_REFUSE, TO_NEXT);
+	emit(p, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, args[0])),
+	     TO_NEXT, TO_NEXT);
+	for (size_t i = 0; i < NFAMILIES; i++)
+		emit(p, (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, socket_families[i], 0, 0),
+		     TO_ALLOW, i + 1 < NFAMILIES ? TO_NEXT : TO_REFUSE);
 	allow = p->n;
 	emit(p, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW), TO_NEXT, TO_NEXT);
 	emit(p, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | SANDBOX_REFUSE_ERRNO),

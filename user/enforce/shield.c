@@ -198,17 +198,39 @@ cleanup:
 	return err;
 }
 
-int shield_apply(const char *home, uid_t uid, gid_t gid, const char **stage)
+static int mounts_private(const char **stage)
 {
-	char path[PATH_MAX], opts[64];
-	struct stat st;
-
 	*stage = "unshare(CLONE_NEWNS)";
 	if (unshare(CLONE_NEWNS))
 		return -errno;
 	*stage = "making the mounts private";
 	if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL))
 		return -errno;
+	return 0;
+}
+
+int shield_proc_private(bool new_ns, const char **stage)
+{
+	int err = new_ns ? mounts_private(stage) : 0;
+
+	if (err)
+		return err;
+	/* the install cannot lift it: umount2 and mount are refused by the
+	 * seccomp filter, and --user takes CAP_SYS_ADMIN away */
+	*stage = "mounting the install's own /proc";
+	if (mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL))
+		return -errno;
+	return 0;
+}
+
+int shield_apply(const char *home, uid_t uid, gid_t gid, const char **stage)
+{
+	char path[PATH_MAX], opts[64];
+	struct stat st;
+	int err = mounts_private(stage);
+
+	if (err)
+		return err;
 	snprintf(opts, sizeof(opts), "mode=0700,size=4k,nr_inodes=1,uid=%u,gid=%u", (unsigned)uid, (unsigned)gid);
 	for (size_t i = 0; stores[i]; i++) {
 		int err = 0;

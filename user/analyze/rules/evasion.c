@@ -83,7 +83,8 @@ static void judge_sys(struct analyzer *an, const struct act *a, const char *who)
 }
 
 /* A refused call of this rule's: ia32/x32, io_uring, mounts, roots,
- * namespaces, file handles. */
+ * namespaces, file handles, a socket the network policy cannot judge
+ * (packet, vsock...), input pushed into a terminal (ioctl TIOCSTI). */
 static void judge_refused(struct analyzer *an, const struct act *a)
 {
 	const struct pt_event *ev = a->v->ev;
@@ -98,7 +99,8 @@ static void judge_refused(struct analyzer *an, const struct act *a)
 		refusal_add(an, a, R_EVASION, SEV_LOW);
 	else if (!strcmp(name, "unshare") || !strcmp(name, "clone") || strstr(name, "mount") ||
 		 strstr(name, "handle_at") || !strcmp(name, "open_tree") || !strncmp(name, "fs", 2) ||
-		 !strcmp(name, "pivot_root") || !strcmp(name, "chroot") || !strcmp(name, "setns"))
+		 !strcmp(name, "pivot_root") || !strcmp(name, "chroot") || !strcmp(name, "setns") ||
+		 !strcmp(name, "socket") || !strcmp(name, "ioctl"))
 		refusal_add(an, a, R_EVASION, SEV_HIGH);
 }
 
