@@ -36,7 +36,8 @@
 enum pt_event_type {
 	PT_EV_EXEC = 1,     /* f0 exe path, f1 argv, f2 cwd, f3 env; ret 0 or -errno */
 	PT_EV_EXIT = 2,     /* arg0 wait status ((code << 8) | signal) */
-	PT_EV_FORK = 3,     /* arg0 child tgid; emitted for new processes only */
+	PT_EV_FORK = 3,     /* arg0 child tgid, arg1 its pid in its own PID namespace
+			     * (0: not known); emitted for new processes only */
 	PT_EV_OPEN = 4,     /* f0 path; arg0 open flags; arg1 mode (low 32 bits) |
 			     * the opened file's device << 32 (the kernel's
 			     * dev_t, major << 20 | minor), arg2 its inode number:
@@ -60,7 +61,8 @@ enum pt_event_type {
 			     * high 32 bits of arg0, arg1, arg2 are the real, effective
 			     * and saved uid (uid calls) or gid (gid calls) after it */
 	PT_EV_PTRACE = 19,  /* arg0 request, arg1 target pid */
-	PT_EV_ROOT = 20,    /* pid became the root of session arg0 (tree mark set) */
+	PT_EV_ROOT = 20,    /* pid became the root of session arg0 (tree mark set);
+			     * arg1 its pid in its own PID namespace (0: not known) */
 	PT_EV_SYS = 21,     /* mount, namespace and root calls: arg0 PT_SYS_*, arg1 flags,
 			     * arg2 a second integer; f0..f2 per call (user/event.c) */
 	PT_EV_BPF = 22,     /* bpf(): arg0 cmd, arg1 the attr's first word (a map, prog or

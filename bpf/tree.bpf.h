@@ -52,6 +52,23 @@ static __always_inline struct pt_tree_val *tree_get(__u32 tgid)
  */
 __u64 tree_gen = 1;
 
+/* task_vpid: t's pid as its own PID namespace numbers it.  CMD runs in a
+ * namespace of its own and, under --enforce, sees that namespace's /proc:
+ * a process reading /proc/<its vpid>/maps reads its own.  numbers[] is
+ * indexed by the namespace level, a variable offset the verifier refuses
+ * on a direct load: read it with the helper. */
+static __always_inline __u32 task_vpid(struct task_struct *t)
+{
+	struct pid *pid = t->thread_pid;
+	struct upid up = {};
+
+	if (!pid)
+		return 0;
+	bpf_probe_read_kernel(&up, sizeof(up), (void *)((unsigned long)pid->numbers +
+							  (pid->level & 31) * sizeof(up)));
+	return up.nr;
+}
+
 /* The record saying the current process became the root of session. */
 static __always_inline void emit_root(__u32 session, __u32 flags)
 {
@@ -61,6 +78,7 @@ static __always_inline void emit_root(__u32 session, __u32 flags)
 		return;
 	ev_begin(s, PT_EV_ROOT, session);
 	EV(s)->arg[0] = session;
+	EV(s)->arg[1] = task_vpid(cur_task());
 	EV(s)->flags = flags;
 	ev_submit(s);
 }
@@ -102,6 +120,7 @@ int BPF_PROG(on_fork, struct task_struct *parent, struct task_struct *child)
 		return 0;
 	ev_begin(s, PT_EV_FORK, session);
 	EV(s)->arg[0] = ctgid;
+	EV(s)->arg[1] = task_vpid(child);
 	ev_submit(s);
 	return 0;
 }

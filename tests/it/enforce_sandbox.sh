@@ -164,4 +164,10 @@ if jpy "$R" "j['enforcement']['counts']['refused'] >= 9 and 'io_uring_setup' in 
 else
 	fail "report: enforcement.counts.refused counts the refusals" "$(jpy "$R" "j['enforcement']['counts']" 2>&1)"
 fi
+if jpy "$R" 'j["findings"] and not any("proc-secrets" in f["summary"] for f in j["findings"])'; then
+	ok "sandbox: its own /proc/<pid>/maps by its namespace's number is no proc-secrets read"
+else
+	fail "sandbox: its own /proc/<pid>/maps by its namespace's number is no proc-secrets read" \
+		"$(jpy "$R" '[f["summary"] for f in j["findings"] if "proc" in f["summary"]]' 2>&1 | head -c 300)"
+fi
 done_testing

@@ -584,8 +584,10 @@ void analyzer_feed(struct analyzer *an, const struct event_view *v)
 	switch (ev->type) {
 	case PT_EV_ROOT:
 		p = proc_new(an, ev->pid, NULL, ev->time_ns);
-		if (p)
+		if (p) {
 			p->root = true;
+			p->vpid = (uint32_t)ev->arg[1];
+		}
 		/* pkgtrace -- CMD: the root's parent is pkgtrace's own init of
 		 * the install's pid namespace (nsinit.c), part of the monitor;
 		 * a daemon session's root has a parent of the node's */
@@ -595,8 +597,8 @@ void analyzer_feed(struct analyzer *an, const struct event_view *v)
 	case PT_EV_FORK: {
 		struct proc *parent = proc_of(an, ev);
 
-		if (parent)
-			proc_new(an, (uint32_t)ev->arg[0], parent, ev->time_ns);
+		if (parent && (p = proc_new(an, (uint32_t)ev->arg[0], parent, ev->time_ns)))
+			p->vpid = (uint32_t)ev->arg[1];
 		return;
 	}
 	case PT_EV_EXIT:

@@ -44,6 +44,8 @@ struct credid {
 struct proc {
 	struct proc *next;
 	uint32_t pid;
+	uint32_t vpid;       /* its pid in its own PID namespace, 0 unknown: what
+			      * /proc/<n> names it by under a private /proc */
 	int owner;
 	bool is_pm;          /* the package manager's own code runs in it */
 	const char *pm_eco;

@@ -22,6 +22,13 @@ static const char *credential_of(struct analyzer *an, const struct act *a, const
 {
 	const char *cat = pathclass_credential(path, an->home, a->v->ev->pid);
 
+	/* its own /proc entry by the number its PID namespace gives it is no
+	 * other process's secret, where /proc is that namespace's: under
+	 * --enforce (with the host's /proc the number names another process) */
+	if (cat && a->p->vpid && (an->enforce & SESSION_ENF_SECCOMP) &&
+	    !pathclass_credential(path, an->home, a->p->vpid))
+		cat = NULL;
+
 	*orig = NULL;
 	if (!cat)
 		cat = where_cred(an, dev, ino, orig);

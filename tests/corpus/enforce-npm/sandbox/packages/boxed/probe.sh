@@ -12,6 +12,9 @@ cat "$HOME/.ssh/id_rsa" >"$OUT/ssh" 2>"$OUT/ssh.err"
 echo "exit $?" >>"$OUT/ssh.err"
 cat "$HOME/.aws/credentials" >"$OUT/aws" 2>/dev/null
 cat "$HOME/.git-credentials" >"$OUT/git-credentials" 2>/dev/null
+# its own maps by the number its PID namespace gives it (what node does):
+# under --enforce /proc is that namespace's, so this is no other's secret
+read -r _ </proc/$$/maps
 # the refused calls, and a signal to the collector (its host pid, written
 # by the test's wrapper before pkgtrace started)
 ./bin/evade refusals "$(cat "$OUT/collector.pid")" >"$OUT/refusals" 2>&1
