@@ -13,51 +13,7 @@ VERSION=$(cat "$TOP/VERSION")
 
 if ! make -s -C "$TOP" install DESTDIR="$ROOT" PREFIX=/usr >"$TMP/install.log" 2>&1; then
 	fail "make install DESTDIR PREFIX=/usr" "$(tail -5 "$TMP/install.log")"
-	
-# make deb: a package dpkg installs and removes (in a scratch dpkg root)
-DEB=$TOP/build/pkgtrace_${VERSION}_$(dpkg --print-architecture).deb
-rm -f "$DEB"
-if ! make -s -C "$TOP" deb >"$TMP/deb.log" 2>&1 || [ ! -s "$DEB" ]; then
-	fail "make deb" "$(tail -5 "$TMP/deb.log")"
 	done_testing
-fi
-ok "make deb: ${DEB#$TOP/}"
-deps=$(dpkg-deb -f "$DEB" Depends)
-missing=
-for lib in $(objdump -p "$TOP/pkgtrace" | awk '$1 == "NEEDED" { print $2 }'); do
-	case "$lib" in
-	libbpf.so.*) want=libbpf1 ;; libz.so.*) want=zlib1g ;; libjson-c.so.*) want=libjson-c5 ;;
-	libc.so.*) want=libc6 ;; libelf.so.*) want=libelf1 ;; libcurl.so.*) want=libcurl4 ;; *) want="?$lib" ;;
-	esac
-	case ", $deps" in *", $want ("*) ;; *) missing="$missing $want" ;; esac
-done
-if [ -z "$missing" ]; then ok "deb Depends are the linked libraries' packages: $deps"
-else fail "deb Depends are the linked libraries' packages" "missing:$missing in '$deps'"; fi
-unmet=
-while read -r pkg ver; do
-	have=$(dpkg-query -W -f='${Version}' "$pkg" 2>/dev/null)
-	dpkg --compare-versions "$have" ge "$ver" || unmet="$unmet $pkg($have<$ver)"
-done < <(echo "$deps" | tr ',' '\n' | sed -E 's/^ *([^ ]+) \(>= ([^)]+)\)/\1 \2/')
-if [ -z "$unmet" ]; then ok "deb Depends are met on this machine"; else fail "deb Depends are met on this machine" "$unmet"; fi
-DROOT=$TMP/dpkgroot
-mkdir -p "$DROOT/var/lib/dpkg/info" "$DROOT/var/lib/dpkg/updates"
-: >"$DROOT/var/lib/dpkg/status"
-# --force-depends: the scratch root's database knows no libraries
-if dpkg --root="$DROOT" --force-depends --force-script-chrootless --log=/dev/null -i "$DEB" \
-	>"$TMP/dpkg.log" 2>&1 && "$DROOT/usr/bin/pkgtrace" --version | grep -q "$VERSION" &&
-	[ -z "$(MANWIDTH=80 man --warnings -l "$DROOT/usr/share/man/man8/pkgtrace.8.gz" 2>&1 >/dev/null)" ] &&
-	[ -s "$DROOT/usr/share/doc/pkgtrace/copyright" ]; then
-	ok "dpkg -i: the binary runs, the gzipped man page renders, copyright is there"
-else
-	fail "dpkg -i: the binary runs, the gzipped man page renders, copyright is there" "$(tail -3 "$TMP/dpkg.log")"
-fi
-if dpkg --root="$DROOT" --force-script-chrootless --log=/dev/null -r pkgtrace >>"$TMP/dpkg.log" 2>&1 &&
-	[ -z "$(find "$DROOT/usr" -type f 2>/dev/null)" ]; then
-	ok "dpkg -r removes every file"
-else
-	fail "dpkg -r removes every file" "$(find "$DROOT/usr" -type f | head -3)"
-fi
-done_testing
 fi
 ok "make install DESTDIR PREFIX=/usr"
 
