@@ -262,26 +262,10 @@ char *behaviour_listen_port(const char *ep)
  * v is absent, null or not a string. */
 static char *str_decode(const struct json_object *v)
 {
-	const char *s;
-	size_t n;
-	char *out;
-	ssize_t len;
-
 	if (!v || !json_object_is_type(v, json_type_string))
 		return NULL;
-	s = json_object_get_string((struct json_object *)v);
-	n = (size_t)json_object_get_string_len(v);
-	out = malloc(n + 1);
-	if (!out)
-		return NULL;
-	len = jsonstr_decode(s, n, out, n + 1);
-	if (len < 0) {
-		/* not our encoding: the text as it is */
-		memcpy(out, s, n);
-		len = (ssize_t)n;
-	}
-	out[len] = '\0';
-	return out;
+	return jsonstr_decode_dup(json_object_get_string((struct json_object *)v),
+				  (size_t)json_object_get_string_len(v), NULL);
 }
 
 /* str_of: str_decode of obj[key] */

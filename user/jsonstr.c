@@ -152,3 +152,22 @@ ssize_t jsonstr_decode(const char *s, size_t n, char *out, size_t outlen)
 	}
 	return (ssize_t)w;
 }
+
+char *jsonstr_decode_dup(const char *s, size_t n, size_t *len)
+{
+	char *out = malloc(n + 1);
+	ssize_t l;
+
+	if (!out)
+		return NULL;
+	l = jsonstr_decode(s, n, out, n + 1);
+	if (l < 0) {
+		/* not our encoding: the text as it is */
+		memcpy(out, s, n);
+		l = (ssize_t)n;
+	}
+	out[l] = '\0';
+	if (len)
+		*len = (size_t)l;
+	return out;
+}

@@ -52,4 +52,10 @@ struct json_object *jsonstr_new_c(const char *s);
  * -EINVAL when s is not valid UTF-8, -ENOSPC when out is too small. */
 ssize_t jsonstr_decode(const char *s, size_t n, char *out, size_t outlen);
 
+/* jsonstr_decode_dup: jsonstr_decode of s[0..n) into a malloc'd,
+ * NUL-terminated copy; text that is not this encoding (not valid UTF-8)
+ * is copied as it is.  *len (when not NULL) gets the length.  NULL on
+ * allocation failure. */
+char *jsonstr_decode_dup(const char *s, size_t n, size_t *len);
+
 #endif

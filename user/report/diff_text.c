@@ -36,25 +36,6 @@ static long long get_int(const struct json_object *o, const char *k)
 	return v ? (long long)json_object_get_int64(v) : 0;
 }
 
-/* decode: the bytes a jsonstr string stands for (malloc'd), or a copy */
-static char *decode(const char *s, size_t *len)
-{
-	size_t n = strlen(s);
-	char *out = malloc(n + 1);
-	ssize_t l;
-
-	if (!out)
-		return NULL;
-	l = jsonstr_decode(s, n, out, n + 1);
-	if (l < 0) {
-		memcpy(out, s, n);
-		l = (ssize_t)n;
-	}
-	out[l] = '\0';
-	*len = (size_t)l;
-	return out;
-}
-
 /* put: a string of the diff, escaped for fmt; returns the bytes shown */
 static size_t put(FILE *out, const char *s, enum diff_format fmt)
 {
@@ -63,7 +44,7 @@ static size_t put(FILE *out, const char *s, enum diff_format fmt)
 
 	if (!s)
 		return 0;
-	b = decode(s, &n);
+	b = jsonstr_decode_dup(s, strlen(s), &n);
 	if (!b) {
 		fputs("(out of memory)", out);
 		return 15;
