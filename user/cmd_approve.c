@@ -40,14 +40,19 @@
 
 #define APPROVE_SYNOPSIS "pkgtrace approve [--write] [--pm NAME] [--format text|json] [--report FILE] " \
 	"[--keep] [--user USER[:GROUP]] [--allow HOST[:PORT]]... -- CMD [ARGS...]"
-#define TRIAL_ARGS_MAX 64
+#define ALLOW_MAX 16       /* --allow endpoints */
+#define CMD_ARGS_MAX 24    /* words of the install command */
+/* the trial's argv: its own options (at most 10: pkgtrace --enforce --shield
+ * --fail-on never --quiet --report F --user U), --allow pairs, "--", the
+ * command, NULL */
+#define TRIAL_ARGS_MAX (10 + 2 * ALLOW_MAX + 1 + CMD_ARGS_MAX + 1)
 
 struct approve_opts {
 	bool write, keep, json;
 	int pm;                 /* enum pm_kind, -1: from CMD */
 	const char *report_path;
 	const char *user;
-	const char *allow[16];
+	const char *allow[ALLOW_MAX];
 	int nallow;
 	char **cmd;
 	int cmdc;
@@ -112,8 +117,8 @@ static int parse_args(int argc, char **argv, struct approve_opts *o)
 	if (o->pm < 0)
 		return p_usage(APPROVE_SYNOPSIS, "'%s' is not npm, pnpm, bun or yarn: name the package manager with --pm",
 			       o->cmd[0]);
-	if (o->cmdc > TRIAL_ARGS_MAX - 40)
-		return p_usage(APPROVE_SYNOPSIS, "the install command has more than %d arguments", TRIAL_ARGS_MAX - 40);
+	if (o->cmdc > CMD_ARGS_MAX)
+		return p_usage(APPROVE_SYNOPSIS, "the install command has more than %d arguments", CMD_ARGS_MAX);
 	return 0;
 }
 
